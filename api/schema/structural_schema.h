@@ -1,0 +1,57 @@
+// OpenAPI v3 structural schemas as CustomResourceDefinitions use them: validation, defaulting and
+// pruning of objects, and the structural-schema check the API server runs on a CRD. One
+// implementation shared by the API server emulator and the project's tests of crds/ and examples/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hvo::schema {
+
+// One validation failure, shaped like a Kubernetes StatusCause.
+struct FieldError {
+  // Kubernetes cause reasons: FieldValueRequired, FieldValueInvalid, FieldValueNotSupported,
+  // FieldValueTypeInvalid, FieldValueTooLong, FieldValueTooMany, FieldValueDuplicate, ...
+  std::string reason;
+  std::string field;    // "spec.memory.startup", "spec.disks[1].size"
+  std::string message;  // "Unsupported value: \"Sometimes\": supported values: \"Always\", ..."
+};
+
+// Validates `value` against an OpenAPI v3 schema (the `openAPIV3Schema` node of a CRD version).
+// Supports: type, format (int32, int64, date-time, ...), enum, required, properties,
+// additionalProperties, items, minimum/maximum (+exclusive), minLength/maxLength, pattern,
+// minItems/maxItems, uniqueItems, minProperties/maxProperties, nullable,
+// x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields,
+// x-kubernetes-embedded-resource, x-kubernetes-list-type (set/map + list-map-keys), allOf, anyOf,
+// oneOf, not. `x-kubernetes-validations` (CEL) are not evaluated; see cel_rules().
+// `root_path` prefixes every field path ("" gives "spec.cpu.count").
+std::vector<FieldError> validate(const nlohmann::json& schema, const nlohmann::json& value,
+                                 const std::string& root_path = "");
+
+// Applies schema `default`s in place, as the API server does on create, update and read:
+// a missing property with a default gets it; recursion into objects and arrays.
+void apply_defaults(const nlohmann::json& schema, nlohmann::json& value);
+
+// Removes fields the schema does not declare (unless x-kubernetes-preserve-unknown-fields), in
+// place. The dotted paths of removed fields are appended to `pruned` when given. For a root
+// object `apiVersion`, `kind` and `metadata` are always kept.
+void prune(const nlohmann::json& schema, nlohmann::json& value,
+           std::vector<std::string>* pruned = nullptr);
+
+// The structural-schema rules of apiextensions (every node has a type, or int-or-string /
+// preserve-unknown-fields; no additionalProperties together with properties; metadata only
+// name/generateName at the root; ...). Returns one message per violation, naming the path.
+std::vector<std::string> check_structural(const nlohmann::json& schema);
+
+// Every CEL rule in the schema with the path of the node that carries it, so callers can warn
+// that they are not evaluated.
+struct CelRule {
+  std::string path;
+  std::string rule;
+  std::string message;
+};
+std::vector<CelRule> cel_rules(const nlohmann::json& schema);
+
+}  // namespace hvo::schema

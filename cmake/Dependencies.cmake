@@ -1,0 +1,24 @@
+# Third-party libraries, all from Debian packages (scripts/install-deps.sh installs them).
+
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(cpprestsdk REQUIRED)
+
+# cpprestsdk defines a macro U() that breaks fmt (and so spdlog). Every target that links
+# hvo::cpprest gets the switch that turns it off, so no source file has to remember it.
+# Only the few .cpp files behind common/net include cpprest headers: they take ~20 s each to compile.
+add_library(hvo_cpprest INTERFACE)
+target_link_libraries(hvo_cpprest INTERFACE cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+target_compile_definitions(hvo_cpprest INTERFACE _TURN_OFF_PLATFORM_STRING)
+add_library(hvo::cpprest ALIAS hvo_cpprest)
+
+if(TARGET yaml-cpp::yaml-cpp)
+  add_library(hvo::yaml ALIAS yaml-cpp::yaml-cpp)
+else()
+  add_library(hvo_yaml INTERFACE)
+  target_link_libraries(hvo_yaml INTERFACE yaml-cpp)
+  add_library(hvo::yaml ALIAS hvo_yaml)
+endif()

@@ -1,0 +1,56 @@
+// Plain HTTP request/response values shared by our server and client wrappers. No cpprest here:
+// this header is included widely, cpprest only by the .cpp files behind http_server/http_client.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <strings.h>
+
+namespace hvo::net {
+
+struct CaseInsensitiveLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    return strcasecmp(a.c_str(), b.c_str()) < 0;
+  }
+};
+using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE, ...
+  std::string path;            // percent-decoded path, e.g. "/apis/hyperv.operator.io/v1alpha1"
+  std::string raw_query;       // as sent, without '?': "watch=1&labelSelector=a%3Db"
+  std::map<std::string, std::string> query;  // decoded query parameters (last value wins)
+  Headers headers;
+  std::string body;
+
+  // Value of a query parameter, or `fallback` when absent.
+  std::string query_param(const std::string& name, const std::string& fallback = "") const {
+    auto it = query.find(name);
+    return it == query.end() ? fallback : it->second;
+  }
+  std::string header(const std::string& name, const std::string& fallback = "") const {
+    auto it = headers.find(name);
+    return it == headers.end() ? fallback : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  std::string header(const std::string& name, const std::string& fallback = "") const {
+    auto it = headers.find(name);
+    return it == headers.end() ? fallback : it->second;
+  }
+};
+
+// Percent-encoding for building query strings: encodes everything but unreserved characters.
+std::string url_encode(const std::string& text);
+// Builds "a=1&b=x%20y" from decoded parameters (in map order).
+std::string encode_query(const std::map<std::string, std::string>& params);
+// Parses "a=1&b=x%20y" into decoded parameters; '+' is a space, as browsers and Go send it.
+std::map<std::string, std::string> decode_query(const std::string& raw_query);
+
+}  // namespace hvo::net

