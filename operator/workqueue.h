@@ -1,0 +1,76 @@
+// A rate-limited, delaying work queue with controller-runtime's guarantees:
+// - a key waits in the queue at most once (adding it again before a worker takes it is a no-op);
+// - a key is never handed to two workers at once: a key added while it is being processed waits
+//   in the dirty set and is queued again when the worker calls done();
+// - add_after() delays a key on the queue's clock; add_rate_limited() delays it by the larger of
+//   its own exponential backoff and the overall token bucket; forget() resets its backoff;
+// - shutdown() refuses new keys and drops delayed ones, but still hands out what is queued;
+//   shutdown_with_drain() also waits until every key taken has been done().
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/metrics/registry.h"
+#include "operator/clock.h"
+#include "operator/rate_limiter.h"
+#include "operator/workqueue_metrics.h"
+
+namespace hvo::kube {
+
+class WorkQueue {
+ public:
+  WorkQueue(const std::string& name, metrics::Registry& registry, const Clock& clock = real_clock(),
+            const WorkQueueRateLimiter::Options& limits = WorkQueueRateLimiter::Options());
+  ~WorkQueue();
+  WorkQueue(const WorkQueue&) = delete;
+  WorkQueue& operator=(const WorkQueue&) = delete;
+
+  void add(const std::string& key);
+  void add_after(const std::string& key, Duration delay);
+  void add_rate_limited(const std::string& key);
+  void forget(const std::string& key);
+  int num_requeues(const std::string& key) const;
+
+  // Blocks until a key is ready; nullopt once the queue is shut down and empty.
+  std::optional<std::string> get();
+  void done(const std::string& key);
+
+  void shutdown();
+  void shutdown_with_drain();
+  bool shutting_down() const;
+  // Keys waiting to be taken (not counting delayed or in-process ones).
+  std::size_t len() const;
+
+ private:
+  void add_locked(const std::string& key, SteadyTime now);
+  void run_delays();
+  void promote_ready_locked(SteadyTime now);
+  void publish_progress_locked(SteadyTime now);
+
+  const std::string name_;
+  const Clock& clock_;
+  WorkQueueRateLimiter limiter_;
+  WorkQueueMetrics metrics_;
+
+  mutable std::mutex mu_;
+  std::condition_variable ready_cv_;    // a key was queued, or shutdown
+  std::condition_variable delay_cv_;    // the earliest delayed key changed, or shutdown
+  std::condition_variable drained_cv_;  // the processing set shrank
+  std::deque<std::string> queue_;
+  std::set<std::string> dirty_;
+  std::map<std::string, SteadyTime> processing_;  // key -> when a worker took it
+  std::map<std::string, SteadyTime> queued_at_;   // key -> when it entered the dirty set
+  std::map<std::string, SteadyTime> delayed_;     // key -> when it becomes ready
+  std::set<std::pair<SteadyTime, std::string>> delay_order_;
+  bool shutting_down_ = false;
+  std::thread delay_thread_;
+};
+
+}  // namespace hvo::kube
