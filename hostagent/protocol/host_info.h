@@ -1,0 +1,47 @@
+// GET /v1/host: who the host is and what it can take (the HyperVHost status is built from it).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hostagent/protocol/agent_result.h"
+
+namespace hvo::agent {
+
+struct HostResources {
+  int64_t cpu = 0;  // logical processors
+  int64_t memory_bytes = 0;
+  int64_t storage_bytes = 0;
+};
+
+struct SwitchInfo {
+  std::string name;
+  std::string type;  // External | Internal | Private
+};
+
+struct ImageInfo {
+  std::string name;
+  int64_t size_bytes = 0;
+};
+
+struct HostInfo {
+  std::string name;
+  std::string agent_version;
+  std::string os;
+  std::string driver;  // "hyperv" | "sim"
+  HostResources capacity;
+  HostResources free;
+  std::vector<std::string> capabilities;  // "secureBoot", "tpm", "nestedVirtualization", ...
+  std::vector<SwitchInfo> switches;
+  std::vector<ImageInfo> images;
+  int64_t vm_count = 0;            // managed VMs
+  int64_t unmanaged_vm_count = 0;  // VMs without our owner marker
+};
+
+void to_json(nlohmann::json& json, const HostInfo& info);
+AgentResult<HostInfo> parse_host_info(std::string_view body);
+
+}  // namespace hvo::agent

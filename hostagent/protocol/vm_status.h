@@ -1,0 +1,72 @@
+// What the agent observed about a managed VM: one inventory entry of GET /v1/vms and the VM part
+// of an ensure result.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hostagent/protocol/agent_result.h"
+
+namespace hvo::agent {
+
+// Hyper-V's power states the operator cares about; anything else (Paused, the *Critical states,
+// Hyper-V's transitional states) is kOther with the host's own word in VmStatus::raw_state.
+enum class VmState { kOff, kStarting, kRunning, kStopping, kSaved, kPaused, kOther };
+const char* to_string(VmState state);
+VmState parse_vm_state(std::string_view text);  // unknown text is kOther
+
+struct NicStatus {
+  std::string name;
+  std::string switch_name;
+  std::string mac_address;  // 12 upper-case hex digits
+  std::optional<int64_t> vlan_id;
+  std::vector<std::string> ip_addresses;
+};
+
+struct DiskStatus {
+  std::string name;
+  std::string path;
+  int64_t size_bytes = 0;  // virtual size
+};
+
+struct VmStatus {
+  std::string uid;    // owner marker from Notes
+  std::string vm_id;  // Hyper-V VMId (GUID)
+  std::string name;   // name on the host
+  VmState state = VmState::kOff;
+  std::string raw_state;  // the host's own state word, for kOther and for people
+  int64_t generation = 2;
+  int64_t cpu_count = 0;
+  int64_t memory_startup_bytes = 0;
+  int64_t memory_assigned_bytes = 0;
+  bool dynamic_memory_enabled = false;
+  int64_t uptime_seconds = 0;
+  std::vector<std::string> ip_addresses;  // all NICs' addresses, guest-reported
+  std::vector<NicStatus> nics;
+  std::vector<DiskStatus> disks;
+  std::string dvd_path;           // the cloud-init seed ISO, when attached
+  int64_t object_generation = 0;  // metadata.generation of the last spec applied
+  // Spec fields that differ from the VM but can only change while it is off ("cpu.count").
+  std::vector<std::string> restart_required_fields;
+  bool restart_required() const { return !restart_required_fields.empty(); }
+};
+
+// GET /v1/vms: the managed VMs, and how many VMs on the host carry no owner marker.
+struct Inventory {
+  std::vector<VmStatus> vms;
+  int64_t unmanaged_count = 0;
+};
+
+void to_json(nlohmann::json& json, const VmStatus& status);
+void to_json(nlohmann::json& json, const Inventory& inventory);
+AgentResult<Inventory> parse_inventory(std::string_view body);
+
+namespace wire {
+VmStatus read_vm_status(const nlohmann::json& json, const std::string& path);  // throws
+}  // namespace wire
+
+}  // namespace hvo::agent
