@@ -35,11 +35,42 @@ class Checker:
             self.failures.append(message)
 
     def expect_equal(self, actual, expected, what):
-        self.expect(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
+        if actual == expected:
+            self.expect(True, what)
+            return
+        path, got, want = first_difference(actual, expected)
+        self.expect(False, f"{what}: at {path or 'top'} expected {_short(want)}, got {_short(got)}")
 
     def finish(self):
         for failure in self.failures:
-            print(f"FAIL [{self.subject}] {failure}", file=sys.stderr)
+            print(f"FAIL [{self.subject}] {failure}")
         passed = self.checks - len(self.failures)
         print(f"{self.subject}: {passed} passed, {len(self.failures)} failed")
         sys.exit(1 if self.failures or self.checks == 0 else 0)
+
+
+def first_difference(actual, expected, path=""):
+    """(path, actual part, expected part) of the first place two values differ."""
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        for key in sorted(set(actual) | set(expected), key=str):
+            if actual.get(key, _MISSING) != expected.get(key, _MISSING):
+                return first_difference(actual.get(key, _MISSING), expected.get(key, _MISSING),
+                                        f"{path}.{key}")
+    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
+        for index, (a, e) in enumerate(zip(actual, expected)):
+            if a != e:
+                return first_difference(a, e, f"{path}[{index}]")
+    return path, actual, expected
+
+
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def _short(value, limit=400):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
