@@ -1,0 +1,20 @@
+// Finding a program the way a shell would, without a shell.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace hvo::process {
+
+// The full path of `name` looked up in `path_list` (PATH syntax: ':'-separated on POSIX,
+// ';'-separated on Windows, where the extensions of PATHEXT are tried too). A name holding a
+// directory separator is not searched: it is returned when it names an executable file.
+// Empty when nothing executable is found. Empty PATH entries are skipped (they would mean the
+// current directory, a classic way to run the wrong program).
+std::optional<std::string> find_executable_in(const std::string& name,
+                                              const std::string& path_list);
+
+// find_executable_in with this process' PATH.
+std::optional<std::string> find_executable(const std::string& name);
+
+}  // namespace hvo::process
