@@ -43,11 +43,13 @@ class Cancellation {
     std::vector<std::function<void()>> callbacks;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (cancelled_) return;
+      if (cancelled_)
+        return;
       cancelled_ = true;
       callbacks.swap(callbacks_);
     }
-    for (auto& callback : callbacks) callback();
+    for (auto& callback : callbacks)
+      callback();
   }
   bool cancelled() const {
     std::lock_guard<std::mutex> lock(mu_);

@@ -2,10 +2,11 @@
 // this header is included widely, cpprest only by the .cpp files behind http_server/http_client.
 #pragma once
 
+#include <strings.h>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
-#include <strings.h>
 
 namespace hvo::net {
 
@@ -23,6 +24,8 @@ struct HttpRequest {
   std::map<std::string, std::string> query;  // decoded query parameters (last value wins)
   Headers headers;
   std::string body;
+  // Client side only: bounds this request instead of HttpClientConfig::timeout when non-zero.
+  std::chrono::milliseconds timeout{0};
 
   // Value of a query parameter, or `fallback` when absent.
   std::string query_param(const std::string& name, const std::string& fallback = "") const {
@@ -46,11 +49,18 @@ struct HttpResponse {
   }
 };
 
-// Percent-encoding for building query strings: encodes everything but unreserved characters.
+// Percent-encoding for building query strings: encodes everything but unreserved characters
+// (RFC 3986: ALPHA / DIGIT / "-" / "." / "_" / "~"), as %XX with upper-case hex digits.
 std::string url_encode(const std::string& text);
+// Percent-encodes a path, keeping '/' as the segment separator: "/a b/c" -> "/a%20b/c".
+std::string encode_path(const std::string& path);
+// Decodes %XX escapes; '+' stays '+' (paths). Malformed escapes ("%zz", a trailing '%') are
+// kept as they are rather than rejected, as Go's and browsers' lenient decoders do.
+std::string percent_decode(const std::string& text);
 // Builds "a=1&b=x%20y" from decoded parameters (in map order).
 std::string encode_query(const std::map<std::string, std::string>& params);
 // Parses "a=1&b=x%20y" into decoded parameters; '+' is a space, as browsers and Go send it.
+// A name without '=' has the empty value; empty pieces ("a=1&&b=2") are skipped.
 std::map<std::string, std::string> decode_query(const std::string& raw_query);
 
 }  // namespace hvo::net

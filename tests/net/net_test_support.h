@@ -1,0 +1,112 @@
+// Helpers shared by the net tests: servers on free loopback ports, clients pointed at them, a
+// gate to line up threads, and a raw socket for requests cpprest's client cannot make.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/net/http_client.h"
+#include "common/net/http_server.h"
+
+namespace hvo::net::testing {
+
+// Counts arrivals; arrivals may wait until the test opens the gate.
+class Gate {
+ public:
+  void arrive() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++arrived_;
+    changed_.notify_all();
+  }
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++arrived_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+  }
+  void wait_open() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return open_; });
+  }
+  void wait_for_arrivals(int count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return arrived_ >= count; });
+  }
+  void open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  bool is_open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int arrived_ = 0;
+  bool open_ = false;
+};
+
+inline std::unique_ptr<HttpServer> start_server(HttpHandler handler,
+                                                HttpServerConfig config = HttpServerConfig()) {
+  config.port = pick_free_port();
+  auto server = HttpServer::start(config, std::move(handler));
+  if (!server.ok()) {
+    ADD_FAILURE() << "server did not start: " << server.error().message();
+    return nullptr;
+  }
+  return std::move(server).value();
+}
+
+inline std::string url_of(const HttpServer& server, const std::string& scheme = "http") {
+  return scheme + "://127.0.0.1:" + std::to_string(server.port());
+}
+
+inline std::unique_ptr<HttpClient> make_client(
+    const std::string& base_url, TlsClientConfig tls = TlsClientConfig(),
+    std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  HttpClientConfig config;
+  config.base_url = base_url;
+  config.tls = std::move(tls);
+  config.timeout = timeout;
+  auto client = HttpClient::create(config);
+  if (!client.ok()) {
+    ADD_FAILURE() << "client not created: " << client.error().message();
+    return nullptr;
+  }
+  return std::move(client).value();
+}
+
+inline HttpRequest get(const std::string& path) {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = path;
+  return request;
+}
+
+// A plain TCP connection to 127.0.0.1 for hand-written HTTP.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool send_all(const std::string& bytes);
+  // Reads one response with a Content-Length body; returns status line + "\n" + body.
+  std::optional<std::string> read_response();
+  // Makes the kernel's receive buffer small, so a peer that never reads fills it soon.
+  void shrink_receive_buffer();
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace hvo::net::testing
