@@ -52,6 +52,7 @@ EnsureResult read_ensure_result(const nlohmann::json& json, const std::string& p
   result.vm = wire::read_vm_status(*vm, r.path_of("vm"));
   result.created = r.boolean("created").value_or(false);
   result.changed_fields = r.string_list("changedFields");
+  result.unsupported_fields = r.string_list("unsupportedFields");
   return result;
 }
 
@@ -75,7 +76,10 @@ void to_json(nlohmann::json& json, const PowerRequest& request) {
 }
 
 void to_json(nlohmann::json& json, const EnsureResult& result) {
-  json = {{"vm", result.vm}, {"created", result.created}, {"changedFields", result.changed_fields}};
+  json = {{"vm", result.vm},
+          {"created", result.created},
+          {"changedFields", result.changed_fields},
+          {"unsupportedFields", result.unsupported_fields}};
 }
 
 void to_json(nlohmann::json& json, const Operation& op) {

@@ -31,6 +31,9 @@ struct EnsureResult {
   VmStatus vm;
   bool created = false;                     // this call created the VM
   std::vector<std::string> changed_fields;  // spec fields this call changed on the VM
+  // Spec fields that differ from the VM and that Hyper-V cannot change at all (generation, base
+  // image, shrinking a disk); the restart-required ones are in vm.restart_required_fields.
+  std::vector<std::string> unsupported_fields;
 };
 
 enum class OperationKind { kEnsure, kPower, kDelete };

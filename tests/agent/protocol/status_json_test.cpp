@@ -89,7 +89,7 @@ TEST(OperationJson, FinishedEnsureRoundTripsWithResult) {
   op.state = OperationState::kSucceeded;
   op.created_at_unix_ms = 1000;
   op.finished_at_unix_ms = 2000;
-  op.ensure_result = EnsureResult{sample_status(), true, {"cpu.count"}};
+  op.ensure_result = EnsureResult{sample_status(), true, {"cpu.count"}, {"generation"}};
   const auto parsed = parse_operation(nlohmann::json(op).dump());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->state, OperationState::kSucceeded);
@@ -97,6 +97,7 @@ TEST(OperationJson, FinishedEnsureRoundTripsWithResult) {
   ASSERT_TRUE(parsed->ensure_result.has_value());
   EXPECT_TRUE(parsed->ensure_result->created);
   EXPECT_EQ(parsed->ensure_result->changed_fields, std::vector<std::string>{"cpu.count"});
+  EXPECT_EQ(parsed->ensure_result->unsupported_fields, std::vector<std::string>{"generation"});
   EXPECT_EQ(parsed->ensure_result->vm.uid, "u-1");
 }
 

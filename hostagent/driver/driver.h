@@ -1,0 +1,33 @@
+// The seam between the agent's API and a hypervisor: the simulated host ("sim") for tests, demos
+// and benchmarks, and Hyper-V through PowerShell ("hyperv"). Every call may be repeated after a
+// crash at any point: ensure looks the VM up by its owner marker (the uid), never by name, and
+// creates it only when no VM carries the marker.
+#pragma once
+
+#include <string>
+
+#include "hostagent/protocol/agent_result.h"
+#include "hostagent/protocol/host_info.h"
+#include "hostagent/protocol/operation.h"
+#include "hostagent/protocol/vm_spec.h"
+#include "hostagent/protocol/vm_status.h"
+
+namespace hvo::agent {
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  virtual std::string name() const = 0;  // "sim" | "hyperv"
+  virtual AgentResult<HostInfo> host_info() = 0;
+  virtual AgentResult<Inventory> inventory() = 0;
+  // Creates the VM if missing, converges what can change now, reports what needs the VM off and
+  // applies the power intent. `seed_iso_path` is the cloud-init ISO to attach ("" detaches).
+  virtual AgentResult<EnsureResult> ensure(const VmSpec& spec,
+                                           const std::string& seed_iso_path) = 0;
+  virtual AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) = 0;
+  // Removes the VM and the disks it owns. A VM that does not exist is success (idempotent).
+  virtual AgentStatus remove(const std::string& uid) = 0;
+};
+
+}  // namespace hvo::agent

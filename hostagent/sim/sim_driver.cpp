@@ -1,0 +1,343 @@
+#include "hostagent/sim/sim_driver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "hostagent/driver/convergence.h"
+#include "hostagent/sim/sim_state_file.h"
+#include "hostagent/util/atomic_file.h"
+
+namespace hvo::agent {
+namespace {
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string gib(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f GiB", static_cast<double>(bytes) / (1LL << 30));
+  return text;
+}
+
+ErrorBody insufficient(const std::string& uid, const std::string& what, int64_t needed,
+                       int64_t available, bool bytes) {
+  const auto show = [&](int64_t v) { return bytes ? gib(v) : std::to_string(v); };
+  return make_error(AgentErrorCode::kInsufficientResources, "vm " + uid + " needs " + show(needed) +
+                                                                " of " + what + ", host has " +
+                                                                show(available) + " free");
+}
+
+std::string new_vm_id(std::mt19937& random) {
+  std::uniform_int_distribution<uint32_t> hex(0, 15);
+  static const char kHex[] = "0123456789abcdef";
+  std::string id = "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx";
+  for (char& c : id) {
+    if (c == 'x')
+      c = kHex[hex(random)];
+  }
+  return id;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SimDriver>> SimDriver::open(SimConfig config, NowFn now) {
+  std::unique_ptr<SimDriver> driver(new SimDriver(std::move(config), now ? now : system_now_ms));
+  if (driver->config_.state_file.empty())
+    return driver;
+  auto text = read_file(driver->config_.state_file);
+  if (!text.ok()) {
+    if (text.error().code() == ErrorCode::kNotFound)
+      return driver;  // a fresh host
+    return text.error();
+  }
+  auto vms = decode_sim_state(text.value());
+  if (!vms.ok())
+    return vms.error().with_context(driver->config_.state_file);
+  for (auto& vm : vms.value())
+    driver->vms_[vm.config.uid] = std::move(vm);
+  return driver;
+}
+
+SimDriver::SimDriver(SimConfig config, NowFn now)
+    : config_(std::move(config)),
+      now_(std::move(now)),
+      faults_(config_.faults),
+      random_(config_.faults.seed) {}
+
+void SimDriver::set_faults(SimFaults faults) {
+  std::lock_guard<std::mutex> lock(mu_);
+  random_.seed(faults.seed);
+  faults_ = std::move(faults);
+}
+
+SimFaults SimDriver::faults() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_;
+}
+
+AgentStatus SimDriver::check_faults_locked(const std::string& uid, const char* call) const {
+  if (faults_.host_down) {
+    return make_error(AgentErrorCode::kHostUnavailable,
+                      "host " + config_.host_name + " is down (injected)");
+  }
+  if (!uid.empty() && faults_.failing_vms.count(uid) > 0) {
+    return make_error(AgentErrorCode::kDriverError,
+                      std::string(call) + " of vm " + uid + " failed (injected)");
+  }
+  return {};
+}
+
+AgentStatus SimDriver::check_catalogue(const VmSpec& spec) const {
+  if (!spec.image.empty()) {
+    const bool known = std::any_of(config_.images.begin(), config_.images.end(),
+                                   [&](const ImageInfo& i) { return i.name == spec.image; });
+    if (!known) {
+      return make_error(AgentErrorCode::kImageNotFound,
+                        "image " + spec.image + " is not on host " + config_.host_name);
+    }
+  }
+  for (const auto& net : spec.networks) {
+    const bool known = std::any_of(config_.switches.begin(), config_.switches.end(),
+                                   [&](const SwitchInfo& s) { return s.name == net.switch_name; });
+    if (!known) {
+      return make_error(AgentErrorCode::kSwitchNotFound, "switch " + net.switch_name + " (nic " +
+                                                             net.name + ") is not on host " +
+                                                             config_.host_name);
+    }
+  }
+  return {};
+}
+
+int64_t SimDriver::disk_bytes(const VmSpec& config) const {
+  int64_t total = 0;
+  for (const auto& disk : config.disks) {
+    if (disk.source == DiskSource::kImage && disk.size_bytes == 0) {
+      for (const auto& image : config_.images) {
+        if (image.name == config.image)
+          total += image.size_bytes;
+      }
+    } else {
+      total += disk.size_bytes;
+    }
+  }
+  return total;
+}
+
+SimDriver::Usage SimDriver::usage_locked() const {
+  Usage usage;
+  for (const auto& [uid, vm] : vms_) {
+    usage.storage += disk_bytes(vm.config);
+    if (!holds_memory(vm))
+      continue;
+    usage.cpu += vm.config.cpu.count;
+    usage.memory += vm.config.memory.startup_bytes;
+  }
+  return usage;
+}
+
+void SimDriver::settle_all_locked() {
+  const int64_t now = now_();
+  for (auto& [uid, vm] : vms_)
+    settle(vm, now);
+}
+
+AgentStatus SimDriver::persist_locked() {
+  if (config_.state_file.empty())
+    return {};
+  std::vector<const SimVm*> list;
+  list.reserve(vms_.size());
+  for (const auto& [uid, vm] : vms_)
+    list.push_back(&vm);
+  const auto status = write_file_atomically(config_.state_file, encode_sim_state(list));
+  if (!status.ok()) {
+    return make_error(AgentErrorCode::kDriverError, "cannot save the sim host's state",
+                      status.error().message());
+  }
+  return {};
+}
+
+AgentResult<HostInfo> SimDriver::host_info() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked("", "host info"); !status.ok())
+    return status.error();
+  settle_all_locked();
+  const Usage usage = usage_locked();
+  HostInfo info;
+  info.name = config_.host_name;
+  info.agent_version = HVO_VERSION;
+  info.os = "Simulated Windows Server 2025";
+  info.driver = name();
+  info.capacity = config_.capacity;
+  info.free = {std::max<int64_t>(0, config_.capacity.cpu - usage.cpu),
+               std::max<int64_t>(0, config_.capacity.memory_bytes - usage.memory),
+               std::max<int64_t>(0, config_.capacity.storage_bytes - usage.storage)};
+  info.capabilities = {"dynamicMemory", "hotAddNetworkAdapter", "nestedVirtualization",
+                       "secureBoot", "tpm"};
+  info.switches = config_.switches;
+  info.images = config_.images;
+  info.vm_count = static_cast<int64_t>(vms_.size());
+  info.unmanaged_vm_count = config_.unmanaged_vm_count;
+  return info;
+}
+
+AgentResult<Inventory> SimDriver::inventory() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked("", "inventory"); !status.ok())
+    return status.error();
+  settle_all_locked();
+  Inventory inventory;
+  inventory.vms.reserve(vms_.size());
+  const int64_t now = now_();
+  for (const auto& [uid, vm] : vms_)
+    inventory.vms.push_back(sim_vm_status(vm, now, config_.vm_dir));
+  inventory.unmanaged_count = config_.unmanaged_vm_count;
+  return inventory;
+}
+
+AgentStatus SimDriver::check_fits_on_create(const VmSpec& spec, const Usage& usage) const {
+  if (spec.cpu.count > config_.capacity.cpu) {
+    return insufficient(spec.uid, "logical processors", spec.cpu.count, config_.capacity.cpu,
+                        false);
+  }
+  if (spec.memory.startup_bytes > config_.capacity.memory_bytes) {
+    return insufficient(spec.uid, "memory", spec.memory.startup_bytes,
+                        config_.capacity.memory_bytes, true);
+  }
+  const int64_t storage = disk_bytes(spec);
+  if (usage.storage + storage > config_.capacity.storage_bytes) {
+    return insufficient(spec.uid, "storage", storage,
+                        config_.capacity.storage_bytes - usage.storage, true);
+  }
+  return {};
+}
+
+// New-VM: the VM exists with its name, generation, startup memory and base image, but no
+// devices yet. Persisted at once, like a real host, before anything else can fail.
+AgentResult<SimVm*> SimDriver::create_locked(const VmSpec& spec) {
+  std::uniform_real_distribution<double> draw(0.0, 1.0);
+  if (faults_.create_failure_ratio > 0 && draw(random_) < faults_.create_failure_ratio) {
+    return make_error(AgentErrorCode::kDriverError,
+                      "New-VM for vm " + spec.uid + " failed (injected)");
+  }
+  if (auto fits = check_fits_on_create(spec, usage_locked()); !fits.ok())
+    return fits.error();
+  SimVm vm;
+  vm.vm_id = new_vm_id(random_);
+  vm.config = spec;
+  vm.config.cpu = CpuSpec{};
+  vm.config.memory = MemorySpec{spec.memory.startup_bytes, std::nullopt};
+  vm.config.firmware = FirmwareSpec{};
+  vm.config.disks.clear();
+  vm.config.networks.clear();
+  SimVm& stored = vms_[spec.uid] = std::move(vm);
+  if (auto status = persist_locked(); !status.ok())
+    return status.error();
+  return &stored;
+}
+
+AgentStatus SimDriver::start_locked(SimVm& vm, PowerAction action) {
+  const bool will_hold_memory = action == PowerAction::kStart && !holds_memory(vm);
+  if (will_hold_memory) {
+    const int64_t free = config_.capacity.memory_bytes - usage_locked().memory;
+    if (vm.config.memory.startup_bytes > free) {
+      return insufficient(vm.config.uid, "memory to start", vm.config.memory.startup_bytes, free,
+                          true);
+    }
+  }
+  return apply_power_action(vm, action, now_(), config_.latencies);
+}
+
+AgentResult<EnsureResult> SimDriver::ensure(const VmSpec& spec, const std::string& seed_iso_path) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(spec.uid, "ensure"); !status.ok())
+    return status.error();
+  if (auto status = check_catalogue(spec); !status.ok())
+    return status.error();
+
+  EnsureResult result;
+  auto found = vms_.find(spec.uid);
+  if (found == vms_.end()) {
+    if (config_.latencies.create_ms > 0) {  // New-VM takes time; other VMs proceed meanwhile
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(config_.latencies.create_ms));
+      lock.lock();
+    }
+    auto created = create_locked(spec);
+    if (!created.ok())
+      return created.error();
+    result.created = true;
+    if (faults_.crash_after_create.erase(spec.uid) > 0) {
+      return make_error(AgentErrorCode::kDriverError,
+                        "agent crashed after creating vm " + spec.uid + " (injected)");
+    }
+    found = vms_.find(spec.uid);
+  }
+  SimVm& vm = found->second;
+  settle(vm, now_());
+
+  const ConvergencePlan plan = plan_convergence(spec, vm.config, vm.state == VmState::kOff);
+  VmSpec next = apply_fields(vm.config, spec, plan.apply_now);
+  const Usage usage = usage_locked();
+  const int64_t growth = disk_bytes(next) - disk_bytes(vm.config);
+  if (growth > 0 && usage.storage + growth > config_.capacity.storage_bytes) {
+    return insufficient(spec.uid, "storage", growth, config_.capacity.storage_bytes - usage.storage,
+                        true);
+  }
+  next.name = spec.name;  // renames and bookkeeping fields apply live
+  next.namespace_ = spec.namespace_;
+  next.object_generation = spec.object_generation;
+  next.cloud_init = spec.cloud_init;
+  next.power = spec.power;
+  vm.config = std::move(next);
+  vm.configured = true;
+  vm.dvd_path = seed_iso_path;
+  vm.restart_required_fields = plan.restart_required;
+  result.changed_fields = plan.apply_now;
+  result.unsupported_fields = plan.unsupported;
+
+  AgentStatus power_status;
+  if (spec.power == PowerIntent::kRunning) {
+    power_status = start_locked(vm, PowerAction::kStart);
+  } else if (spec.power == PowerIntent::kOff && holds_memory(vm)) {
+    power_status = apply_power_action(vm, PowerAction::kShutdown, now_(), config_.latencies);
+  }
+  if (auto saved = persist_locked(); !saved.ok())
+    return saved.error();
+  if (!power_status.ok())
+    return power_status.error();
+  result.vm = sim_vm_status(vm, now_(), config_.vm_dir);
+  return result;
+}
+
+AgentResult<VmStatus> SimDriver::power(const std::string& uid, const PowerRequest& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(uid, "power"); !status.ok())
+    return status.error();
+  auto found = vms_.find(uid);
+  if (found == vms_.end()) {
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  }
+  SimVm& vm = found->second;
+  settle(vm, now_());
+  if (auto status = start_locked(vm, request.action); !status.ok())
+    return status.error();
+  if (auto saved = persist_locked(); !saved.ok())
+    return saved.error();
+  return sim_vm_status(vm, now_(), config_.vm_dir);
+}
+
+AgentStatus SimDriver::remove(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(uid, "remove"); !status.ok())
+    return status;
+  if (vms_.erase(uid) == 0)
+    return {};
+  return persist_locked();
+}
+
+}  // namespace hvo::agent

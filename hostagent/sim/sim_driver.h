@@ -1,0 +1,65 @@
+// The simulated Hyper-V host: capacity and catalogue from config, VMs with a power state
+// machine, resource accounting that refuses what a real host would, injected failures, and the
+// VM set kept in a state file across restarts. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "common/status.h"
+#include "hostagent/driver/driver.h"
+#include "hostagent/sim/sim_config.h"
+#include "hostagent/sim/sim_vm.h"
+
+namespace hvo::agent {
+
+class SimDriver final : public Driver {
+ public:
+  using NowFn = std::function<int64_t()>;  // wall-clock milliseconds (persisted deadlines)
+
+  // Loads config.state_file when it exists; kInvalidArgument when it is unreadable or corrupt.
+  static Result<std::unique_ptr<SimDriver>> open(SimConfig config, NowFn now = nullptr);
+
+  std::string name() const override { return "sim"; }
+  AgentResult<HostInfo> host_info() override;
+  AgentResult<Inventory> inventory() override;
+  AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
+  AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
+  AgentStatus remove(const std::string& uid) override;
+
+  // Failure injection for tests (also reachable through the agent's test-only endpoint).
+  void set_faults(SimFaults faults);
+  SimFaults faults() const;
+
+ private:
+  SimDriver(SimConfig config, NowFn now);
+
+  struct Usage {
+    int64_t cpu = 0;      // vCPUs of VMs that hold resources
+    int64_t memory = 0;   // startup memory of VMs that hold resources
+    int64_t storage = 0;  // every disk of every VM
+  };
+
+  AgentStatus check_faults_locked(const std::string& uid, const char* call) const;
+  AgentStatus check_catalogue(const VmSpec& spec) const;
+  AgentStatus check_fits_on_create(const VmSpec& spec, const Usage& usage) const;
+  AgentResult<SimVm*> create_locked(const VmSpec& spec);
+  AgentStatus start_locked(SimVm& vm, PowerAction action);
+  int64_t disk_bytes(const VmSpec& config) const;
+  Usage usage_locked() const;
+  void settle_all_locked();
+  AgentStatus persist_locked();
+
+  const SimConfig config_;
+  const NowFn now_;
+  mutable std::mutex mu_;
+  SimFaults faults_;
+  std::mt19937 random_;
+  std::map<std::string, SimVm> vms_;  // by uid, the owner marker
+};
+
+}  // namespace hvo::agent
