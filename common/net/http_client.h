@@ -27,13 +27,15 @@ struct TlsClientConfig {
   std::string key_file;
   std::string key_pem;
   bool insecure_skip_verify = false;
-  std::string server_name;  // SNI and the name the server certificate must carry, if not the host
+  // SNI and the name the server certificate must carry, if not the URL's host. Sent as the Host
+  // header too (cpprest takes the TLS name from it), which servers that route by Host must know.
+  std::string server_name;
 };
 
 struct HttpClientConfig {
   std::string base_url;  // "https://127.0.0.1:6443"; request paths are appended to it
   TlsClientConfig tls;
-  std::chrono::milliseconds timeout{30000};  // whole-request timeout for send()
+  std::chrono::milliseconds timeout{30000};  // whole-request timeout for send(), headers of streams
 };
 
 // Cancels a running stream_lines() from another thread, at once (the connection is closed).
@@ -73,6 +75,11 @@ class Cancellation {
   std::vector<std::function<void()>> callbacks_;
 };
 
+// Safe to share between threads: one HttpClient serves an informer's watch and many workers'
+// requests at once. Requests share a pool of keep-alive connections (TLS sessions included),
+// so repeated send() calls do not handshake again; a request that times out or is cancelled
+// closes its own connection instead of returning it to the pool.
+// TLS files are read once, by create(): a rotated certificate needs a new client.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
@@ -80,14 +87,21 @@ class HttpClient {
   static Result<std::unique_ptr<HttpClient>> create(const HttpClientConfig& config);
 
   // Sends a request and reads the whole response. Any HTTP status is a successful Result;
-  // connection failures are kUnavailable, an expired timeout is kTimeout.
+  // connection failures (refused, reset, TLS handshake) are kUnavailable, an expired timeout
+  // (request.timeout, else config.timeout, for the whole exchange) is kTimeout. Messages name
+  // the method and URL.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 
   // Sends a request whose response is a stream of '\n'-terminated lines (watch). For a 2xx
-  // status, calls on_line for every line as soon as it arrives (without the '\n'), until the
-  // server ends the response, on_line returns false, or `cancel` fires; then returns the
-  // response with an empty body. For any other status, returns the whole response (its body
-  // holds the error) and never calls on_line. `idle_timeout` bounds the wait for the next line.
+  // status, calls on_line for every line as soon as it arrives (without the '\n'; a trailing
+  // '\r' is dropped and empty lines are skipped), until the server ends the response, on_line
+  // returns false, or `cancel` fires; then returns the response with an empty body. For any
+  // other status, returns the whole response (its body holds the error) and never calls
+  // on_line. The response headers must arrive within the request's timeout. `idle_timeout`
+  // (0: none) bounds the wait for more data: when it passes, kTimeout. A cancel before the
+  // response arrived is kCancelled; a broken connection is kUnavailable; a line over 64 MiB is
+  // kResourceExhausted. on_line runs on the calling thread; data that arrives while it runs is
+  // buffered by the client, so it should not block for long. `cancel` may be null.
   virtual Result<HttpResponse> stream_lines(const HttpRequest& request,
                                             const std::function<bool(std::string_view)>& on_line,
                                             std::shared_ptr<Cancellation> cancel,
