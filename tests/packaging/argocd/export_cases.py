@@ -19,9 +19,12 @@ KEY_PREFIX = "resource.customizations.health.hyperv.operator.io_"
 
 
 def lua_string(text):
+    """A Lua string literal for any text: safe ASCII as is, every other byte of its UTF-8 form
+    as a decimal escape (Lua 5.1 strings are bytes)."""
+    safe = set(b" _-.:/,()'=+*%<>!?@#[]{}|~^&;$")
     return '"' + "".join(
-        c if c.isalnum() or c in " _-.:/,()'=+*%<>!?@#[]{}|~^&;$" else f"\\{ord(c):03d}"
-        for c in text) + '"'
+        chr(byte) if chr(byte).isalnum() and byte < 128 or byte in safe else f"\\{byte:03d}"
+        for byte in text.encode("utf-8")) + '"'
 
 
 def lua_value(value):

@@ -113,9 +113,11 @@ def chart_app_version():
 
 
 def service_account_name(objects, values):
+    """The configured name, else the chart's full name (the Deployment's name)."""
     if values["serviceAccount"]["name"]:
         return values["serviceAccount"]["name"]
-    return only(objects, "Deployment", Checker("unused"))["metadata"]["name"]
+    deployments = [o for (k, _), o in objects.items() if k == "Deployment"]
+    return deployments[0]["metadata"]["name"] if deployments else None
 
 
 def rules_by_resource(role):
