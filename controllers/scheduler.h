@@ -1,0 +1,75 @@
+// Placement of one VirtualMachine on a HyperVHost: filters, then a score, as a pure function of
+// plain structs (the reconciler builds them from its caches). When no host fits, the decision
+// says why per host, grouped the way kube-scheduler does:
+//   "0/3 hosts fit: 2 lack 8Gi free memory, 1 lacks image rocky-10"
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/k8s/json_codec.h"
+#include "api/k8s/selector.h"
+#include "controllers/resources.h"
+
+namespace hvo::controllers {
+
+enum class PlacementStrategy {
+  kBinPack,  // fill the fullest host that fits: keeps whole hosts free for large VMs
+  kSpread,   // use the emptiest host: spreads failure domains and noisy neighbours
+};
+
+// What the scheduler knows of one host.
+struct HostSnapshot {
+  std::string name;
+  k8s::StringMap labels;
+  bool ready = false;
+  bool unschedulable = false;
+  bool maintenance = false;
+  std::set<std::string> capabilities;  // "Generation2", "SecureBoot", "TPM", ...
+  std::set<std::string> images;
+  std::set<std::string> switches;
+  ResourceAmounts allocatable;  // capacity after reserved and overcommit
+  ResourceAmounts allocated;    // taken by the VMs placed there, not counting the one to place
+  std::set<std::string> anti_affinity_groups;  // groups of the VMs already placed there
+};
+
+// What the VM to place needs.
+struct PlacementRequest {
+  ResourceAmounts requested;
+  std::set<std::string> capabilities;  // required host capabilities
+  std::string image;                   // empty: no base image
+  std::set<std::string> switches;      // every switch a NIC connects to
+  std::string pinned_host;             // spec.placement.host; empty: any host
+  k8s::Selector host_selector;         // spec.placement.hostSelector (everything when absent)
+  k8s::Selector tenant_host_selector;  // the tenant's hostSelector (everything when absent)
+  PlacementStrategy strategy = PlacementStrategy::kBinPack;
+  std::string anti_affinity_group;  // empty: none
+};
+
+// Why a host was filtered out, in singular and plural, so that counts read naturally.
+struct Unfit {
+  std::string singular;  // "lacks image rocky-10"
+  std::string plural;    // "lack image rocky-10"
+};
+
+struct HostVerdict {
+  std::string host;
+  std::optional<Unfit> unfit;  // empty: the host fits
+  double score = 0;            // higher is better; meaningful only when it fits
+};
+
+struct PlacementDecision {
+  std::optional<std::string> host;    // the chosen host, if any fits
+  std::string message;                // "0/3 hosts fit: ..." or "placed on hv-02 (BinPack)"
+  std::vector<HostVerdict> verdicts;  // one per host, in input order
+};
+
+// Filters run in this order and a host is reported under the first one it fails: Ready,
+// unschedulable, maintenance, pinned host, placement.hostSelector, tenant hostSelector,
+// capabilities, image, switches, anti-affinity, CPU, memory, storage. Ties in score go to the
+// host whose name sorts first, so the same inputs always give the same host.
+PlacementDecision schedule(const PlacementRequest& request, const std::vector<HostSnapshot>& hosts);
+
+}  // namespace hvo::controllers
