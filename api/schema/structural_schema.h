@@ -31,7 +31,9 @@ std::vector<FieldError> validate(const nlohmann::json& schema, const nlohmann::j
                                  const std::string& root_path = "");
 
 // Applies schema `default`s in place, as the API server does on create, update and read:
-// a missing property with a default gets it; recursion into objects and arrays.
+// a missing property with a default gets it; recursion into objects and arrays, including values
+// just defaulted (so `default: {}` on an object brings its properties' defaults). A null the
+// schema does not allow (no `nullable: true`) is replaced by the default, or dropped without one.
 void apply_defaults(const nlohmann::json& schema, nlohmann::json& value);
 
 // Removes fields the schema does not declare (unless x-kubernetes-preserve-unknown-fields), in
@@ -42,11 +44,16 @@ void prune(const nlohmann::json& schema, nlohmann::json& value,
 
 // The structural-schema rules of apiextensions (every node has a type, or int-or-string /
 // preserve-unknown-fields; no additionalProperties together with properties; metadata only
-// name/generateName at the root; ...). Returns one message per violation, naming the path.
+// name/generateName at the root; ...), plus the other checks the API server makes on a CRD
+// schema: unsupported keywords ($ref, patternProperties, uniqueItems: true, ...), consistent
+// x-kubernetes-list-type / list-map-keys / map-type, and defaults that survive pruning and pass
+// validation. Returns one message per violation, naming the path
+// ("properties[spec].properties[cpu].type: Required value: ...").
 std::vector<std::string> check_structural(const nlohmann::json& schema);
 
-// Every CEL rule in the schema with the path of the node that carries it, so callers can warn
-// that they are not evaluated.
+// Every CEL rule in the schema with the path of the node that carries it ("spec.generation",
+// "spec.disks[*]" for list items, "spec.x.*" for map values), so callers can warn that they are
+// not evaluated.
 struct CelRule {
   std::string path;
   std::string rule;
