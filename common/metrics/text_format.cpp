@@ -61,45 +61,32 @@ bool append_header(std::string& out, const Family<Metric>& family, const char* t
   return true;
 }
 
-}  // namespace
-
-std::string escape_label_value(const std::string& value) {
+// Backslash and line feed always need escaping; double quotes only inside label values.
+std::string escape(const std::string& text, bool quotes) {
   std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && quotes) {
+      out += "\\\"";
+    } else {
+      out += c;
     }
   }
   return out;
 }
 
+}  // namespace
+
+std::string escape_label_value(const std::string& value) {
+  return escape(value, true);
+}
+
 std::string escape_help(const std::string& help) {
-  std::string out;
-  out.reserve(help.size());
-  for (char c : help) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escape(help, false);
 }
 
 std::string format_value(double value) {

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/process/environment.h"
+
 #ifndef _WIN32
 #include <unistd.h>
 #endif
@@ -99,6 +101,23 @@ std::optional<std::string> find_executable_in(const std::string& name,
 std::optional<std::string> find_executable(const std::string& name) {
   const char* path = std::getenv("PATH");
   return find_executable_in(name, path ? path : "");
+}
+
+Result<std::string> resolve_program(const std::string& name,
+                                    const std::vector<std::string>& child_env,
+                                    bool case_insensitive_names) {
+  std::string search_path = environment_value(child_env, "PATH", case_insensitive_names);
+  if (search_path.empty()) {
+    const char* own = std::getenv("PATH");
+    search_path = own ? own : "";
+  }
+  if (auto program = find_executable_in(name, search_path)) {
+    return *program;
+  }
+  return Error(ErrorCode::kNotFound,
+               "start " + name + ": " +
+                   (has_directory_part(name) ? "not an executable file"
+                                             : "not found on PATH " + search_path));
 }
 
 }  // namespace hvo::process

@@ -3,6 +3,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "common/status.h"
 
 namespace hvo::process {
 
@@ -16,5 +19,12 @@ std::optional<std::string> find_executable_in(const std::string& name,
 
 // find_executable_in with this process' PATH.
 std::optional<std::string> find_executable(const std::string& name);
+
+// The program a child's argv[0] names, as a shell would find it: on the PATH of the child's
+// environment `child_env` ("NAME=value" entries), or on ours when that has none. kNotFound says
+// what was searched.
+Result<std::string> resolve_program(const std::string& name,
+                                    const std::vector<std::string>& child_env,
+                                    bool case_insensitive_names);
 
 }  // namespace hvo::process

@@ -160,20 +160,11 @@ Result<Process> Process::spawn(const Options& options) {
   plan.working_dir = options.working_dir;
   plan.new_process_group = options.new_process_group;
 
-  // The child's PATH decides, as it would for a shell; without one, ours does.
-  std::string search_path = environment_value(plan.env, "PATH", false);
-  if (search_path.empty()) {
-    const char* own = std::getenv("PATH");
-    search_path = own ? own : "";
+  auto program = resolve_program(name, plan.env, false);
+  if (!program.ok()) {
+    return program.error();
   }
-  const auto program = find_executable_in(name, search_path);
-  if (!program) {
-    return Error(ErrorCode::kNotFound,
-                 "start " + name + ": " +
-                     (name.find('/') != std::string::npos ? "not an executable file"
-                                                          : "not found on PATH " + search_path));
-  }
-  plan.program = *program;
+  plan.program = std::move(*program);
 
   StreamEnds streams[3];
   const Stdio* configs[3] = {&options.std_in, &options.std_out, &options.std_err};

@@ -303,14 +303,9 @@ Result<Process> Process::spawn(const Options& options) {
   const auto env = merge_environment(
       options.inherit_env ? parent_environment() : std::vector<std::string>{}, options.env, true);
 
-  std::string search_path = environment_value(env, "PATH", true);
-  if (search_path.empty()) {
-    const char* own = std::getenv("PATH");
-    search_path = own ? own : "";
-  }
-  const auto program = find_executable_in(name, search_path);
-  if (!program) {
-    return Error(ErrorCode::kNotFound, "start " + name + ": not found on PATH " + search_path);
+  const auto program = resolve_program(name, env, true);
+  if (!program.ok()) {
+    return program.error();
   }
   // cmd.exe runs batch files and parses their command line again by its own rules, so argv
   // could no longer be passed safely ("BatBadBut", CVE-2024-24576).
