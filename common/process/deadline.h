@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 
 namespace hvo::process {
 
@@ -10,12 +11,12 @@ class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `timeout` equal to milliseconds::max() means no deadline.
+  // milliseconds::max() (kNoTimeout) means no deadline; so does anything beyond a century,
+  // which would overflow the clock's nanoseconds when added to now.
   explicit Deadline(std::chrono::milliseconds timeout)
-      : unlimited_(timeout == std::chrono::milliseconds::max()),
+      : unlimited_(timeout >= std::chrono::hours(24 * 365 * 100)),
         at_(unlimited_ ? Clock::time_point::max() : Clock::now() + timeout) {}
 
-  bool unlimited() const { return unlimited_; }
   bool expired() const { return !unlimited_ && Clock::now() >= at_; }
 
   // Time left, for handing the rest of a deadline to a call that takes a timeout.
@@ -27,16 +28,13 @@ class Deadline {
                     std::chrono::ceil<std::chrono::milliseconds>(at_ - Clock::now()));
   }
 
-  // Milliseconds left, rounded up so a wait never ends just before the deadline; -1 when
-  // unlimited (what poll() takes for "forever"), capped at `cap` when one is given.
-  int poll_timeout_ms(int cap = -1) const {
+  // Milliseconds left, rounded up so a wait never ends just before the deadline, in the form
+  // poll() takes: -1 when unlimited.
+  int poll_timeout_ms() const {
     if (unlimited_) {
-      return cap;
+      return -1;
     }
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(at_ - Clock::now()).count();
-    const long long bounded = std::max<long long>(0, left);
-    return static_cast<int>(cap >= 0 ? std::min<long long>(bounded, cap)
-                                     : std::min<long long>(bounded, 1 << 30));
+    return static_cast<int>(std::min<long long>(remaining().count(), INT_MAX));
   }
 
  private:

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/process/deadline.h"
 #include "common/process/environment.h"
 #include "common/process/executable_path.h"
 #include "common/process/windows_command_line.h"
@@ -12,6 +13,22 @@ namespace hvo::process {
 namespace {
 
 using hvo::kube::testing::TempDir;
+
+TEST(Deadline, NoTimeoutNeverExpiresAndZeroHasExpired) {
+  const Deadline forever(std::chrono::milliseconds::max());
+  EXPECT_FALSE(forever.expired());
+  EXPECT_EQ(forever.poll_timeout_ms(), -1);
+  EXPECT_EQ(forever.remaining(), std::chrono::milliseconds::max());
+
+  const Deadline now(std::chrono::milliseconds(0));
+  EXPECT_TRUE(now.expired());
+  EXPECT_EQ(now.poll_timeout_ms(), 0);
+
+  const Deadline later(std::chrono::hours(1));
+  EXPECT_FALSE(later.expired());
+  EXPECT_GT(later.poll_timeout_ms(), 0);
+  EXPECT_LE(later.remaining(), std::chrono::hours(1));
+}
 
 TEST(Environment, OverridesReplaceAndAdditionsAppendSortedByName) {
   const auto merged = merge_environment({"PATH=/bin", "HOME=/root", "LANG=C"},
