@@ -61,9 +61,10 @@ inline std::string to_utf8(const std::wstring& wide) {
   return text;
 }
 
-// "CreateProcessW failed: Windows error 2", with the code of GetLastError().
-inline std::string last_error_text(const char* call) {
-  return std::string(call) + " failed: Windows error " + std::to_string(GetLastError());
+// "CreateProcessW failed: Windows error 2". Pass the code when other calls came in between,
+// since any of them may overwrite GetLastError().
+inline std::string last_error_text(const char* call, DWORD error = GetLastError()) {
+  return std::string(call) + " failed: Windows error " + std::to_string(error);
 }
 
 }  // namespace hvo::process
