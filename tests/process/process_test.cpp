@@ -270,6 +270,28 @@ TEST(Process, NewProcessGroupLetsStopEndTheWholeTree) {
   EXPECT_TRUE(is_gone_or_zombie(grandchild));
 }
 
+TEST(Process, DestructorEndsTheWholeGroup) {
+  pid_t grandchild = 0;
+  {
+    Options options = capture({"/bin/sh", "-c", "sleep 30 & echo $!; wait"});
+    options.new_process_group = true;
+    Process shell = start(options);
+    grandchild = std::stoi(*shell.read_until(Stream::kStdout, "\n", kLong));
+  }
+  for (int i = 0; i < 2000 && !is_gone_or_zombie(grandchild); ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_TRUE(is_gone_or_zombie(grandchild));
+}
+
+TEST(Process, StopOnAnExitedChildReturnsHowItEnded) {
+  Process done = start(capture({"/bin/sh", "-c", "exit 5"}));
+  ASSERT_EQ(done.wait(kLong)->code, 5);
+  const ExitStatus status = done.stop(milliseconds(100));
+  EXPECT_TRUE(status.exited());
+  EXPECT_EQ(status.code, 5);
+}
+
 TEST(Process, ChildInheritsOnlyItsStandardStreams) {
   // A descriptor opened without O_CLOEXEC by "some library", and another child's pipes.
   const int leaky = open("/dev/null", O_RDONLY);
