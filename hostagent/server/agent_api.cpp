@@ -1,0 +1,245 @@
+#include "hostagent/server/agent_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "hostagent/sim/sim_faults_json.h"
+
+namespace hvo::agent {
+namespace {
+
+net::HttpResponse json_response(int status, const nlohmann::json& body) {
+  net::HttpResponse response;
+  response.status = status;
+  response.headers["Content-Type"] = "application/json";
+  response.body = body.dump();
+  return response;
+}
+
+net::HttpResponse error_response(const ErrorBody& error) {
+  auto response = json_response(http_status_for(error.code), error);
+  if (error.code == AgentErrorCode::kUnauthorized) {
+    response.headers["WWW-Authenticate"] = "Bearer";
+  }
+  return response;
+}
+
+net::HttpResponse method_not_allowed(const net::HttpRequest& request, const char* allowed) {
+  auto response = error_response(make_error(AgentErrorCode::kMethodNotAllowed,
+                                            request.method + " is not allowed on " + request.path));
+  response.headers["Allow"] = allowed;
+  return response;
+}
+
+ErrorBody bad_uid(const std::string& uid) {
+  return make_error(AgentErrorCode::kInvalidSpec,
+                    "uid '" + uid.substr(0, 80) + "' must be 1-64 characters of [A-Za-z0-9-]");
+}
+
+}  // namespace
+
+AgentApi::AgentApi(VmService& service, OperationRunner& runner, TokenFile& token,
+                   metrics::Registry& registry, AgentMetrics& metrics, ApiOptions options,
+                   SimDriver* sim)
+    : service_(service),
+      runner_(runner),
+      token_(token),
+      registry_(registry),
+      metrics_(metrics),
+      options_(options),
+      sim_(sim) {}
+
+net::HttpResponse AgentApi::handle(const net::HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const RouteMatch match = match_route(request.path);
+  net::HttpResponse response;
+  // Health needs no token (mutual TLS still applies): probes and load balancers hold no secret.
+  const bool needs_token = match.id != RouteId::kHealthz;
+  const std::string authorization = request.header("Authorization");
+  const auto presented = bearer_token(authorization);
+  if (needs_token && (!presented || !token_.matches(*presented))) {
+    spdlog::warn("request_unauthorized method={} route={} reason={}", request.method, match.label,
+                 presented ? "wrong_token" : "no_token");
+    response = error_response(
+        make_error(AgentErrorCode::kUnauthorized, "a valid bearer token is required"));
+  } else if (static_cast<int64_t>(request.body.size()) > options_.max_body_bytes) {
+    response = error_response(make_error(
+        AgentErrorCode::kPayloadTooLarge,
+        "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes"));
+  } else {
+    response = route(request, match);
+  }
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  metrics_.http_requests.with({request.method, match.label, std::to_string(response.status)}).inc();
+  metrics_.http_duration.with({request.method, match.label}).observe(took.count());
+  spdlog::debug("request_served method={} route={} status={} seconds={:.4f}", request.method,
+                match.label, response.status, took.count());
+  return response;
+}
+
+net::HttpResponse AgentApi::route(const net::HttpRequest& request, const RouteMatch& match) {
+  const std::string& method = request.method;
+  switch (match.id) {
+    case RouteId::kHealthz:
+      if (method != "GET")
+        return method_not_allowed(request, "GET");
+      return {200, {{"Content-Type", "text/plain"}}, "ok\n"};
+    case RouteId::kMetrics:
+      if (method != "GET")
+        return method_not_allowed(request, "GET");
+      metrics_.operations_in_flight.with({}).set(static_cast<double>(runner_.in_flight()));
+      return {200, {{"Content-Type", metrics::kExpositionContentType}}, registry_.expose()};
+    case RouteId::kHost:
+      if (method != "GET")
+        return method_not_allowed(request, "GET");
+      return get_host();
+    case RouteId::kVms:
+      if (method != "GET")
+        return method_not_allowed(request, "GET");
+      return get_vms();
+    case RouteId::kVm:
+      if (!is_valid_uid(match.param))
+        return error_response(bad_uid(match.param));
+      if (method == "GET")
+        return get_vm(match.param);
+      if (method == "PUT")
+        return put_vm(request, match.param);
+      if (method == "DELETE")
+        return delete_vm(match.param);
+      return method_not_allowed(request, "GET, PUT, DELETE");
+    case RouteId::kVmPower:
+      if (!is_valid_uid(match.param))
+        return error_response(bad_uid(match.param));
+      if (method != "POST")
+        return method_not_allowed(request, "POST");
+      return post_power(request, match.param);
+    case RouteId::kOperation:
+      if (method != "GET")
+        return method_not_allowed(request, "GET");
+      return get_operation(match.param);
+    case RouteId::kSimFaults:
+      if (sim_ == nullptr)
+        break;  // not offered: looks like any unknown path
+      return sim_faults(request);
+    case RouteId::kUnknown:
+      break;
+  }
+  return error_response(make_error(AgentErrorCode::kNotFound, "no route " + request.path));
+}
+
+net::HttpResponse AgentApi::get_host() {
+  auto info = service_.driver().host_info();
+  if (!info.ok())
+    return error_response(info.error());
+  return json_response(200, info.value());
+}
+
+net::HttpResponse AgentApi::get_vms() {
+  auto inventory = service_.driver().inventory();
+  if (!inventory.ok())
+    return error_response(inventory.error());
+  return json_response(200, inventory.value());
+}
+
+net::HttpResponse AgentApi::get_vm(const std::string& uid) {
+  auto inventory = service_.driver().inventory();
+  if (!inventory.ok())
+    return error_response(inventory.error());
+  for (const auto& vm : inventory->vms) {
+    if (vm.uid == uid)
+      return json_response(200, vm);
+  }
+  return error_response(make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid));
+}
+
+net::HttpResponse AgentApi::put_vm(const net::HttpRequest& request, const std::string& uid) {
+  auto parsed = parse_vm_spec(request.body);
+  if (!parsed.ok())
+    return error_response(parsed.error());
+  if (parsed->uid != uid) {
+    return error_response(make_error(AgentErrorCode::kInvalidSpec,
+                                     "uid in the body (" + parsed->uid.substr(0, 80) +
+                                         ") differs from the uid in the path (" + uid + ")"));
+  }
+  auto spec = validate_vm_spec(std::move(parsed).value(), options_.spec_limits);
+  if (!spec.ok())
+    return error_response(spec.error());
+  return run_operation(OperationKind::kEnsure, uid,
+                       [this, spec = std::move(spec).value()](Operation& outcome) {
+                         auto result = service_.ensure(spec);
+                         if (result.ok()) {
+                           outcome.ensure_result = std::move(result).value();
+                         } else {
+                           outcome.error = result.error();
+                         }
+                       });
+}
+
+net::HttpResponse AgentApi::delete_vm(const std::string& uid) {
+  return run_operation(OperationKind::kDelete, uid, [this, uid](Operation& outcome) {
+    auto status = service_.remove(uid);
+    if (!status.ok())
+      outcome.error = status.error();
+  });
+}
+
+net::HttpResponse AgentApi::post_power(const net::HttpRequest& request, const std::string& uid) {
+  auto parsed = parse_power_request(request.body);
+  if (!parsed.ok())
+    return error_response(parsed.error());
+  return run_operation(OperationKind::kPower, uid,
+                       [this, uid, power = parsed.value()](Operation& outcome) {
+                         auto result = service_.power(uid, power);
+                         if (result.ok()) {
+                           outcome.vm = std::move(result).value();
+                         } else {
+                           outcome.error = result.error();
+                         }
+                       });
+}
+
+net::HttpResponse AgentApi::run_operation(OperationKind kind, const std::string& uid,
+                                          OperationRunner::Work work) {
+  auto submitted = runner_.submit(kind, uid, std::move(work));
+  if (!submitted.ok())
+    return error_response(submitted.error());
+  const auto op = runner_.wait(submitted->id, options_.operation_wait);
+  if (!op) {
+    return error_response(
+        make_error(AgentErrorCode::kInternal, "operation " + submitted->id + " vanished"));
+  }
+  if (op->state == OperationState::kFailed)
+    return error_response(*op->error);
+  if (op->finished())
+    return json_response(200, *op);
+  auto response = json_response(202, *op);
+  response.headers["Location"] = "/v1/operations/" + op->id;
+  return response;
+}
+
+net::HttpResponse AgentApi::get_operation(const std::string& id) {
+  const auto op = runner_.get(id);
+  if (!op) {
+    return error_response(make_error(AgentErrorCode::kNotFound,
+                                     "no operation " + id.substr(0, 80) + " (unknown or expired)"));
+  }
+  return json_response(200, *op);
+}
+
+net::HttpResponse AgentApi::sim_faults(const net::HttpRequest& request) {
+  if (request.method == "GET") {
+    return {200, {{"Content-Type", "application/json"}}, encode_sim_faults(sim_->faults())};
+  }
+  if (request.method != "PUT")
+    return method_not_allowed(request, "GET, PUT");
+  auto faults = parse_sim_faults(request.body);
+  if (!faults.ok())
+    return error_response(faults.error());
+  sim_->set_faults(faults.value());
+  spdlog::warn("sim_faults_set host_down={} failing_vms={} create_failure_ratio={}",
+               faults->host_down, faults->failing_vms.size(), faults->create_failure_ratio);
+  return {200, {{"Content-Type", "application/json"}}, encode_sim_faults(faults.value())};
+}
+
+}  // namespace hvo::agent

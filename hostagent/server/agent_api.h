@@ -1,0 +1,59 @@
+// The agent's HTTP API as a function from request to response: routing, bearer-token check,
+// body limit, validation, operations and metrics. No sockets here, so every route and refusal is
+// unit-tested directly; AgentServer puts it behind HTTPS with mutual TLS.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "common/metrics/registry.h"
+#include "common/net/http_types.h"
+#include "hostagent/protocol/vm_spec_validation.h"
+#include "hostagent/server/agent_metrics.h"
+#include "hostagent/server/bearer_token.h"
+#include "hostagent/server/operation_runner.h"
+#include "hostagent/server/route.h"
+#include "hostagent/server/vm_service.h"
+#include "hostagent/sim/sim_driver.h"
+
+namespace hvo::agent {
+
+struct ApiOptions {
+  int64_t max_body_bytes = 2 * 1024 * 1024;
+  std::chrono::milliseconds operation_wait{2000};  // then 202 with the operation id
+  SpecLimits spec_limits;
+};
+
+class AgentApi {
+ public:
+  // `sim` is non-null only when the sim driver runs with its test endpoints enabled.
+  AgentApi(VmService& service, OperationRunner& runner, TokenFile& token,
+           metrics::Registry& registry, AgentMetrics& metrics, ApiOptions options,
+           SimDriver* sim = nullptr);
+
+  net::HttpResponse handle(const net::HttpRequest& request);
+
+ private:
+  net::HttpResponse route(const net::HttpRequest& request, const RouteMatch& match);
+  net::HttpResponse get_host();
+  net::HttpResponse get_vms();
+  net::HttpResponse get_vm(const std::string& uid);
+  net::HttpResponse put_vm(const net::HttpRequest& request, const std::string& uid);
+  net::HttpResponse delete_vm(const std::string& uid);
+  net::HttpResponse post_power(const net::HttpRequest& request, const std::string& uid);
+  net::HttpResponse get_operation(const std::string& id);
+  net::HttpResponse sim_faults(const net::HttpRequest& request);
+  // Submits, waits up to operation_wait, and answers 200 / error / 202 accordingly.
+  net::HttpResponse run_operation(OperationKind kind, const std::string& uid,
+                                  OperationRunner::Work work);
+
+  VmService& service_;
+  OperationRunner& runner_;
+  TokenFile& token_;
+  metrics::Registry& registry_;
+  AgentMetrics& metrics_;
+  const ApiOptions options_;
+  SimDriver* sim_;
+};
+
+}  // namespace hvo::agent

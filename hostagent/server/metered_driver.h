@@ -1,0 +1,32 @@
+// A Driver decorator that times every call and counts failures by error code, and keeps the
+// hyperv_agent_vms gauge current from each inventory.
+#pragma once
+
+#include <memory>
+
+#include "hostagent/driver/driver.h"
+#include "hostagent/server/agent_metrics.h"
+
+namespace hvo::agent {
+
+class MeteredDriver final : public Driver {
+ public:
+  MeteredDriver(Driver& inner, AgentMetrics& metrics) : inner_(inner), metrics_(metrics) {}
+
+  std::string name() const override { return inner_.name(); }
+  AgentResult<HostInfo> host_info() override;
+  AgentResult<Inventory> inventory() override;
+  AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
+  AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
+  AgentStatus remove(const std::string& uid) override;
+
+ private:
+  template <typename Call>
+  auto timed(const char* call, Call&& run);
+  void count_error(const char* call, const ErrorBody& error);
+
+  Driver& inner_;
+  AgentMetrics& metrics_;
+};
+
+}  // namespace hvo::agent

@@ -1,0 +1,26 @@
+// The agent's VM use cases between the HTTP layer and the driver: ensure writes the VM's
+// cloud-init seed before asking the driver to converge, remove cleans the seeds up after.
+#pragma once
+
+#include <string>
+
+#include "hostagent/driver/driver.h"
+#include "hostagent/server/seed_store.h"
+
+namespace hvo::agent {
+
+class VmService {
+ public:
+  VmService(Driver& driver, SeedStore seeds) : driver_(driver), seeds_(std::move(seeds)) {}
+
+  AgentResult<EnsureResult> ensure(const VmSpec& spec);
+  AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request);
+  AgentStatus remove(const std::string& uid);
+  Driver& driver() { return driver_; }
+
+ private:
+  Driver& driver_;
+  SeedStore seeds_;
+};
+
+}  // namespace hvo::agent
