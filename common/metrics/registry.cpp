@@ -113,12 +113,15 @@ std::string Registry::expose() const {
   // Family names are unique across the three maps (sample_owners_ sees to it), so one sorted
   // set of names gives the exposition order.
   std::set<std::string> names;
-  for (const auto& entry : counters_)
+  for (const auto& entry : counters_) {
     names.insert(entry.first);
-  for (const auto& entry : gauges_)
+  }
+  for (const auto& entry : gauges_) {
     names.insert(entry.first);
-  for (const auto& entry : histograms_)
+  }
+  for (const auto& entry : histograms_) {
     names.insert(entry.first);
+  }
 
   std::string out;
   for (const auto& name : names) {
