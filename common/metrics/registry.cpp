@@ -77,10 +77,11 @@ HistogramFamily& Registry::histogram(const std::string& name, const std::string&
       it != histogram_bounds_.end() && it->second != bounds) {
     throw std::logic_error("histogram " + name + " registered again with different buckets");
   }
-  auto& family =
-      get_or_create_locked<Histogram>(histograms_, "histogram", name, help, label_names,
-                                      [bounds] { return std::make_unique<Histogram>(bounds); },
-                                      {name + "_bucket", name + "_sum", name + "_count"});
+  auto& family = get_or_create_locked<Histogram>(
+      histograms_, "histogram", name, help, label_names,
+      [bounds] { return std::make_unique<Histogram>(bounds); },
+      // The family name too, so no counter or gauge of the same name can hide it.
+      {name, name + "_bucket", name + "_sum", name + "_count"});
   histogram_bounds_.emplace(name, bounds);
   return family;
 }

@@ -64,7 +64,7 @@ class Registry {
   std::map<std::string, std::unique_ptr<GaugeFamily>> gauges_;
   std::map<std::string, std::unique_ptr<HistogramFamily>> histograms_;
   std::map<std::string, std::vector<double>> histogram_bounds_;  // per histogram family
-  // Every sample name in use ("x", or "x_bucket", "x_sum", "x_count") → "<type> <family>".
+  // Every name in use ("x"; for a histogram also "x_bucket", "x_sum", "x_count") → "<type> x".
   std::map<std::string, std::string> sample_owners_;
   std::vector<std::function<void()>> collectors_;
   mutable std::mutex collect_mu_;  // serializes collector runs of concurrent scrapes

@@ -118,6 +118,7 @@ TEST(Registry, RejectsConflictingRegistrations) {
   registry.counter("adds_total", "Adds.", {"name"});
   EXPECT_THROW(registry.counter("adds_total", "Adds.", {"other"}), std::logic_error);
   EXPECT_THROW(registry.gauge("adds_total", "Adds."), std::logic_error);
+  EXPECT_THROW(registry.histogram("adds_total", "Adds."), std::logic_error);
 
   registry.histogram("latency_seconds", "Latency.", {}, {1, 2});
   EXPECT_THROW(registry.histogram("latency_seconds", "Latency.", {}, {1, 3}), std::logic_error);
