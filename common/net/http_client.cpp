@@ -35,6 +35,26 @@ bool is_success(int status) {
   return status >= 200 && status < 300;
 }
 
+// Registers a callback with a Cancellation for the length of one call.
+class CancelHook {
+ public:
+  CancelHook(std::shared_ptr<Cancellation> cancel, std::function<void()> callback)
+      : cancel_(std::move(cancel)) {
+    if (cancel_)
+      id_ = cancel_->on_cancel(std::move(callback));
+  }
+  ~CancelHook() {
+    if (cancel_)
+      cancel_->remove_callback(id_);
+  }
+  CancelHook(const CancelHook&) = delete;
+  CancelHook& operator=(const CancelHook&) = delete;
+
+ private:
+  std::shared_ptr<Cancellation> cancel_;
+  Cancellation::CallbackId id_ = 0;
+};
+
 class ClientImpl : public HttpClient {
  public:
   ClientImpl(HttpClientConfig config, std::unique_ptr<http_client> client)
@@ -192,14 +212,12 @@ Result<HttpResponse> ClientImpl::stream_lines(const HttpRequest& request,
   }
   pplx::cancellation_token_source cancel_source;
   TaskWaiter waiter;
-  if (cancel) {
-    // Closing the connection fails a pending read; interrupting the waiter returns at once
-    // even if cpprest takes a moment to notice.
-    cancel->on_cancel([cancel_source, interrupt = waiter.interrupter()] {
-      cancel_source.cancel();
-      interrupt();
-    });
-  }
+  // Closing the connection fails a pending read; interrupting the waiter returns at once even
+  // if cpprest takes a moment to notice.
+  CancelHook hook(cancel, [cancel_source, interrupt = waiter.interrupter()] {
+    cancel_source.cancel();
+    interrupt();
+  });
   auto deadline = deadline_for(request);
   auto headers = await_headers(request, cancel_source, waiter);
   if (!headers.ok())

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,10 +41,14 @@ struct HttpClientConfig {
 };
 
 // Cancels a running stream_lines() from another thread, at once (the connection is closed).
+// One Cancellation may serve many calls in turn (an informer's stop signal): each call removes
+// its callback when it returns, so callbacks do not pile up.
 class Cancellation {
  public:
+  using CallbackId = std::uint64_t;
+
   void cancel() {
-    std::vector<std::function<void()>> callbacks;
+    std::map<CallbackId, std::function<void()>> callbacks;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (cancelled_)
@@ -50,29 +56,38 @@ class Cancellation {
       cancelled_ = true;
       callbacks.swap(callbacks_);
     }
-    for (auto& callback : callbacks)
+    for (auto& [id, callback] : callbacks)
       callback();
   }
   bool cancelled() const {
     std::lock_guard<std::mutex> lock(mu_);
     return cancelled_;
   }
-  // Runs `callback` on cancel(), or at once if already cancelled.
-  void on_cancel(std::function<void()> callback) {
+  // Runs `callback` on cancel(), or at once if already cancelled (then returns 0). The id
+  // lets remove_callback() take it back.
+  CallbackId on_cancel(std::function<void()> callback) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!cancelled_) {
-        callbacks_.push_back(std::move(callback));
-        return;
+        CallbackId id = ++last_id_;
+        callbacks_.emplace(id, std::move(callback));
+        return id;
       }
     }
     callback();
+    return 0;
+  }
+  // Forgets a callback that has not run yet; unknown ids (0, already run) are ignored.
+  void remove_callback(CallbackId id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    callbacks_.erase(id);
   }
 
  private:
   mutable std::mutex mu_;
   bool cancelled_ = false;
-  std::vector<std::function<void()>> callbacks_;
+  CallbackId last_id_ = 0;
+  std::map<CallbackId, std::function<void()>> callbacks_;
 };
 
 // Safe to share between threads: one HttpClient serves an informer's watch and many workers'

@@ -258,6 +258,59 @@ TEST(HttpClient, StreamLinesHandlesAOneMebibyteLine) {
   EXPECT_EQ(lines[1], "{\"small\":1}");
 }
 
+TEST(Cancellation, RunsCallbacksOnceAndForgetsRemovedOnes) {
+  Cancellation cancel;
+  int kept = 0;
+  int removed = 0;
+  cancel.on_cancel([&] { ++kept; });
+  auto id = cancel.on_cancel([&] { ++removed; });
+  cancel.remove_callback(id);
+  cancel.cancel();
+  cancel.cancel();
+  EXPECT_EQ(kept, 1);
+  EXPECT_EQ(removed, 0);
+  int late = 0;
+  EXPECT_EQ(cancel.on_cancel([&] { ++late; }), 0u);
+  EXPECT_EQ(late, 1);
+}
+
+// An informer reuses one Cancellation for watch after watch; cancelling it later must only
+// touch the call that is running.
+TEST(HttpClient, OneCancellationServesSeveralStreamsInTurn) {
+  Gate release;
+  auto server = start_server([&](const HttpRequest& request, Responder& responder) {
+    auto stream = responder.stream(200, {});
+    stream->write("line\n");
+    if (request.path == "/hang")
+      release.wait_open();
+  });
+  ASSERT_TRUE(server);
+  auto client = make_client(url_of(*server));
+  auto cancel = std::make_shared<Cancellation>();
+  for (int i = 0; i < 3; ++i) {
+    auto done = client->stream_lines(
+        get("/short"), [](std::string_view) { return true; }, cancel, kNoIdleTimeout);
+    ASSERT_TRUE(done.ok()) << done.error().message();
+  }
+  Gate got_line;
+  std::optional<Result<HttpResponse>> hanging;
+  std::thread watcher([&] {
+    hanging = client->stream_lines(
+        get("/hang"),
+        [&](std::string_view) {
+          got_line.arrive();
+          return true;
+        },
+        cancel, kNoIdleTimeout);
+  });
+  got_line.wait_for_arrivals(1);
+  cancel->cancel();
+  watcher.join();
+  release.open();
+  ASSERT_TRUE(hanging.has_value());
+  EXPECT_TRUE(hanging->ok());
+}
+
 TEST(HttpClient, CreateRejectsABadUrlOrUnreadableTlsFiles) {
   HttpClientConfig config;
   config.base_url = "not a url";
