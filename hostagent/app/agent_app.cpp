@@ -1,0 +1,120 @@
+#include "hostagent/app/agent_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "common/metrics/registry.h"
+#include "common/net/http_server.h"
+#include "hostagent/app/driver_factory.h"
+#include "hostagent/server/agent_api.h"
+#include "hostagent/server/metered_driver.h"
+
+namespace hvo::agent {
+
+// Declared in dependency order; destroyed in reverse (listener first, driver last).
+struct AgentApp::Parts {
+  metrics::Registry registry;
+  std::unique_ptr<AgentMetrics> metrics;
+  DriverParts driver;
+  std::unique_ptr<MeteredDriver> metered;
+  std::unique_ptr<VmService> service;
+  std::unique_ptr<TokenFile> token;
+  std::unique_ptr<OperationRunner> runner;
+  std::unique_ptr<AgentApi> api;
+  std::unique_ptr<net::HttpServer> server;
+};
+
+namespace {
+
+Status make_dirs(const AgentConfig& config) {
+  for (const auto& dir : {config.data_dir, config.seed_dir()}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "paths.dataDir: cannot create " + dir + ": " + ec.message());
+    }
+  }
+  return OkStatus();
+}
+
+net::HttpServerConfig server_config(const AgentConfig& config) {
+  net::HttpServerConfig server;
+  server.host = config.listen_host;
+  server.port = config.listen_port;
+  server.tls = net::TlsServerConfig{config.tls.cert_file, config.tls.key_file,
+                                    config.tls.client_ca_file, config.tls.require_client_cert};
+  // The API answers oversized bodies itself with a JSON PayloadTooLarge; the listener's own
+  // limit is only the backstop against bodies far beyond it.
+  server.max_body_bytes = static_cast<std::size_t>(config.limits.max_body_bytes) * 2;
+  return server;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AgentApp>> AgentApp::start(const AgentConfig& config) {
+  if (auto status = make_dirs(config); !status.ok())
+    return status.error();
+  auto parts = std::make_unique<Parts>();
+  metrics::register_process_metrics(parts->registry);
+  parts->metrics = std::make_unique<AgentMetrics>(parts->registry);
+
+  auto driver = make_driver(config);
+  if (!driver.ok())
+    return driver.error();
+  parts->driver = std::move(driver).value();
+  parts->metered = std::make_unique<MeteredDriver>(*parts->driver.driver, *parts->metrics);
+  parts->service = std::make_unique<VmService>(*parts->metered, SeedStore(config.seed_dir()));
+
+  auto token = TokenFile::open(config.token_file);
+  if (!token.ok())
+    return token.error().with_context("auth.tokenFile");
+  parts->token = std::move(token).value();
+
+  const auto& limits = config.limits;
+  parts->runner = std::make_unique<OperationRunner>(
+      OperationRunner::Limits{static_cast<std::size_t>(limits.max_concurrent_driver_calls),
+                              static_cast<std::size_t>(limits.max_queued_operations),
+                              static_cast<std::size_t>(limits.operation_retention)});
+  ApiOptions options;
+  options.max_body_bytes = limits.max_body_bytes;
+  options.operation_wait = std::chrono::milliseconds(limits.operation_wait_ms);
+  parts->api = std::make_unique<AgentApi>(*parts->service, *parts->runner, *parts->token,
+                                          parts->registry, *parts->metrics, options,
+                                          config.sim_test_endpoints ? parts->driver.sim : nullptr);
+
+  AgentApi* api = parts->api.get();
+  auto server = net::HttpServer::start(
+      server_config(config), [api](const net::HttpRequest& request, net::Responder& responder) {
+        responder.reply(api->handle(request));
+      });
+  if (!server.ok())
+    return server.error().with_context("listen " + config.listen_host);
+  parts->server = std::move(server).value();
+  spdlog::info("agent_started driver={} listen={}:{} mutual_tls={} test_endpoints={}",
+               config.driver, config.listen_host, parts->server->port(),
+               config.tls.require_client_cert, config.sim_test_endpoints);
+  return std::unique_ptr<AgentApp>(new AgentApp(std::move(parts)));
+}
+
+AgentApp::AgentApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+AgentApp::~AgentApp() {
+  stop();
+}
+
+uint16_t AgentApp::port() const {
+  return parts_->server->port();
+}
+
+void AgentApp::stop() {
+  if (!parts_ || !parts_->server)
+    return;
+  parts_->server->stop();
+  parts_->runner.reset();  // joins workers after their current operation
+  spdlog::info("agent_stopped");
+  parts_->server.reset();
+}
+
+}  // namespace hvo::agent
