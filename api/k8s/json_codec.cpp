@@ -219,4 +219,12 @@ void encode(Json& target, const Json& value) {
   target = value;
 }
 
+Result<Json> parse_json(std::string_view text, const std::string& what) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, what + ": malformed JSON: " + e.what());
+  }
+}
+
 }  // namespace hvo::k8s

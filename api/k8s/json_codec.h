@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -226,5 +227,20 @@ void put(Json& object, const char* key, const std::optional<T>& value) {
   }
   encode(object[key], *value);
 }
+
+// Writes a field the CRD schema defaults: when the JSON lacks it and the value is the default,
+// it stays absent, so reading and writing an object the API server has not defaulted (a
+// manifest file, a test fixture) adds nothing to it.
+template <typename T>
+void put_defaulted(Json& object, const char* key, const T& value, const T& default_value) {
+  ensure_object(object);
+  if (!object.contains(key) && value == default_value)
+    return;
+  put(object, key, value);
+}
+
+// Parses JSON text; malformed or truncated text is an InvalidArgument error naming `what` and
+// the position, never an exception.
+Result<Json> parse_json(std::string_view text, const std::string& what);
 
 }  // namespace hvo::k8s

@@ -1,0 +1,171 @@
+// VirtualMachine (namespaced, shortName hvm): one Hyper-V VM, desired in spec, observed in
+// status. Field names and defaults are the CRD's (crds/hyperv.operator.io_virtualmachines.yaml).
+//
+// Entry points for code that reads objects (the examples test, the controllers):
+//   Result<VirtualMachine> VirtualMachine::from_json(const nlohmann::json&)
+//   Result<VirtualMachine> VirtualMachine::parse(std::string_view json_text)
+//   nlohmann::json VirtualMachine::to_json() const  (raw JSON with the typed fields overlaid)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/k8s/condition.h"
+#include "api/k8s/json_codec.h"
+#include "api/k8s/label_selector.h"
+#include "api/k8s/object_meta.h"
+#include "api/k8s/quantity.h"
+#include "api/k8s/time.h"
+#include "api/v1alpha1/enums.h"
+#include "api/v1alpha1/resources.h"
+#include "common/status.h"
+
+namespace hvo::api {
+
+struct CpuSpec {
+  std::int32_t count = 0;                       // virtual processors, 1..240
+  std::optional<std::int32_t> reserve_percent;  // 0..100
+  std::optional<std::int32_t> limit_percent;    // 0..100
+  std::optional<std::int32_t> weight;           // 0..10000
+  std::optional<bool> expose_virtualization_extensions;
+};
+
+struct DynamicMemorySpec {
+  std::optional<k8s::Quantity> minimum;
+  std::optional<k8s::Quantity> maximum;
+  std::optional<std::int32_t> buffer_percent;  // 5..2000
+};
+
+struct MemorySpec {
+  k8s::Quantity startup;
+  std::optional<DynamicMemorySpec> dynamic;  // absent: static memory
+};
+
+struct FirmwareSpec {
+  std::optional<bool> secure_boot;
+  std::optional<SecureBootTemplate> secure_boot_template;
+  std::optional<bool> tpm;
+};
+
+struct DiskSpec {
+  std::string name;
+  std::optional<k8s::Quantity> size;
+  DiskSource source = DiskSource::kBlank;
+};
+
+struct NetworkSpec {
+  std::string name;
+  std::string switch_name;  // JSON "switch"
+  std::optional<std::int32_t> vlan_id;
+  std::string mac_address;  // empty: Hyper-V assigns one
+};
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key = "userdata";
+};
+
+struct CloudInitSpec {
+  std::optional<std::string> user_data;
+  std::optional<SecretKeyRef> user_data_secret_ref;
+  std::optional<std::string> network_data;
+  std::optional<std::string> meta_data;
+};
+
+struct PlacementSpec {
+  std::string host;                                 // pinned host; empty: the scheduler chooses
+  std::optional<k8s::LabelSelector> host_selector;  // absent: any host
+  PlacementStrategy strategy = PlacementStrategy::kSpread;
+  std::string anti_affinity_group;
+};
+
+struct ShutdownSpec {
+  ShutdownMode mode = ShutdownMode::kGraceful;
+  std::int32_t timeout_seconds = 120;
+};
+
+struct VirtualMachineSpec {
+  RunStrategy run_strategy = RunStrategy::kAlways;
+  std::int32_t generation = 2;
+  CpuSpec cpu;
+  MemorySpec memory;
+  std::optional<FirmwareSpec> firmware;
+  std::string image;
+  std::vector<DiskSpec> disks;
+  std::vector<NetworkSpec> networks;
+  std::optional<CloudInitSpec> cloud_init;
+  PlacementSpec placement;
+  ShutdownSpec shutdown;
+  std::optional<k8s::Time> restart_requested_at;
+};
+
+struct VirtualMachineStatus {
+  std::optional<VirtualMachinePhase> phase;
+  std::string host;
+  std::string vm_id;
+  std::string power_state;
+  std::vector<std::string> ip_addresses;
+  std::optional<ResourceAmounts> allocated;
+  std::optional<k8s::Time> last_restart_time;
+  std::int64_t observed_generation = 0;
+  std::vector<k8s::Condition> conditions;
+};
+
+struct VirtualMachine {
+  static constexpr const char* kKind = "VirtualMachine";
+  static constexpr const char* kPlural = "virtualmachines";
+
+  k8s::ObjectMeta metadata;
+  VirtualMachineSpec spec;
+  VirtualMachineStatus status;
+  k8s::Json raw;  // the object as read; to_json() writes the typed fields over it
+
+  static Result<VirtualMachine> from_json(const k8s::Json& json);
+  static Result<VirtualMachine> parse(std::string_view json_text);
+  k8s::Json to_json() const;
+};
+
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            CpuSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            DynamicMemorySpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            MemorySpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            FirmwareSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            DiskSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            NetworkSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            SecretKeyRef& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            CloudInitSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            PlacementSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            ShutdownSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            VirtualMachineSpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            VirtualMachineStatus& out);
+
+void encode(k8s::Json& target, const CpuSpec& cpu);
+void encode(k8s::Json& target, const DynamicMemorySpec& dynamic);
+void encode(k8s::Json& target, const MemorySpec& memory);
+void encode(k8s::Json& target, const FirmwareSpec& firmware);
+void encode(k8s::Json& target, const DiskSpec& disk);
+void encode(k8s::Json& target, const std::vector<DiskSpec>& disks);  // by name
+void encode(k8s::Json& target, const NetworkSpec& network);
+void encode(k8s::Json& target, const std::vector<NetworkSpec>& networks);  // by name
+void encode(k8s::Json& target, const SecretKeyRef& ref);
+void encode(k8s::Json& target, const CloudInitSpec& cloud_init);
+void encode(k8s::Json& target, const PlacementSpec& placement);
+void encode(k8s::Json& target, const ShutdownSpec& shutdown);
+void encode(k8s::Json& target, const VirtualMachineSpec& spec);
+void encode(k8s::Json& target, const VirtualMachineStatus& status);
+
+}  // namespace hvo::api
