@@ -9,7 +9,7 @@
 #include "api/schema/field_errors.h"
 #include "api/schema/formats.h"
 #include "api/schema/pattern_cache.h"
-#include "api/schema/schema_node.h"
+#include "api/schema/schema_keywords.h"
 #include "api/schema/structural_schema.h"
 
 namespace hvo::schema {
@@ -80,18 +80,24 @@ std::string in_body(const std::string& path, const std::string& text) {
   return path.empty() ? "in body " + text : path + " in body " + text;
 }
 
-std::optional<double> number_keyword(const json& schema, const char* key) {
-  auto it = schema.find(key);
-  if (it == schema.end() || !it->is_number())
+std::optional<double> number_value(const json* value) {
+  if (!value || !value->is_number())
     return std::nullopt;
-  return it->get<double>();
+  return value->get<double>();
 }
 
-std::optional<int64_t> count_keyword(const json& schema, const char* key) {
-  auto it = schema.find(key);
-  if (it == schema.end() || !it->is_number_integer())
+std::optional<int64_t> count_value(const json* value) {
+  if (!value || !value->is_number_integer())
     return std::nullopt;
-  return it->get<int64_t>();
+  return value->get<int64_t>();
+}
+
+std::string string_value(const json* value) {
+  return value && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+bool is_schema(const json* value) {
+  return value && value->is_object();
 }
 
 class Validator {
@@ -101,26 +107,27 @@ class Validator {
   void validate(const json& schema, const json& value, const std::string& path) {
     if (!schema.is_object())
       return;
-    if (value.is_null() && flag(schema, "nullable"))
+    const SchemaKeywords kw = read_keywords(schema);
+    if (value.is_null() && kw.nullable)
       return;
-    if (!check_type(schema, value, path))
+    if (!check_type(kw, value, path))
       return;
-    check_enum(schema, value, path);
+    check_enum(kw, value, path);
     if (value.is_number())
-      check_number(schema, value, path);
+      check_number(kw, value, path);
     if (value.is_string())
-      check_string(schema, value, path);
+      check_string(kw, value, path);
     if (value.is_array())
-      check_array(schema, value, path);
+      check_array(kw, value, path);
     if (value.is_object())
-      check_object(schema, value, path);
-    check_junctors(schema, value, path);
+      check_object(kw, value, path);
+    check_junctors(kw, value, path);
   }
 
  private:
   // False when the value has the wrong type: further checks would only repeat the problem.
-  bool check_type(const json& schema, const json& value, const std::string& path) {
-    if (flag(schema, "x-kubernetes-int-or-string")) {
+  bool check_type(const SchemaKeywords& kw, const json& value, const std::string& path) {
+    if (kw.int_or_string) {
       if (value.is_string() || is_integral(value))
         return true;
       const std::string actual = type_name(value);
@@ -128,7 +135,7 @@ class Validator {
           path, actual, in_body(path, "must be of type integer,string: " + quote(actual))));
       return false;
     }
-    const std::string type = string_keyword(schema, "type");
+    const std::string type = string_value(kw.type);
     if (type.empty() || has_type(value, type))
       return true;
     const std::string actual = type_name(value);
@@ -137,38 +144,36 @@ class Validator {
     return false;
   }
 
-  void check_enum(const json& schema, const json& value, const std::string& path) {
-    auto it = schema.find("enum");
-    if (it == schema.end() || !it->is_array())
+  void check_enum(const SchemaKeywords& kw, const json& value, const std::string& path) {
+    if (!kw.enum_values || !kw.enum_values->is_array())
       return;
-    for (const json& allowed : *it) {
+    for (const json& allowed : *kw.enum_values) {
       if (allowed == value)
         return;
     }
-    errors_.push_back(not_supported(path, value, std::vector<json>(it->begin(), it->end())));
+    errors_.push_back(not_supported(
+        path, value, std::vector<json>(kw.enum_values->begin(), kw.enum_values->end())));
   }
 
-  void check_number(const json& schema, const json& value, const std::string& path) {
+  void check_number(const SchemaKeywords& kw, const json& value, const std::string& path) {
     const double v = value.get<double>();
-    if (auto max = number_keyword(schema, "maximum")) {
-      const bool exclusive = flag(schema, "exclusiveMaximum");
-      if (exclusive ? v >= *max : v > *max) {
-        errors_.push_back(
-            invalid(path, value,
-                    in_body(path, std::string("should be less than ") +
-                                      (exclusive ? "" : "or equal to ") + format_number(*max))));
+    if (auto max = number_value(kw.maximum)) {
+      if (kw.exclusive_maximum ? v >= *max : v > *max) {
+        errors_.push_back(invalid(
+            path, value,
+            in_body(path, std::string("should be less than ") +
+                              (kw.exclusive_maximum ? "" : "or equal to ") + format_number(*max))));
       }
     }
-    if (auto min = number_keyword(schema, "minimum")) {
-      const bool exclusive = flag(schema, "exclusiveMinimum");
-      if (exclusive ? v <= *min : v < *min) {
-        errors_.push_back(
-            invalid(path, value,
-                    in_body(path, std::string("should be greater than ") +
-                                      (exclusive ? "" : "or equal to ") + format_number(*min))));
+    if (auto min = number_value(kw.minimum)) {
+      if (kw.exclusive_minimum ? v <= *min : v < *min) {
+        errors_.push_back(invalid(
+            path, value,
+            in_body(path, std::string("should be greater than ") +
+                              (kw.exclusive_minimum ? "" : "or equal to ") + format_number(*min))));
       }
     }
-    if (auto factor = number_keyword(schema, "multipleOf"); factor && *factor > 0) {
+    if (auto factor = number_value(kw.multiple_of); factor && *factor > 0) {
       const double quotient = v / *factor;
       if (std::fabs(quotient - std::round(quotient)) > 1e-9) {
         errors_.push_back(invalid(
@@ -177,44 +182,44 @@ class Validator {
     }
   }
 
-  void check_string(const json& schema, const json& value, const std::string& path) {
+  void check_string(const SchemaKeywords& kw, const json& value, const std::string& path) {
     const std::string& s = value.get_ref<const std::string&>();
     const int64_t length = rune_count(s);
-    if (auto max = count_keyword(schema, "maxLength"); max && length > *max) {
+    if (auto max = count_value(kw.max_length); max && length > *max) {
       errors_.push_back(too_long(path, *max));
     }
-    if (auto min = count_keyword(schema, "minLength"); min && length < *min) {
+    if (auto min = count_value(kw.min_length); min && length < *min) {
       errors_.push_back(
           invalid(path, value,
                   in_body(path, "should be at least " + std::to_string(*min) + " chars long")));
     }
-    const std::string pattern = string_keyword(schema, "pattern");
+    const std::string pattern = string_value(kw.pattern);
     if (!pattern.empty() && !pattern_matches(pattern, s)) {
       errors_.push_back(invalid(path, value, in_body(path, "should match '" + pattern + "'")));
     }
-    const std::string format = string_keyword(schema, "format");
+    const std::string format = string_value(kw.format);
     if (!format.empty() && !matches_format(format, s)) {
       errors_.push_back(
           invalid(path, value, in_body(path, "must be of type " + format + ": " + quote(s))));
     }
   }
 
-  void check_array(const json& schema, const json& value, const std::string& path) {
+  void check_array(const SchemaKeywords& kw, const json& value, const std::string& path) {
     const auto size = static_cast<int64_t>(value.size());
-    if (auto max = count_keyword(schema, "maxItems"); max && size > *max) {
+    if (auto max = count_value(kw.max_items); max && size > *max) {
       errors_.push_back(too_many(path, size, *max));
     }
-    if (auto min = count_keyword(schema, "minItems"); min && size < *min) {
+    if (auto min = count_value(kw.min_items); min && size < *min) {
       errors_.push_back(invalid(
           path, size, in_body(path, "should have at least " + std::to_string(*min) + " items")));
     }
-    if (flag(schema, "uniqueItems") && has_duplicates(value)) {
+    if (kw.unique_items && has_duplicates(value)) {
       errors_.push_back(invalid(path, value, in_body(path, "shouldn't contain duplicates")));
     }
-    check_list_type(schema, value, path);
-    if (const json* items = sub_schema(schema, "items")) {
+    check_list_type(kw, value, path);
+    if (is_schema(kw.items)) {
       for (size_t i = 0; i < value.size(); ++i)
-        validate(*items, value[i], index_path(path, i));
+        validate(*kw.items, value[i], index_path(path, i));
     }
   }
 
@@ -229,8 +234,8 @@ class Validator {
 
   // x-kubernetes-list-type set: items unique; map: the list-map-keys unique. Each repeat is
   // reported at its own index, as the API server does.
-  void check_list_type(const json& schema, const json& value, const std::string& path) {
-    const std::string list_type = string_keyword(schema, "x-kubernetes-list-type");
+  void check_list_type(const SchemaKeywords& kw, const json& value, const std::string& path) {
+    const std::string list_type = string_value(kw.list_type);
     if (list_type == "set") {
       std::set<std::string> seen;
       for (size_t i = 0; i < value.size(); ++i) {
@@ -239,15 +244,14 @@ class Validator {
         }
       }
     } else if (list_type == "map") {
-      auto keys = schema.find("x-kubernetes-list-map-keys");
-      if (keys == schema.end() || !keys->is_array())
+      if (!kw.list_map_keys || !kw.list_map_keys->is_array())
         return;
       std::set<std::string> seen;
       for (size_t i = 0; i < value.size(); ++i) {
         if (!value[i].is_object())
           continue;
         json key_values = json::object();
-        for (const json& key : *keys) {
+        for (const json& key : *kw.list_map_keys) {
           if (!key.is_string())
             continue;
           auto field = value[i].find(key.get<std::string>());
@@ -261,34 +265,36 @@ class Validator {
     }
   }
 
-  void check_object(const json& schema, const json& value, const std::string& path) {
+  void check_object(const SchemaKeywords& kw, const json& value, const std::string& path) {
     const auto size = static_cast<int64_t>(value.size());
-    if (auto max = count_keyword(schema, "maxProperties"); max && size > *max) {
+    if (auto max = count_value(kw.max_properties); max && size > *max) {
       errors_.push_back(too_many(path, size, *max));
     }
-    if (auto min = count_keyword(schema, "minProperties"); min && size < *min) {
+    if (auto min = count_value(kw.min_properties); min && size < *min) {
       errors_.push_back(
           invalid(path, size,
                   in_body(path, "should have at least " + std::to_string(*min) + " properties")));
     }
-    if (auto req = schema.find("required"); req != schema.end() && req->is_array()) {
-      for (const json& name : *req) {
+    if (kw.required && kw.required->is_array()) {
+      for (const json& name : *kw.required) {
         if (name.is_string() && !value.contains(name.get<std::string>())) {
           errors_.push_back(required(child_path(path, name.get<std::string>())));
         }
       }
     }
-    if (flag(schema, "x-kubernetes-embedded-resource"))
+    if (kw.embedded_resource)
       check_embedded(value, path);
-    const auto additional = schema.find("additionalProperties");
+    const json* additional = kw.additional_properties;
+    const bool properties_declared = kw.properties && kw.properties->is_object();
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string child = child_path(path, it.key());
-      if (const json* prop = property_schema(schema, it.key())) {
+      const auto prop =
+          properties_declared ? kw.properties->find(it.key()) : json::const_iterator();
+      if (properties_declared && prop != kw.properties->end() && prop->is_object()) {
         validate(*prop, it.value(), child);
-      } else if (additional != schema.end() && additional->is_object()) {
+      } else if (is_schema(additional)) {
         validate(*additional, it.value(), child);
-      } else if (additional != schema.end() && additional->is_boolean() &&
-                 !additional->get<bool>()) {
+      } else if (additional && additional->is_boolean() && !additional->get<bool>()) {
         errors_.push_back(invalid(child, it.value(), in_body(child, "is a forbidden property")));
       }
     }
@@ -311,30 +317,30 @@ class Validator {
     return scratch.empty();
   }
 
-  void check_junctors(const json& schema, const json& value, const std::string& path) {
-    if (auto all = schema.find("allOf"); all != schema.end() && all->is_array()) {
-      for (const json& branch : *all)
+  void check_junctors(const SchemaKeywords& kw, const json& value, const std::string& path) {
+    if (kw.all_of && kw.all_of->is_array()) {
+      for (const json& branch : *kw.all_of)
         validate(branch, value, path);
     }
-    if (auto any = schema.find("anyOf"); any != schema.end() && any->is_array()) {
+    if (kw.any_of && kw.any_of->is_array()) {
       bool matched = false;
-      for (const json& branch : *any)
+      for (const json& branch : *kw.any_of)
         matched = matched || passes(branch, value, path);
       if (!matched) {
         errors_.push_back(
             invalid(path, value, in_body(path, "must validate at least one schema (anyOf)")));
       }
     }
-    if (auto one = schema.find("oneOf"); one != schema.end() && one->is_array()) {
+    if (kw.one_of && kw.one_of->is_array()) {
       int matched = 0;
-      for (const json& branch : *one)
+      for (const json& branch : *kw.one_of)
         matched += passes(branch, value, path) ? 1 : 0;
       if (matched != 1) {
         errors_.push_back(
             invalid(path, value, in_body(path, "must validate one and only one schema (oneOf)")));
       }
     }
-    if (const json* negated = sub_schema(schema, "not"); negated && passes(*negated, value, path)) {
+    if (is_schema(kw.not_schema) && passes(*kw.not_schema, value, path)) {
       errors_.push_back(invalid(path, value, in_body(path, "must not validate the schema (not)")));
     }
   }
