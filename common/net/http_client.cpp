@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/net/detail/cpprest_body.h"
 #include "common/net/detail/task_waiter.h"
 #include "common/net/detail/tls_setup.h"
 #include "common/net/http_client.h"
@@ -107,8 +108,7 @@ web::http::http_request ClientImpl::to_cpprest(const HttpRequest& request) const
   if (!config_.tls.server_name.empty())
     out.headers()["Host"] = config_.tls.server_name;
   if (!request.body.empty()) {
-    // Keeps a Content-Type copied above; the default only fills a gap.
-    out.set_body(request.body, "application/octet-stream");
+    detail::set_body_bytes(out, request.body, "application/octet-stream");
   }
   return out;
 }

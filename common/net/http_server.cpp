@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/net/detail/buffered_response_stream.h"
+#include "common/net/detail/cpprest_body.h"
 #include "common/net/detail/tls_setup.h"
 #include "common/net/elastic_thread_pool.h"
 #include "common/net/http_server.h"
@@ -47,7 +48,7 @@ void send_reply(http_request& request, http_response response) {
 
 void reply_status(http_request& request, int status, const std::string& message) {
   http_response response(static_cast<web::http::status_code>(status));
-  response.set_body(message + "\n", "text/plain; charset=utf-8");
+  detail::set_body_bytes(response, message + "\n", "text/plain; charset=utf-8");
   send_reply(request, std::move(response));
 }
 
@@ -166,8 +167,7 @@ void ResponderImpl::reply(HttpResponse response) {
   http_response out(static_cast<web::http::status_code>(response.status));
   copy_headers(response.headers, out.headers());
   if (!response.body.empty()) {
-    // set_body() keeps a Content-Type copied above; the default only fills a gap.
-    out.set_body(std::move(response.body), "text/plain; charset=utf-8");
+    detail::set_body_bytes(out, response.body, "text/plain; charset=utf-8");
   }
   send_reply(request_, std::move(out));
 }
