@@ -70,7 +70,13 @@ class ClientImpl : public HttpClient {
  private:
   web::http::http_request to_cpprest(const HttpRequest& request) const;
   std::string describe(const HttpRequest& request) const;
+  std::chrono::milliseconds timeout_for(const HttpRequest& request) const;
   Clock::time_point deadline_for(const HttpRequest& request) const;
+  // Waits for `task` until `deadline` or a cancel; either ends the request's connection.
+  template <typename T>
+  Result<T> await_task(const HttpRequest& request, pplx::task<T> task,
+                       pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
+                       Clock::time_point deadline, const char* waiting_for) const;
   Error to_error(const HttpRequest& request, std::exception_ptr failure) const;
   Result<web::http::http_response> await_headers(const HttpRequest& request,
                                                  pplx::cancellation_token_source& cancel_source,
@@ -87,9 +93,12 @@ std::string ClientImpl::describe(const HttpRequest& request) const {
   return request.method + " " + config_.base_url + request.path;
 }
 
+std::chrono::milliseconds ClientImpl::timeout_for(const HttpRequest& request) const {
+  return request.timeout.count() > 0 ? request.timeout : config_.timeout;
+}
+
 Clock::time_point ClientImpl::deadline_for(const HttpRequest& request) const {
-  auto timeout = request.timeout.count() > 0 ? request.timeout : config_.timeout;
-  return Clock::now() + timeout;
+  return Clock::now() + timeout_for(request);
 }
 
 web::http::http_request ClientImpl::to_cpprest(const HttpRequest& request) const {
@@ -133,6 +142,28 @@ Error ClientImpl::to_error(const HttpRequest& request, std::exception_ptr failur
   }
 }
 
+template <typename T>
+Result<T> ClientImpl::await_task(const HttpRequest& request, pplx::task<T> task,
+                                 pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
+                                 Clock::time_point deadline, const char* waiting_for) const {
+  switch (waiter.wait(task, deadline)) {
+    case TaskWaiter::Outcome::kDeadline:
+      cancel_source.cancel();
+      return Error(ErrorCode::kTimeout, describe(request) + ": " + waiting_for + " within " +
+                                            std::to_string(timeout_for(request).count()) + "ms");
+    case TaskWaiter::Outcome::kInterrupted:
+      cancel_source.cancel();
+      return Error(ErrorCode::kCancelled, describe(request) + ": cancelled");
+    case TaskWaiter::Outcome::kReady:
+      break;
+  }
+  try {
+    return task.get();
+  } catch (...) {
+    return to_error(request, std::current_exception());
+  }
+}
+
 Result<web::http::http_response> ClientImpl::await_headers(
     const HttpRequest& request, pplx::cancellation_token_source& cancel_source,
     TaskWaiter& waiter) {
@@ -142,22 +173,7 @@ Result<web::http::http_response> ClientImpl::await_headers(
   } catch (...) {
     return to_error(request, std::current_exception());
   }
-  switch (waiter.wait(sent, deadline_for(request))) {
-    case TaskWaiter::Outcome::kDeadline:
-      cancel_source.cancel();
-      return Error(ErrorCode::kTimeout, describe(request) + ": no response within " +
-                                            std::to_string(config_.timeout.count()) + "ms");
-    case TaskWaiter::Outcome::kInterrupted:
-      cancel_source.cancel();
-      return Error(ErrorCode::kCancelled, describe(request) + ": cancelled");
-    case TaskWaiter::Outcome::kReady:
-      break;
-  }
-  try {
-    return sent.get();
-  } catch (...) {
-    return to_error(request, std::current_exception());
-  }
+  return await_task(request, sent, cancel_source, waiter, deadline_for(request), "no response");
 }
 
 HttpResponse to_response(const web::http::http_response& response, std::string body) {
@@ -173,24 +189,11 @@ Result<HttpResponse> ClientImpl::await_body(const HttpRequest& request,
                                             web::http::http_response response,
                                             pplx::cancellation_token_source& cancel_source,
                                             TaskWaiter& waiter, Clock::time_point deadline) {
-  auto body = response.extract_vector();
-  switch (waiter.wait(body, deadline)) {
-    case TaskWaiter::Outcome::kDeadline:
-      cancel_source.cancel();
-      return Error(ErrorCode::kTimeout, describe(request) + ": response body not complete within " +
-                                            std::to_string(config_.timeout.count()) + "ms");
-    case TaskWaiter::Outcome::kInterrupted:
-      cancel_source.cancel();
-      return Error(ErrorCode::kCancelled, describe(request) + ": cancelled");
-    case TaskWaiter::Outcome::kReady:
-      break;
-  }
-  try {
-    auto bytes = body.get();
-    return to_response(response, std::string(bytes.begin(), bytes.end()));
-  } catch (...) {
-    return to_error(request, std::current_exception());
-  }
+  auto bytes = await_task(request, response.extract_vector(), cancel_source, waiter, deadline,
+                          "response body not complete");
+  if (!bytes.ok())
+    return bytes.error();
+  return to_response(response, std::string(bytes->begin(), bytes->end()));
 }
 
 Result<HttpResponse> ClientImpl::send(const HttpRequest& request) {

@@ -6,34 +6,12 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "tests/net/net_test_support.h"
+
 namespace hvo::net {
 namespace {
 
-// Counts arrivals and lets the test wait until `count` tasks run at the same time.
-class Gate {
- public:
-  void arrive_and_wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    ++arrived_;
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return open_; });
-  }
-  void wait_for_arrivals(int count) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return arrived_ >= count; });
-  }
-  void open() {
-    std::lock_guard<std::mutex> lock(mu_);
-    open_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable changed_;
-  int arrived_ = 0;
-  bool open_ = false;
-};
+using testing::Gate;
 
 TEST(ElasticThreadPool, RunsBlockingTasksAtTheSameTime) {
   ElasticThreadPool pool;

@@ -149,24 +149,13 @@ TEST(HttpClient, CancelFromAnotherThreadEndsABlockedStream) {
   ASSERT_TRUE(server);
   auto client = make_client(url_of(*server));
   auto cancel = std::make_shared<Cancellation>();
-  Gate got_line;
-  std::optional<Result<HttpResponse>> result;
-  std::thread watcher([&] {
-    result = client->stream_lines(
-        get("/watch"),
-        [&](std::string_view) {
-          got_line.arrive();
-          return true;
-        },
-        cancel, kNoIdleTimeout);
-  });
-  got_line.wait_for_arrivals(1);
+  testing::BackgroundWatch watch(*client, get("/watch"), cancel);
+  watch.wait_for_lines(1);
   cancel->cancel();
-  watcher.join();
+  auto result = watch.join();
   release.open();
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(result->ok()) << result->error().message();
-  EXPECT_EQ((*result)->status, 200);
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  EXPECT_EQ(result->status, 200);
 }
 
 TEST(HttpClient, CancelledBeforeTheStartIsCancelled) {
@@ -292,23 +281,12 @@ TEST(HttpClient, OneCancellationServesSeveralStreamsInTurn) {
         get("/short"), [](std::string_view) { return true; }, cancel, kNoIdleTimeout);
     ASSERT_TRUE(done.ok()) << done.error().message();
   }
-  Gate got_line;
-  std::optional<Result<HttpResponse>> hanging;
-  std::thread watcher([&] {
-    hanging = client->stream_lines(
-        get("/hang"),
-        [&](std::string_view) {
-          got_line.arrive();
-          return true;
-        },
-        cancel, kNoIdleTimeout);
-  });
-  got_line.wait_for_arrivals(1);
+  testing::BackgroundWatch hanging(*client, get("/hang"), cancel);
+  hanging.wait_for_lines(1);
   cancel->cancel();
-  watcher.join();
+  auto result = hanging.join();
   release.open();
-  ASSERT_TRUE(hanging.has_value());
-  EXPECT_TRUE(hanging->ok());
+  EXPECT_TRUE(result.ok());
 }
 
 TEST(HttpClient, CreateRejectsABadUrlOrUnreadableTlsFiles) {

@@ -211,7 +211,6 @@ TEST(HttpServer, ServesRequestsWhileManyHandlersBlockWithOpenStreams) {
 TEST(HttpServer, StopClosesOpenStreamsAndReturns) {
   std::mutex mu;
   std::vector<std::shared_ptr<ResponseStream>> open_streams;
-  Gate first_line;
   auto server = start_server([&](const HttpRequest&, Responder& responder) {
     auto stream = responder.stream(200, {});
     stream->write("hello\n");
@@ -220,22 +219,12 @@ TEST(HttpServer, StopClosesOpenStreamsAndReturns) {
   });
   ASSERT_TRUE(server);
   auto client = make_client(url_of(*server));
-  std::optional<Result<HttpResponse>> watch_result;
-  std::thread watcher([&] {
-    watch_result = client->stream_lines(
-        get("/watch"),
-        [&](std::string_view) {
-          first_line.arrive();
-          return true;
-        },
-        nullptr, std::chrono::milliseconds(0));
-  });
-  first_line.wait_for_arrivals(1);
+  testing::BackgroundWatch watch(*client, get("/watch"), nullptr);
+  watch.wait_for_lines(1);
   server->stop();
-  watcher.join();  // the stream ended with the server
-  ASSERT_TRUE(watch_result.has_value());
-  ASSERT_TRUE(watch_result->ok()) << watch_result->error().message();
-  EXPECT_EQ((*watch_result)->status, 200);
+  auto watch_result = watch.join();  // the stream ended with the server
+  ASSERT_TRUE(watch_result.ok()) << watch_result.error().message();
+  EXPECT_EQ(watch_result->status, 200);
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(open_streams.size(), 1u);
   EXPECT_TRUE(open_streams[0]->closed());

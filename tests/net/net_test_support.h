@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/net/http_client.h"
 #include "common/net/http_server.h"
@@ -90,6 +91,36 @@ inline HttpRequest get(const std::string& path) {
   request.path = path;
   return request;
 }
+
+// Runs stream_lines() on a thread of its own; lines() counts what arrived so far.
+class BackgroundWatch {
+ public:
+  BackgroundWatch(HttpClient& client, HttpRequest request, std::shared_ptr<Cancellation> cancel)
+      : thread_([this, &client, request = std::move(request), cancel] {
+          result_ = client.stream_lines(
+              request,
+              [this](std::string_view) {
+                lines_.arrive();
+                return true;
+              },
+              cancel, std::chrono::milliseconds(0));
+        }) {}
+  ~BackgroundWatch() {
+    if (thread_.joinable())
+      thread_.join();
+  }
+  void wait_for_lines(int count) { lines_.wait_for_arrivals(count); }
+  // Waits for stream_lines() to return and hands over its result.
+  Result<HttpResponse> join() {
+    thread_.join();
+    return std::move(*result_);
+  }
+
+ private:
+  Gate lines_;
+  std::optional<Result<HttpResponse>> result_;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
 
 // A plain TCP connection to 127.0.0.1 for hand-written HTTP.
 class RawConnection {
