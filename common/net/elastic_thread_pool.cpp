@@ -86,4 +86,9 @@ std::size_t ElasticThreadPool::thread_count() const {
   return threads_.size() - exited_.size();
 }
 
+std::size_t ElasticThreadPool::idle_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return idle_;
+}
+
 }  // namespace hvo::net

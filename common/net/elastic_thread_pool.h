@@ -30,6 +30,8 @@ class ElasticThreadPool {
   void stop();
 
   std::size_t thread_count() const;
+  // Threads waiting for a task.
+  std::size_t idle_count() const;
 
  private:
   void work();

@@ -164,18 +164,11 @@ TEST(HttpClient, CancelledBeforeTheStartIsCancelled) {
   ASSERT_TRUE(server);
   auto cancel = std::make_shared<Cancellation>();
   cancel->cancel();
-  bool called = false;
-  auto result = make_client(url_of(*server))
-                    ->stream_lines(
-                        get("/watch"),
-                        [&](std::string_view) {
-                          called = true;
-                          return true;
-                        },
-                        cancel, kNoIdleTimeout);
+  auto [result, lines] =
+      testing::collect_lines(*make_client(url_of(*server)), get("/watch"), cancel);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::kCancelled);
-  EXPECT_FALSE(called);
+  EXPECT_TRUE(lines.empty());
 }
 
 TEST(HttpClient, StreamWithoutDataForTheIdleTimeoutIsTimeout) {
@@ -186,19 +179,12 @@ TEST(HttpClient, StreamWithoutDataForTheIdleTimeoutIsTimeout) {
     release.wait_open();
   });
   ASSERT_TRUE(server);
-  int lines = 0;
-  auto result = make_client(url_of(*server))
-                    ->stream_lines(
-                        get("/watch"),
-                        [&](std::string_view) {
-                          ++lines;
-                          return true;
-                        },
-                        nullptr, std::chrono::milliseconds(200));
+  auto [result, lines] = testing::collect_lines(*make_client(url_of(*server)), get("/watch"),
+                                                nullptr, std::chrono::milliseconds(200));
   release.open();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::kTimeout);
-  EXPECT_EQ(lines, 1);
+  EXPECT_EQ(lines, (std::vector<std::string>{"one"}));
 }
 
 TEST(HttpClient, StreamLinesReturnsAnErrorResponseWhole) {
@@ -207,19 +193,11 @@ TEST(HttpClient, StreamLinesReturnsAnErrorResponseWhole) {
     responder.reply({410, {{"Content-Type", "application/json"}}, status_json});
   });
   ASSERT_TRUE(server);
-  bool called = false;
-  auto result = make_client(url_of(*server))
-                    ->stream_lines(
-                        get("/watch"),
-                        [&](std::string_view) {
-                          called = true;
-                          return true;
-                        },
-                        nullptr, kNoIdleTimeout);
+  auto [result, lines] = testing::collect_lines(*make_client(url_of(*server)), get("/watch"));
   ASSERT_TRUE(result.ok()) << result.error().message();
   EXPECT_EQ(result->status, 410);
   EXPECT_EQ(result->body, status_json);
-  EXPECT_FALSE(called);
+  EXPECT_TRUE(lines.empty());
 }
 
 TEST(HttpClient, StreamLinesHandlesAOneMebibyteLine) {
@@ -232,15 +210,7 @@ TEST(HttpClient, StreamLinesHandlesAOneMebibyteLine) {
     stream->close();
   });
   ASSERT_TRUE(server);
-  std::vector<std::string> lines;
-  auto result = make_client(url_of(*server))
-                    ->stream_lines(
-                        get("/watch"),
-                        [&](std::string_view line) {
-                          lines.emplace_back(line);
-                          return true;
-                        },
-                        nullptr, kNoIdleTimeout);
+  auto [result, lines] = testing::collect_lines(*make_client(url_of(*server)), get("/watch"));
   ASSERT_TRUE(result.ok()) << result.error().message();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], big);

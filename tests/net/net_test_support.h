@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/net/http_client.h"
 #include "common/net/http_server.h"
@@ -90,6 +91,26 @@ inline HttpRequest get(const std::string& path) {
   request.method = "GET";
   request.path = path;
   return request;
+}
+
+// What one stream_lines() call returned and the lines it delivered.
+struct CollectedStream {
+  Result<HttpResponse> result;
+  std::vector<std::string> lines;
+};
+
+inline CollectedStream collect_lines(
+    HttpClient& client, const HttpRequest& request, std::shared_ptr<Cancellation> cancel = nullptr,
+    std::chrono::milliseconds idle_timeout = std::chrono::milliseconds(0)) {
+  std::vector<std::string> lines;
+  auto result = client.stream_lines(
+      request,
+      [&](std::string_view line) {
+        lines.emplace_back(line);
+        return true;
+      },
+      std::move(cancel), idle_timeout);
+  return {std::move(result), std::move(lines)};
 }
 
 // Runs stream_lines() on a thread of its own; lines() counts what arrived so far.

@@ -154,14 +154,7 @@ TEST_F(TlsTest, StreamLinesWorksOverMutualTls) {
   tls.cert_pem = pki_.client.cert_pem;
   tls.key_pem = pki_.client.key_pem;
   auto client = make_client(url_of(*server, "https"), tls);
-  std::vector<std::string> lines;
-  auto result = client->stream_lines(
-      get("/watch"),
-      [&](std::string_view line) {
-        lines.emplace_back(line);
-        return true;
-      },
-      nullptr, std::chrono::milliseconds(0));
+  auto [result, lines] = testing::collect_lines(*client, get("/watch"));
   ASSERT_TRUE(result.ok()) << result.error().message();
   EXPECT_EQ(lines, (std::vector<std::string>{"a", "b"}));
 }
