@@ -1,5 +1,8 @@
 #include "hostagent/app/driver_factory.h"
 
+#include "hostagent/hyperv/hyperv_driver.h"
+#include "hostagent/hyperv/powershell_worker.h"
+
 namespace hvo::agent {
 
 Result<DriverParts> make_driver(const AgentConfig& config) {
@@ -12,7 +15,13 @@ Result<DriverParts> make_driver(const AgentConfig& config) {
     parts.driver = std::move(sim).value();
     return parts;
   }
-  return Error(ErrorCode::kInvalidArgument, "driver: " + config.driver + " is not available");
+  PowerShellSettings settings;
+  settings.executable = config.hyperv.powershell;
+  settings.script_dir = config.hyperv.script_dir;
+  settings.call_timeout = std::chrono::milliseconds(config.hyperv.call_timeout_ms);
+  parts.driver = std::make_unique<HypervDriver>(std::make_unique<PowerShellWorker>(settings),
+                                                HypervPaths{config.vm_dir, config.image_dir});
+  return parts;
 }
 
 }  // namespace hvo::agent

@@ -33,6 +33,8 @@ class [[nodiscard]] AgentResult {
     assert(ok());
     return std::get<T>(std::move(state_));
   }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 

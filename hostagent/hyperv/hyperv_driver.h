@@ -1,0 +1,37 @@
+// The Hyper-V driver: the fixed scripts in hostagent/scripts run through a ScriptRunner (the
+// long-lived PowerShell worker). Decisions stay in C++: the VM is looked up by its owner marker,
+// the convergence plan is computed by plan_convergence(), and the scripts only carry out the
+// fields they are handed. User text reaches PowerShell only as JSON data.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "hostagent/driver/driver.h"
+#include "hostagent/hyperv/script_runner.h"
+
+namespace hvo::agent {
+
+struct HypervPaths {
+  std::string vm_dir;     // VM configuration and disks: <vm_dir>\<uid>\...
+  std::string image_dir;  // base images: <image_dir>\<image>.vhdx
+};
+
+class HypervDriver final : public Driver {
+ public:
+  HypervDriver(std::unique_ptr<ScriptRunner> runner, HypervPaths paths)
+      : runner_(std::move(runner)), paths_(std::move(paths)) {}
+
+  std::string name() const override { return "hyperv"; }
+  AgentResult<HostInfo> host_info() override;
+  AgentResult<Inventory> inventory() override;
+  AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
+  AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
+  AgentStatus remove(const std::string& uid) override;
+
+ private:
+  std::unique_ptr<ScriptRunner> runner_;
+  const HypervPaths paths_;
+};
+
+}  // namespace hvo::agent

@@ -1,0 +1,137 @@
+#include "hostagent/hyperv/powershell_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace hvo::agent {
+namespace {
+
+std::string script_path(const PowerShellSettings& settings, const std::string& file) {
+  return settings.script_dir.empty() ? file : settings.script_dir + "/" + file;
+}
+
+ErrorBody powershell_failed(const std::string& what, const Error& error) {
+  return make_error(
+      error.code() == ErrorCode::kTimeout ? AgentErrorCode::kTimeout : AgentErrorCode::kDriverError,
+      what, error.message());
+}
+
+// PowerShell may print warnings before the reply; the reply is the last line.
+std::string last_nonempty_line(const std::string& text) {
+  std::size_t end = text.find_last_not_of("\r\n");
+  if (end == std::string::npos)
+    return "";
+  const std::size_t newline = text.rfind('\n', end);
+  const std::size_t begin = newline == std::string::npos ? 0 : newline + 1;
+  return text.substr(begin, end + 1 - begin);
+}
+
+}  // namespace
+
+std::vector<std::string> powershell_argv(const PowerShellSettings& settings,
+                                         const std::string& script_file) {
+  return {settings.executable, "-NoLogo", "-NoProfile", "-NonInteractive",
+          "-ExecutionPolicy",  "Bypass",  "-File",      script_path(settings, script_file)};
+}
+
+PowerShellWorker::~PowerShellWorker() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (worker_) {
+    worker_->close_stdin();  // worker.ps1 ends at end of input
+    worker_->stop(std::chrono::seconds(5));
+  }
+}
+
+int PowerShellWorker::restarts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return starts_ > 0 ? starts_ - 1 : 0;
+}
+
+AgentStatus PowerShellWorker::ensure_started_locked() {
+  if (worker_ && worker_->running())
+    return {};
+  worker_.reset();
+  process::Options options;
+  options.argv = powershell_argv(settings_, "worker.ps1");
+  options.std_in = process::Stdio::pipe();
+  options.std_out = process::Stdio::pipe();
+  options.std_err = process::Stdio::inherit();  // PowerShell's own complaints reach the log
+  options.new_process_group = true;
+  auto spawned = process::Process::spawn(options);
+  if (!spawned.ok())
+    return powershell_failed("cannot start the PowerShell worker", spawned.error());
+  worker_ = std::move(spawned).value();
+  ++starts_;
+  spdlog::info("powershell_worker_started executable={} pid={} starts={}", settings_.executable,
+               worker_->pid(), starts_);
+  return {};
+}
+
+void PowerShellWorker::discard_locked(const char* reason) {
+  if (!worker_)
+    return;
+  spdlog::warn("powershell_worker_discarded pid={} reason={}", worker_->pid(), reason);
+  worker_->kill();
+  worker_->wait(std::chrono::seconds(5));
+  worker_.reset();
+}
+
+AgentResult<std::string> PowerShellWorker::run(Script script, const std::string& input_json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto started = ensure_started_locked(); !started.ok())
+    return started.error();
+  const std::string id = std::to_string(next_id_++);
+  // JSON escapes every control character, so one request is exactly one line.
+  const std::string request =
+      nlohmann::json{
+          {"id", id}, {"script", script_name(script)}, {"input", nlohmann::json::parse(input_json)}}
+          .dump() +
+      "\n";
+  if (auto written = worker_->write_stdin(request, settings_.call_timeout); !written.ok()) {
+    discard_locked("write_failed");
+    return powershell_failed(std::string("cannot send ") + script_name(script) + " to the worker",
+                             written.error());
+  }
+  auto line = worker_->read_until(process::Stream::kStdout, "\n", settings_.call_timeout);
+  if (!line.ok()) {
+    discard_locked(line.error().code() == ErrorCode::kTimeout ? "timeout" : "exited");
+    return powershell_failed(
+        std::string("PowerShell worker gave no answer to ") + script_name(script), line.error());
+  }
+  const auto reply = nlohmann::json::parse(line.value(), nullptr, false);
+  if (!reply.is_object() || reply.value("id", "") != id) {
+    discard_locked("out_of_step");  // a stray line means we can no longer pair replies
+    return make_error(
+        AgentErrorCode::kDriverError,
+        std::string("PowerShell worker answered out of step for ") + script_name(script),
+        line.value().substr(0, 2000));
+  }
+  return parse_script_reply(line.value(), script);
+}
+
+AgentResult<std::string> OneShotPowerShell::run(Script script, const std::string& input_json) {
+  process::Options options;
+  options.argv = powershell_argv(settings_, std::string(script_name(script)) + ".ps1");
+  options.std_in = process::Stdio::pipe();
+  options.std_out = process::Stdio::pipe();
+  options.std_err = process::Stdio::pipe();
+  options.new_process_group = true;
+  auto spawned = process::Process::spawn(options);
+  if (!spawned.ok())
+    return powershell_failed("cannot start PowerShell", spawned.error());
+  auto output = spawned->communicate(input_json, settings_.call_timeout);
+  if (!output.ok()) {
+    spawned->kill();
+    return powershell_failed(std::string("PowerShell did not finish ") + script_name(script),
+                             output.error());
+  }
+  const std::string last_line = last_nonempty_line(output->out);
+  auto reply = parse_script_reply(last_line, script);
+  if (!reply.ok() && reply.error().detail.empty()) {
+    return ErrorBody{reply.error().code, reply.error().message, output->err.substr(0, 2000)};
+  }
+  return reply;
+}
+
+}  // namespace hvo::agent

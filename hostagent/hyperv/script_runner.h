@@ -1,0 +1,28 @@
+// Runs one of the agent's fixed PowerShell scripts with a JSON input and returns its JSON
+// result. The script is named from a closed set, never by text from a request, and the input
+// travels as data (stdin or a framed request line), never as script text or a command-line
+// argument.
+#pragma once
+
+#include <string>
+
+#include "hostagent/protocol/agent_result.h"
+
+namespace hvo::agent {
+
+enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove };
+const char* script_name(Script script);  // "host-info", "inventory", "ensure", "power", "remove"
+
+class ScriptRunner {
+ public:
+  virtual ~ScriptRunner() = default;
+  // The script's `result` as JSON text, or its error (code, message, detail) as it reported it;
+  // Timeout / DriverError when PowerShell itself failed.
+  virtual AgentResult<std::string> run(Script script, const std::string& input_json) = 0;
+};
+
+// Reads a script's reply line {"ok":true,"result":…} / {"ok":false,"error":{…}}; a reply that is
+// not of that shape is a DriverError quoting it.
+AgentResult<std::string> parse_script_reply(const std::string& line, Script script);
+
+}  // namespace hvo::agent
