@@ -26,7 +26,10 @@ struct FieldError {
 // x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields,
 // x-kubernetes-embedded-resource, x-kubernetes-list-type (set/map + list-map-keys), allOf, anyOf,
 // oneOf, not. `x-kubernetes-validations` (CEL) are not evaluated; see cel_rules().
-// `root_path` prefixes every field path ("" gives "spec.cpu.count").
+// `root_path` prefixes every field path ("" gives "spec.cpu.count"). Patterns use ECMAScript
+// syntax (the RE2 subset CRDs use agrees) and are compiled once per process; strings longer than
+// kMaxPatternInput (16 KiB) never match a pattern. A float with an integral value counts as an
+// integer, as it does after the API server's JSON decoding.
 std::vector<FieldError> validate(const nlohmann::json& schema, const nlohmann::json& value,
                                  const std::string& root_path = "");
 
