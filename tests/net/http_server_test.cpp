@@ -82,16 +82,22 @@ TEST(HttpServer, EmptyReplyHasNoBody) {
   EXPECT_EQ(response->body, "");
 }
 
-TEST(HttpServer, BodyOverTheLimitWithContentLengthGets413WithoutTheHandler) {
-  std::atomic<int> handled{0};
+// Answers with the size of the body it got and counts the requests its handler saw.
+std::unique_ptr<HttpServer> start_body_size_server(std::size_t max_body_bytes,
+                                                   std::atomic<int>& handled) {
   HttpServerConfig config;
-  config.max_body_bytes = 1024;
-  auto server = start_server(
-      [&](const HttpRequest& request, Responder& responder) {
+  config.max_body_bytes = max_body_bytes;
+  return start_server(
+      [&handled](const HttpRequest& request, Responder& responder) {
         ++handled;
         responder.reply({200, {}, std::to_string(request.body.size())});
       },
       config);
+}
+
+TEST(HttpServer, BodyOverTheLimitWithContentLengthGets413WithoutTheHandler) {
+  std::atomic<int> handled{0};
+  auto server = start_body_size_server(1024, handled);
   ASSERT_TRUE(server);
   auto client = make_client(url_of(*server));
   HttpRequest request;
@@ -126,14 +132,7 @@ std::string chunked_post(std::size_t chunks, std::size_t chunk_size) {
 
 TEST(HttpServer, ChunkedBodyOverTheLimitGets413WithoutTheHandler) {
   std::atomic<int> handled{0};
-  HttpServerConfig config;
-  config.max_body_bytes = 100 * 1024;
-  auto server = start_server(
-      [&](const HttpRequest& request, Responder& responder) {
-        ++handled;
-        responder.reply({200, {}, std::to_string(request.body.size())});
-      },
-      config);
+  auto server = start_body_size_server(100 * 1024, handled);
   ASSERT_TRUE(server);
 
   RawConnection too_big(server->port());
