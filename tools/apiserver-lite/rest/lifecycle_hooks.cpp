@@ -1,0 +1,99 @@
+#include "tools/apiserver-lite/rest/lifecycle_hooks.h"
+
+#include <spdlog/spdlog.h>
+
+#include "tools/apiserver-lite/registry/builtin_types.h"
+#include "tools/apiserver-lite/registry/crd_types.h"
+#include "tools/apiserver-lite/rest/api_error.h"
+
+namespace hvo::apiserver {
+
+using nlohmann::json;
+
+bool is_crd(const ResourceType& type) {
+  return type.group == kCrdGroup && type.plural == kCrdPlural;
+}
+
+bool is_namespace(const ResourceType& type) {
+  return type.group.empty() && type.plural == "namespaces";
+}
+
+namespace {
+
+void check_crd(const ResourceType& type, const json& crd) {
+  const auto errors = validate_crd(crd);
+  if (!errors.empty())
+    throw invalid(type, object_name(crd), errors);
+}
+
+}  // namespace
+
+void LifecycleHooks::before_create(const ResourceType& type, json& object, const std::string& now) {
+  if (is_crd(type)) {
+    check_crd(type, object);
+    set_crd_status(object, now);
+  } else if (is_namespace(type)) {
+    object["spec"]["finalizers"] = json::array({"kubernetes"});
+    object["status"] = {{"phase", "Active"}};
+    object["metadata"]["labels"]["kubernetes.io/metadata.name"] = object_name(object);
+  }
+}
+
+void LifecycleHooks::before_update(const ResourceType& type, json& updated,
+                                   const std::string& now) {
+  if (is_crd(type)) {
+    check_crd(type, updated);
+    set_crd_status(updated, now);
+  }
+}
+
+void LifecycleHooks::after_write(const ResourceType& type, const json& stored) {
+  if (is_crd(type))
+    serve_crd(stored);
+}
+
+void LifecycleHooks::after_delete(const ResourceType& type, const json& last) {
+  if (!is_crd(type))
+    return;
+  const std::string name = object_name(last);
+  registry_.set_crd_versions(name, {});
+  const auto spec = last.value("spec", json::object());
+  const std::string prefix = "/registry/" + spec.value("group", "") + "/" +
+                             spec.value("names", json::object()).value("plural", "") + "/";
+  auto removed = store_.etcd().delete_range(prefix, etcd::prefix_range_end(prefix));
+  if (!removed.ok()) {
+    spdlog::error("crd_cleanup_failed crd={} error={}", name, removed.error().message());
+  }
+  spdlog::info("crd_removed crd={}", name);
+}
+
+void LifecycleHooks::serve_crd(const json& crd) {
+  const std::string name = object_name(crd);
+  auto versions = crd_resource_types(crd);
+  for (const auto& version : versions) {
+    if (!version.schema)
+      continue;
+    for (const auto& rule : schema::cel_rules(*version.schema)) {
+      spdlog::warn("crd_cel_rule_not_evaluated crd={} version={} path={}", name, version.version,
+                   rule.path);
+    }
+  }
+  spdlog::info("crd_served crd={} versions={}", name, versions.size());
+  registry_.set_crd_versions(name, std::move(versions));
+}
+
+Status LifecycleHooks::load_stored_crds() {
+  auto crd_type = registry_.find(kCrdGroup, "v1", kCrdPlural);
+  if (!crd_type)
+    return Error(ErrorCode::kInternal, "the CRD resource is not registered");
+  auto page = store_.list(*crd_type, "", "", 0, 0, nullptr);
+  if (!page.ok())
+    return page.error().with_context("loading stored CRDs");
+  for (const auto& crd : page->items) {
+    if (validate_crd(crd).empty())
+      serve_crd(crd);
+  }
+  return OkStatus();
+}
+
+}  // namespace hvo::apiserver

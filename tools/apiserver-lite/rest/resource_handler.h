@@ -1,0 +1,87 @@
+// The verbs on one resource: GET, LIST, WATCH, POST, PUT, PATCH, DELETE on objects and their
+// /status subresource, with the real server's semantics (see KUBE-API-NOTES.md). Errors are
+// ApiError exceptions, turned into Status bodies by the caller. Holds no lock across etcd calls.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/net/http_server.h"
+#include "tools/apiserver-lite/registry/resource_registry.h"
+#include "tools/apiserver-lite/rest/content_types.h"
+#include "tools/apiserver-lite/rest/lifecycle_hooks.h"
+#include "tools/apiserver-lite/rest/request_path.h"
+#include "tools/apiserver-lite/storage/object_store.h"
+#include "tools/apiserver-lite/watch/watch_hub.h"
+
+namespace hvo::apiserver {
+
+struct ResourceHandlerOptions {
+  std::chrono::milliseconds bookmark_interval{std::chrono::seconds(30)};
+  std::chrono::seconds default_watch_timeout{std::chrono::minutes(30)};
+};
+
+// One request on one resource, resolved.
+struct ResourceRequest {
+  const net::HttpRequest& http;
+  const ResourcePath& path;
+  const ResourceType& type;
+  ResourceTypePtr type_ptr;
+};
+
+class ResourceHandler {
+ public:
+  ResourceHandler(ObjectStore& store, WatchHub& hub, LifecycleHooks& hooks,
+                  ResourceHandlerOptions options)
+      : store_(store), hub_(hub), hooks_(hooks), options_(options) {}
+
+  // Called with a namespace's name when its deletion starts (the cleaner empties it).
+  void on_namespace_terminating(std::function<void(const std::string&)> callback) {
+    on_namespace_terminating_ = std::move(callback);
+  }
+
+  // Answers through `responder` (a plain reply, or a stream for watches). Throws ApiError.
+  void handle(const ResourceRequest& request, net::Responder& responder);
+
+ private:
+  net::HttpResponse get(const ResourceRequest& request);
+  net::HttpResponse list(const ResourceRequest& request);
+  void watch(const ResourceRequest& request, net::Responder& responder);
+  net::HttpResponse create(const ResourceRequest& request);
+  net::HttpResponse update(const ResourceRequest& request);
+  net::HttpResponse patch(const ResourceRequest& request);
+  net::HttpResponse remove(const ResourceRequest& request);
+
+  // Computes the new state of an existing object from its current one; nullopt: no change.
+  using Mutation = std::function<std::optional<nlohmann::json>(const StoredObject& current)>;
+  // Read, mutate, compare-and-swap; retried on conflict unless `retry_on_conflict` is false
+  // (the client pinned a resourceVersion). Deletes the object when the result is being deleted
+  // and has no finalizers left. Returns the stored (or last) state.
+  nlohmann::json guaranteed_update(const ResourceRequest& request, const Mutation& mutate,
+                                   bool retry_on_conflict);
+  // Generic update rules + kind hooks + schema admission for a main or /status write.
+  nlohmann::json prepare_update(const ResourceRequest& request, const nlohmann::json& old,
+                                nlohmann::json updated, std::vector<std::string>& warnings);
+  void require_namespace_accepts_objects(const ResourceRequest& request, const std::string& ns);
+  std::string namespace_of(const ResourceRequest& request, const nlohmann::json& object) const;
+
+  ObjectStore& store_;
+  WatchHub& hub_;
+  LifecycleHooks& hooks_;
+  ResourceHandlerOptions options_;
+  std::function<void(const std::string&)> on_namespace_terminating_;
+};
+
+// A JSON (or Table) response with Warning headers.
+net::HttpResponse json_response(int status, const nlohmann::json& body,
+                                const std::vector<std::string>& warnings = {},
+                                const char* content_type = "application/json");
+
+std::string now_rfc3339();
+
+}  // namespace hvo::apiserver

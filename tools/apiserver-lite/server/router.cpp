@@ -1,0 +1,163 @@
+#include "tools/apiserver-lite/server/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include "tools/apiserver-lite/discovery/discovery.h"
+#include "tools/apiserver-lite/openapi/openapi_builder.h"
+#include "tools/apiserver-lite/rest/api_error.h"
+#include "tools/apiserver-lite/rest/list_options.h"
+#include "tools/apiserver-lite/rest/request_path.h"
+
+namespace hvo::apiserver {
+
+using nlohmann::json;
+
+namespace {
+
+bool is_public_path(const std::string& path) {
+  return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version";
+}
+
+net::HttpResponse text_response(int status, const std::string& text) {
+  net::HttpResponse response;
+  response.status = status;
+  response.headers["Content-Type"] = "text/plain; charset=utf-8";
+  response.body = text;
+  return response;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : path) {
+    if (c == '/') {
+      if (!current.empty())
+        parts.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty())
+    parts.push_back(current);
+  return parts;
+}
+
+}  // namespace
+
+void Router::handle(const net::HttpRequest& request, net::Responder& responder) {
+  try {
+    if (!is_public_path(request.path) &&
+        !authenticator_.authenticate(request.header("Authorization"))) {
+      throw unauthorized();
+    }
+    route(request, responder);
+  } catch (const ApiError& error) {
+    if (error.code() >= 500) {
+      spdlog::error("request_failed method={} path={} code={} message={}", request.method,
+                    request.path, error.code(), error.what());
+    }
+    responder.reply(json_response(error.code(), error.status_body()));
+  } catch (const std::exception& error) {
+    spdlog::error("request_crashed method={} path={} error={}", request.method, request.path,
+                  error.what());
+    const ApiError internal = internal_error(error.what());
+    responder.reply(json_response(internal.code(), internal.status_body()));
+  }
+}
+
+void Router::route(const net::HttpRequest& request, net::Responder& responder) {
+  const std::string& path = request.path;
+  if (path == "/healthz" || path == "/livez" || path == "/readyz") {
+    responder.reply(text_response(200, "ok"));
+    return;
+  }
+  if (path == "/version") {
+    responder.reply(json_response(200, version_document()));
+    return;
+  }
+  if (path == "/admin/compact") {
+    if (request.method != "POST")
+      throw method_not_supported(request.method, path);
+    responder.reply(compact(request));
+    return;
+  }
+  if (serve_discovery(request, responder) || serve_openapi(request, responder))
+    return;
+  const auto resource_path = parse_resource_path(path);
+  if (!resource_path)
+    throw path_not_found(path);
+  const auto type =
+      registry_.find(resource_path->group, resource_path->version, resource_path->plural);
+  if (!type)
+    throw path_not_found(path);
+  resources_.handle(ResourceRequest{request, *resource_path, *type, type}, responder);
+}
+
+bool Router::serve_discovery(const net::HttpRequest& request, net::Responder& responder) {
+  if (request.method != "GET")
+    return false;
+  const auto parts = split_path(request.path);
+  const auto types = registry_.all();
+  std::optional<json> document;
+  if (parts.size() == 1 && parts[0] == "api") {
+    document = api_versions_document(server_address_);
+  } else if (parts.size() == 2 && parts[0] == "api") {
+    document = api_resource_list_document(types, "", parts[1]);
+  } else if (parts.size() == 1 && parts[0] == "apis") {
+    document = api_group_list_document(types);
+  } else if (parts.size() == 2 && parts[0] == "apis") {
+    document = api_group_document(types, parts[1]);
+  } else if (parts.size() == 3 && parts[0] == "apis") {
+    document = api_resource_list_document(types, parts[1], parts[2]);
+  } else {
+    return false;
+  }
+  if (!document)
+    throw path_not_found(request.path);
+  responder.reply(json_response(200, *document));
+  return true;
+}
+
+bool Router::serve_openapi(const net::HttpRequest& request, net::Responder& responder) {
+  const std::string& path = request.path;
+  if (request.method != "GET" || path.rfind("/openapi/", 0) != 0)
+    return false;
+  const auto types = registry_.all();
+  if (path == "/openapi/v2") {
+    responder.reply(json_response(200, openapi_v2_document(types)));
+    return true;
+  }
+  if (path == "/openapi/v3" || path == "/openapi/v3/") {
+    responder.reply(json_response(200, openapi_v3_index(types)));
+    return true;
+  }
+  const std::string prefix = "/openapi/v3/";
+  if (path.rfind(prefix, 0) == 0) {
+    auto document = openapi_v3_document(types, path.substr(prefix.size()));
+    if (!document)
+      throw path_not_found(path);
+    responder.reply(json_response(200, *document));
+    return true;
+  }
+  throw path_not_found(path);
+}
+
+net::HttpResponse Router::compact(const net::HttpRequest& request) {
+  int64_t revision = parse_resource_version(request.query_param("revision"), "revision");
+  if (revision == 0) {
+    auto current = store_.etcd().current_revision();
+    if (!current.ok())
+      throw internal_error(current.error().message());
+    revision = *current;
+  }
+  Status compacted = store_.etcd().compact(revision);
+  if (!compacted.ok() && compacted.error().code() != ErrorCode::kGone) {
+    throw internal_error(compacted.error().message());
+  }
+  hub_.forget_through(revision);
+  spdlog::info("store_compacted revision={}", revision);
+  return json_response(200, {{"revision", revision}});
+}
+
+}  // namespace hvo::apiserver
