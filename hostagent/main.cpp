@@ -13,13 +13,31 @@
 #include "common/logging/logging.h"
 #include "hostagent/app/agent_app.h"
 #include "hostagent/app/service_host.h"
+#include "hostagent/certs/certs_command.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: hyperv-agent [serve] --config <agent.yaml> [--log-format text|json] "
     "[--log-level info]\n"
+    "       hyperv-agent certs --out-dir DIR --host NAME [--dns NAME]... [--ip ADDRESS]...\n"
     "       hyperv-agent --version\n";
+
+// Writes the certificate files and prints the Secret manifest on stdout.
+int certs(const std::vector<std::string>& args) {
+  auto options = hvo::agent::parse_certs_args(args);
+  if (!options.ok()) {
+    std::cerr << "hyperv-agent: " << options.error().message() << "\n" << hvo::agent::kCertsUsage;
+    return 2;
+  }
+  auto manifest = hvo::agent::run_certs(options.value());
+  if (!manifest.ok()) {
+    std::cerr << "hyperv-agent: " << manifest.error().message() << "\n";
+    return 1;
+  }
+  std::cout << manifest.value();
+  return 0;
+}
 
 int serve(const std::vector<std::string>& args) {
   std::string config_path;
@@ -77,6 +95,8 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (!args.empty() && args[0] == "certs")
+    return certs({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "serve")
     args.erase(args.begin());
   return serve(args);

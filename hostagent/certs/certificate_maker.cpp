@@ -1,0 +1,173 @@
+#include "hostagent/certs/certificate_maker.h"
+
+#include <openssl/bio.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+namespace hvo::agent {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
+using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+
+Error openssl_error(const std::string& step) {
+  char text[256] = "unknown";
+  if (const unsigned long code = ERR_get_error())
+    ERR_error_string_n(code, text, sizeof(text));
+  return Error(ErrorCode::kInternal, "certificates: " + step + ": " + text);
+}
+
+PKey new_key() {
+  return PKey(EVP_EC_gen("P-256"));
+}
+
+std::string bio_text(BIO* bio) {
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+Result<KeyPair> to_pem(X509* cert, EVP_PKEY* key) {
+  Bio cert_bio(BIO_new(BIO_s_mem()));
+  Bio key_bio(BIO_new(BIO_s_mem()));
+  if (!PEM_write_bio_X509(cert_bio.get(), cert) ||
+      !PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)) {
+    return openssl_error("write PEM");
+  }
+  return KeyPair{bio_text(cert_bio.get()), bio_text(key_bio.get())};
+}
+
+bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  if (ext == nullptr)
+    return false;
+  const bool added = X509_add_ext(cert, ext, -1) == 1;
+  X509_EXTENSION_free(ext);
+  return added;
+}
+
+// A certificate with a random serial, this subject and validity, not yet signed.
+Cert new_certificate(EVP_PKEY* key, const std::string& common_name, int valid_days) {
+  Cert cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  unsigned char serial[16];
+  RAND_bytes(serial, sizeof(serial));
+  serial[0] &= 0x7f;  // positive
+  BIGNUM* bn = BN_bin2bn(serial, sizeof(serial), nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);  // tolerate small clock skew
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_days) * 86400);
+  X509_set_pubkey(cert.get(), key);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                             0);
+  return cert;
+}
+
+Result<Cert> read_cert(const std::string& pem) {
+  Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!cert)
+    return openssl_error("read CA certificate");
+  return cert;
+}
+
+Result<PKey> read_key(const std::string& pem) {
+  Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key)
+    return openssl_error("read CA key");
+  return key;
+}
+
+}  // namespace
+
+Result<KeyPair> make_certificate_authority(const std::string& common_name, int valid_days) {
+  PKey key = new_key();
+  if (!key)
+    return openssl_error("generate CA key");
+  Cert cert = new_certificate(key.get(), common_name, valid_days);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  const bool extended =
+      add_extension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0") &&
+      add_extension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign") &&
+      add_extension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
+  if (!extended)
+    return openssl_error("CA extensions");
+  if (!X509_sign(cert.get(), key.get(), EVP_sha256()))
+    return openssl_error("sign CA");
+  return to_pem(cert.get(), key.get());
+}
+
+Result<KeyPair> issue_certificate(const KeyPair& ca, const LeafRequest& request) {
+  auto ca_cert = read_cert(ca.cert_pem);
+  if (!ca_cert.ok())
+    return ca_cert.error();
+  auto ca_key = read_key(ca.key_pem);
+  if (!ca_key.ok())
+    return ca_key.error();
+  PKey key = new_key();
+  if (!key)
+    return openssl_error("generate key");
+  Cert cert = new_certificate(key.get(), request.common_name, request.valid_days);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert->get()));
+
+  std::string sans;
+  for (const auto& dns : request.dns_names)
+    sans += (sans.empty() ? "DNS:" : ",DNS:") + dns;
+  for (const auto& ip : request.ip_addresses)
+    sans += (sans.empty() ? "IP:" : ",IP:") + ip;
+  std::string usages;
+  if (request.server_auth)
+    usages += "serverAuth";
+  if (request.client_auth)
+    usages += std::string(usages.empty() ? "" : ",") + "clientAuth";
+  bool extended =
+      add_extension(cert.get(), ca_cert->get(), NID_basic_constraints, "critical,CA:FALSE") &&
+      add_extension(cert.get(), ca_cert->get(), NID_key_usage,
+                    "critical,digitalSignature,keyEncipherment") &&
+      add_extension(cert.get(), ca_cert->get(), NID_authority_key_identifier, "keyid:always");
+  if (extended && !usages.empty()) {
+    extended = add_extension(cert.get(), ca_cert->get(), NID_ext_key_usage, usages);
+  }
+  if (extended && !sans.empty()) {
+    extended = add_extension(cert.get(), ca_cert->get(), NID_subject_alt_name, sans);
+  }
+  if (!extended)
+    return openssl_error("extensions of " + request.common_name);
+  if (!X509_sign(cert.get(), ca_key->get(), EVP_sha256())) {
+    return openssl_error("sign " + request.common_name);
+  }
+  return to_pem(cert.get(), key.get());
+}
+
+Result<std::string> random_token() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+    return openssl_error("random token");
+  static const char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) {
+    token.push_back(kHex[b >> 4]);
+    token.push_back(kHex[b & 0xf]);
+  }
+  return token;
+}
+
+}  // namespace hvo::agent
