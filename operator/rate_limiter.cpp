@@ -26,6 +26,17 @@ Duration TokenBucket::reserve() {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(-tokens_ / qps_));
 }
 
+bool TokenBucket::try_take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (qps_ <= 0)
+    return true;
+  refill(clock_.now());
+  if (tokens_ < 1.0)
+    return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
 void TokenBucket::wait() {
   const Duration delay = reserve();
   if (delay <= Duration::zero())

@@ -22,6 +22,8 @@ class TokenBucket {
   Duration reserve();
   // reserve(), then sleeps on the clock for the delay.
   void wait();
+  // Takes a token only if one is available now; false (and nothing taken) otherwise.
+  bool try_take();
 
  private:
   void refill(SteadyTime now);

@@ -149,6 +149,11 @@ std::size_t WorkQueue::len() const {
   return queue_.size();
 }
 
+std::size_t WorkQueue::delayed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return delayed_.size();
+}
+
 void WorkQueue::promote_ready_locked(SteadyTime now) {
   while (!delay_order_.empty() && delay_order_.begin()->first <= now) {
     const std::string key = delay_order_.begin()->second;

@@ -47,6 +47,8 @@ class WorkQueue {
   bool shutting_down() const;
   // Keys waiting to be taken (not counting delayed or in-process ones).
   std::size_t len() const;
+  // Keys waiting for their add_after() / backoff delay to pass.
+  std::size_t delayed() const;
 
  private:
   void add_locked(const std::string& key, SteadyTime now);

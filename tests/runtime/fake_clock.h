@@ -20,14 +20,23 @@ class FakeClock final : public Clock {
                   SteadyTime deadline) const override {
     if (now() >= deadline)
       return;
+    if (auto_advance_) {
+      // Single-threaded sleepers (retry delays) jump straight to their deadline.
+      offset_ns_ += (deadline - now()).count();
+      return;
+    }
     cv.wait_for(lock, std::chrono::microseconds(200));
   }
 
   void advance(Duration by) { offset_ns_ += by.count(); }
+  // Every wait moves the clock to its deadline at once: for code that only sleeps between
+  // attempts, so a test reads how long it slept from the clock.
+  void set_auto_advance(bool on) { auto_advance_ = on; }
 
  private:
   Duration offset() const { return Duration(offset_ns_.load()); }
-  std::atomic<int64_t> offset_ns_{std::chrono::nanoseconds(std::chrono::hours(1)).count()};
+  std::atomic<bool> auto_advance_{false};
+  mutable std::atomic<int64_t> offset_ns_{std::chrono::nanoseconds(std::chrono::hours(1)).count()};
 };
 
 }  // namespace hvo::kube::testing

@@ -1,0 +1,296 @@
+#include "operator/app/operator_app.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include "common/metrics/registry.h"
+#include "controllers/agent_client_cache.h"
+#include "controllers/cluster_api.h"
+#include "controllers/domain_metrics.h"
+#include "controllers/event_routing.h"
+#include "controllers/hypervhost_reconciler.h"
+#include "controllers/kinds.h"
+#include "controllers/quota_reconciler.h"
+#include "controllers/tenant_reconciler.h"
+#include "controllers/virtualmachine_reconciler.h"
+#include "operator/client_config.h"
+#include "operator/controller.h"
+#include "operator/event_recorder.h"
+#include "operator/health_server.h"
+#include "operator/informer.h"
+#include "operator/leader_elector.h"
+#include "operator/rest_client.h"
+#include "operator/token_source.h"
+
+namespace hvo::operator_app {
+namespace {
+
+using namespace hvo::controllers;
+
+// This replica's name: the pod's, else the machine's, with a random suffix so that two
+// processes never share a Lease identity.
+std::string make_identity(const OperatorOptions& options) {
+  std::string base = options.pod_name;
+  if (base.empty()) {
+    char host[256] = {};
+    base = gethostname(host, sizeof(host) - 1) == 0 ? host : "hyperv-operator";
+  }
+  std::mt19937 random{std::random_device{}()};
+  return base + "_" + std::to_string(random() % 100000);
+}
+
+std::unique_ptr<kube::SharedInformer> make_informer(kube::RestClient& rest,
+                                                    const kube::GroupVersionResource& gvr) {
+  kube::InformerOptions options;
+  options.reflector.gvr = gvr;
+  return std::make_unique<kube::SharedInformer>(rest, options);
+}
+
+class Operator : public OperatorApp {
+ public:
+  Operator(OperatorOptions options, kube::ClientConfig config,
+           std::shared_ptr<net::HttpClient> http)
+      : options_(std::move(options)),
+        identity_(make_identity(options_)),
+        rest_(std::move(http), config.server, kube::make_token_source(config, kube::real_clock()),
+              registry_),
+        api_(rest_),
+        recorder_(rest_, recorder_options()),
+        events_(recorder_),
+        agent_metrics_(registry_),
+        connector_(&agent_metrics_, options_.agent_timeout),
+        agents_(connector_),
+        vm_informer_(make_informer(rest_, kVirtualMachines)),
+        host_informer_(make_informer(rest_, kHyperVHosts)),
+        tenant_informer_(make_informer(rest_, kTenants)),
+        quota_informer_(make_informer(rest_, kQuotas)),
+        vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
+                        quota_informer_->store()},
+                       api_, agents_, events_, reservations_),
+        host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, agents_, events_,
+                         host_options()),
+        tenant_reconciler_(tenant_informer_->store(), vm_informer_->store(), api_, events_,
+                           options_.tenant_admin_cluster_role),
+        quota_reconciler_({quota_informer_->store(), vm_informer_->store(),
+                           tenant_informer_->store(), host_informer_->store()},
+                          api_),
+        vm_controller_({"virtualmachine", options_.vm_workers, {}}, vm_reconciler_, registry_),
+        host_controller_({"hypervhost", options_.host_workers, {}}, host_reconciler_, registry_),
+        tenant_controller_({"tenant", options_.tenant_workers, {}}, tenant_reconciler_, registry_),
+        quota_controller_({"quota", options_.quota_workers, {}}, quota_reconciler_, registry_),
+        health_(registry_) {
+    metrics::register_process_metrics(registry_);
+    register_domain_metrics(
+        registry_, {vm_informer_->store(), host_informer_->store(), quota_informer_->store()});
+    route_events();
+  }
+
+  int run() override {
+    if (auto started = start_endpoints(); !started.ok()) {
+      spdlog::error("operator_start_failed error={}", started.error().message());
+      return 1;
+    }
+    for (auto* informer : informers())
+      informer->start();
+    spdlog::info("operator_started identity={} server={} leaderElect={}", identity_, rest_.server(),
+                 options_.leader_elect);
+
+    if (options_.leader_elect) {
+      if (auto campaigning = start_leader_election(); !campaigning.ok()) {
+        spdlog::error("leader_election_failed error={}", campaigning.error().message());
+        shutdown();
+        return 1;
+      }
+    } else {
+      start_controllers();
+    }
+    wait_for_stop();
+    shutdown();
+    return lost_leadership_ ? 1 : 0;
+  }
+
+  void stop() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    stop_cv_.notify_all();
+  }
+
+ private:
+  kube::EventRecorderOptions recorder_options() const {
+    kube::EventRecorderOptions options;
+    options.reporting_instance = identity_;
+    return options;
+  }
+  HostReconcilerOptions host_options() const {
+    HostReconcilerOptions options;
+    options.poll_interval =
+        std::chrono::duration_cast<std::chrono::seconds>(options_.host_poll_interval);
+    options.heartbeat.timeout =
+        std::chrono::duration_cast<std::chrono::seconds>(options_.host_heartbeat_timeout);
+    return options;
+  }
+  std::vector<kube::SharedInformer*> informers() {
+    return {vm_informer_.get(), host_informer_.get(), tenant_informer_.get(),
+            quota_informer_.get()};
+  }
+  std::vector<kube::Controller*> controllers() {
+    return {&vm_controller_, &host_controller_, &tenant_controller_, &quota_controller_};
+  }
+
+  // Informer events become keys on the controllers' queues (event_routing.h).
+  void route_events() {
+    const auto enqueue_on = [](kube::Controller& controller) {
+      return [&controller](const std::string& key) { controller.queue().add(key); };
+    };
+    const Queues queues{enqueue_on(vm_controller_), enqueue_on(host_controller_),
+                        enqueue_on(tenant_controller_), enqueue_on(quota_controller_)};
+    const RoutingCaches caches{vm_informer_->store(), tenant_informer_->store(),
+                               quota_informer_->store()};
+    vm_informer_->add_event_handlers(vm_events(caches, queues));
+    host_informer_->add_event_handlers(host_events(caches, queues));
+    tenant_informer_->add_event_handlers(tenant_events(caches, queues));
+    quota_informer_->add_event_handlers(quota_events(caches, queues));
+    host_reconciler_.on_readiness_change([this, queues](const std::string& host) {
+      enqueue_vms_on_host(vm_informer_->store(), host, queues.vm);
+    });
+  }
+
+  Status start_endpoints() {
+    health_.add_health_check("ping", [] { return OkStatus(); });
+    for (auto* informer : informers()) {
+      health_.add_ready_check("informer-" + informer->resource().resource,
+                              kube::informer_synced(*informer));
+    }
+    for (const BindAddress* address : {&options_.metrics, &options_.health}) {
+      if (!address->enabled)
+        continue;
+      const std::string host = address->host.empty() ? "0.0.0.0" : address->host;
+      auto server = kube::HealthServer::start(host, address->port, health_);
+      if (!server.ok())
+        return server.error();
+      servers_.push_back(std::move(server).value());
+    }
+    return OkStatus();
+  }
+
+  Status start_leader_election() {
+    kube::LeaderElectionOptions election;
+    election.lease_namespace = options_.leader_election_namespace;
+    election.lease_name = options_.leader_election_id;
+    election.identity = identity_;
+    election.on_started_leading = [this] { start_controllers(); };
+    election.on_stopped_leading = [this] {
+      stop_controllers();
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!stopping_) {
+        // Another replica leads now; exit so the pod restarts as a clean standby.
+        spdlog::error("leader_lost identity={}", identity_);
+        lost_leadership_ = true;
+        stopping_ = true;
+        stop_cv_.notify_all();
+      }
+    };
+    election.on_new_leader = [](const std::string& leader) {
+      spdlog::info("leader_observed identity={}", leader);
+    };
+    elector_ = std::make_unique<kube::LeaderElector>(rest_, std::move(election), registry_);
+    return elector_->start();
+  }
+
+  void start_controllers() {
+    for (auto* informer : informers()) {
+      if (!informer->wait_for_sync())
+        return;  // stopping
+    }
+    spdlog::info("controllers_starting vmWorkers={} hostWorkers={}", options_.vm_workers,
+                 options_.host_workers);
+    for (auto* controller : controllers())
+      controller->start();
+  }
+  void stop_controllers() {
+    for (auto* controller : controllers())
+      controller->stop();
+  }
+
+  void wait_for_stop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    stop_cv_.wait(lock, [this] { return stopping_; });
+  }
+
+  void shutdown() {
+    spdlog::info("operator_stopping identity={}", identity_);
+    // stop() on a leader stops the controllers first, then releases the Lease.
+    if (elector_)
+      elector_->stop();
+    stop_controllers();
+    for (auto* informer : informers())
+      informer->stop();
+    recorder_.flush();
+    for (auto& server : servers_)
+      server->stop();
+    spdlog::info("operator_stopped identity={}", identity_);
+  }
+
+  const OperatorOptions options_;
+  const std::string identity_;
+  metrics::Registry registry_;
+  kube::RestClient rest_;
+  RestClusterApi api_;
+  kube::EventRecorder recorder_;
+  RecorderEventSink events_;
+  AgentClientMetrics agent_metrics_;
+  HttpAgentConnector connector_;
+  AgentClientCache agents_;
+  PendingReservations reservations_;
+  std::unique_ptr<kube::SharedInformer> vm_informer_;
+  std::unique_ptr<kube::SharedInformer> host_informer_;
+  std::unique_ptr<kube::SharedInformer> tenant_informer_;
+  std::unique_ptr<kube::SharedInformer> quota_informer_;
+  VirtualMachineReconciler vm_reconciler_;
+  HyperVHostReconciler host_reconciler_;
+  TenantReconciler tenant_reconciler_;
+  QuotaReconciler quota_reconciler_;
+  kube::Controller vm_controller_;
+  kube::Controller host_controller_;
+  kube::Controller tenant_controller_;
+  kube::Controller quota_controller_;
+  kube::HealthEndpoints health_;
+  std::vector<std::unique_ptr<kube::HealthServer>> servers_;
+  std::unique_ptr<kube::LeaderElector> elector_;
+
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  bool lost_leadership_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorOptions& options) {
+  kube::ConfigSource source;
+  source.kubeconfig = options.kubeconfig;
+  auto config = kube::load_client_config(source);
+  if (!config.ok())
+    return config.error().with_context("client configuration");
+
+  OperatorOptions resolved = options;
+  if (resolved.leader_election_namespace.empty())
+    resolved.leader_election_namespace = config->namespace_name;
+
+  net::HttpClientConfig http_config;
+  http_config.base_url = config->server;
+  http_config.tls = config->tls;
+  auto http = net::HttpClient::create(http_config);
+  if (!http.ok())
+    return http.error().with_context("API server client (" + config->origin + ")");
+  std::shared_ptr<net::HttpClient> shared_http = std::move(http).value();
+  return std::unique_ptr<OperatorApp>(
+      new Operator(std::move(resolved), std::move(config).value(), std::move(shared_http)));
+}
+
+}  // namespace hvo::operator_app

@@ -1,0 +1,92 @@
+// Leader election on a coordination.k8s.io/v1 Lease with client-go's algorithm:
+// - a candidate GETs the Lease (creating it when missing) and remembers, on its LOCAL clock, when
+//   it last saw the record change; while another holder's record changed less than
+//   lease_duration ago, it waits (clocks of different machines are never compared);
+// - otherwise it writes itself as holder with the resourceVersion it read, so of two candidates
+//   only one succeeds (the other gets 409); taking over bumps leaseTransitions and acquireTime,
+//   renewing keeps them;
+// - the leader renews every retry_period; when it has not renewed for renew_deadline it stops
+//   leading at once (on_stopped_leading) and goes back to being a candidate;
+// - stop() while leading calls on_stopped_leading first (so reconciling has stopped) and then
+//   releases the Lease (empty holder, 1 s duration) so a successor takes over without waiting.
+// leader_election_master_status{name} is 1 while this process leads.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/metrics/registry.h"
+#include "operator/backoff.h"
+#include "operator/clock.h"
+#include "operator/rest_client.h"
+
+namespace hvo::kube {
+
+struct LeaderElectionOptions {
+  std::string lease_namespace;
+  std::string lease_name;
+  std::string identity;  // unique per process: pod name + random suffix
+  Duration lease_duration = std::chrono::seconds(15);
+  Duration renew_deadline = std::chrono::seconds(10);
+  Duration retry_period = std::chrono::seconds(2);
+  bool release_on_stop = true;
+  std::function<void()> on_started_leading;
+  std::function<void()> on_stopped_leading;
+  std::function<void(const std::string& identity)> on_new_leader;
+  RandomSource random = default_random();
+};
+
+// The Lease resource.
+extern const GroupVersionResource kLeaseResource;
+
+class LeaderElector {
+ public:
+  LeaderElector(RestClient& client, LeaderElectionOptions options, metrics::Registry& registry,
+                const Clock& clock = real_clock());
+  ~LeaderElector();
+  LeaderElector(const LeaderElector&) = delete;
+  LeaderElector& operator=(const LeaderElector&) = delete;
+
+  // Checks the options (renew_deadline < lease_duration, retry_period < renew_deadline, names
+  // set); starts campaigning on a thread of its own.
+  Status start();
+  // Stops campaigning or leading (see above). Idempotent.
+  void stop();
+
+  bool is_leader() const;
+  // The holder last observed in the Lease ("" when none).
+  std::string observed_leader() const;
+
+  // One attempt to acquire or renew; true when this process holds the Lease afterwards.
+  bool try_acquire_or_renew();
+
+ private:
+  void run();
+  void lead();
+  void release();
+  bool pause(Duration delay);
+  nlohmann::json record_for(const std::string& holder, int64_t transitions,
+                            const std::string& acquire_time, int duration_seconds) const;
+  std::string now_micro() const;
+
+  RestClient& client_;
+  LeaderElectionOptions options_;
+  const Clock& clock_;
+  metrics::Gauge& master_status_;
+
+  mutable std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stop_requested_ = false;
+  bool leading_ = false;
+  nlohmann::json observed_spec_;  // the Lease spec as last read or written
+  SteadyTime observed_time_{};    // local time when observed_spec_ last changed
+  std::string observed_resource_version_;
+  std::thread thread_;
+};
+
+}  // namespace hvo::kube

@@ -1,0 +1,67 @@
+// hyperv-operator: parses flags and environment, sets up logging, and runs the operator as a
+// service (SIGTERM or SIGINT stops it gracefully, releasing the leader Lease).
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/logging/logging.h"
+#include "common/process/service_runner.h"
+#include "operator/app/operator_app.h"
+#include "operator/app/options.h"
+
+int main(int argc, char** argv) {
+  using namespace hvo::operator_app;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto options = parse_options(args, [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  if (!options.ok()) {
+    std::cerr << "hyperv-operator: " << options.error().message() << "\n\n" << usage();
+    return 2;
+  }
+  if (options->show_help) {
+    std::cout << usage();
+    return 0;
+  }
+  if (auto logging = hvo::logging::init(options->log_format, options->log_level, "operator");
+      !logging.ok()) {
+    std::cerr << "hyperv-operator: " << logging.error().message() << "\n";
+    return 2;
+  }
+
+  // The app starts threads (event recorder, informers), so it is built inside run(): the
+  // service runner blocks the stop signals first, and threads inherit that.
+  std::mutex mu;
+  std::unique_ptr<OperatorApp> app;
+  bool stop_requested = false;
+  hvo::process::ServiceHooks hooks;
+  hooks.run = [&]() -> int {
+    auto created = OperatorApp::create(*options);
+    if (!created.ok()) {
+      spdlog::error("operator_config_invalid error={}", created.error().message());
+      return 1;
+    }
+    OperatorApp* running = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      app = std::move(created).value();
+      running = app.get();
+      if (stop_requested)
+        running->stop();
+    }
+    return running->run();
+  };
+  hooks.stop = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    stop_requested = true;
+    if (app)
+      app->stop();
+  };
+  return hvo::process::run_as_service("hyperv-operator", hooks);
+}

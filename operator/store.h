@@ -1,0 +1,65 @@
+// The informer's cache: objects by "ns/name" key, shared read-only (a reader holds a
+// shared_ptr<const json> that stays valid after the store moves on), with secondary indices
+// kept up to date on every change. Thread-safe; readers do not block each other.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hvo::kube {
+
+using ObjectPtr = std::shared_ptr<const nlohmann::json>;
+// The index values of one object (none, one or several).
+using IndexFunc = std::function<std::vector<std::string>(const nlohmann::json& object)>;
+
+inline constexpr const char* kNamespaceIndex = "namespace";
+
+// metadata.namespace.
+IndexFunc index_by_namespace();
+// The value of one label, e.g. the tenant label.
+IndexFunc index_by_label(const std::string& label);
+// A string at a JSON pointer, e.g. "/status/hostName" for VMs by host.
+IndexFunc index_by_field(const std::string& json_pointer);
+// "<Kind>/<name>" of every ownerReference (owners live in the object's namespace or none).
+IndexFunc index_by_owner();
+
+class Store {
+ public:
+  // Starts with the namespace index.
+  Store();
+
+  // Adds an index; objects already stored are indexed at once.
+  void add_index(const std::string& name, IndexFunc func);
+
+  // Inserts or replaces by key; returns the previous object (nullptr when new).
+  ObjectPtr upsert(const std::string& key, ObjectPtr object);
+  // Removes by key; returns the removed object (nullptr when absent).
+  ObjectPtr remove(const std::string& key);
+
+  ObjectPtr get(const std::string& key) const;
+  std::vector<ObjectPtr> list() const;
+  std::vector<std::string> keys() const;
+  // Objects whose index `index` yields `value`; empty for an unknown index.
+  std::vector<ObjectPtr> by_index(const std::string& index, const std::string& value) const;
+  std::size_t size() const;
+
+ private:
+  void index_locked(const std::string& key, const nlohmann::json& object);
+  void unindex_locked(const std::string& key, const nlohmann::json& object);
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, ObjectPtr> items_;
+  std::map<std::string, IndexFunc> index_funcs_;
+  // index name -> value -> keys
+  std::map<std::string, std::unordered_map<std::string, std::set<std::string>>> indices_;
+};
+
+}  // namespace hvo::kube

@@ -1,0 +1,239 @@
+#include "operator/controller.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "tests/runtime/fake_clock.h"
+#include "tests/runtime/metrics_text.h"
+
+namespace hvo::kube {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::FakeClock;
+using testing::sample;
+
+// Answers each reconcile from a script and records when (on the fake clock) it was called.
+class ScriptedReconciler : public Reconciler {
+ public:
+  ScriptedReconciler(const Clock& clock, std::vector<Result<ReconcileResult>> script)
+      : clock_(clock), script_(std::move(script)) {}
+
+  Result<ReconcileResult> reconcile(const Request& request) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls_.push_back({request, clock_.now()});
+    cv_.notify_all();
+    const std::size_t index = std::min(calls_.size(), script_.size()) - 1;
+    return script_[index];
+  }
+
+  // Blocks until at least `count` calls happened; returns the time of call number `count`.
+  SteadyTime wait_for_call(std::size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return calls_.size() >= count; });
+    return calls_[count - 1].at;
+  }
+  std::size_t calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_.size();
+  }
+  Request request(std::size_t index) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_.at(index).request;
+  }
+
+ private:
+  struct Call {
+    Request request;
+    SteadyTime at;
+  };
+  const Clock& clock_;
+  std::vector<Result<ReconcileResult>> script_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Call> calls_;
+};
+
+// Waits until the worker has put the key back with a delay: only then may the test move the
+// clock, or the delay would be counted from the moved clock.
+void wait_until_delayed(Controller& controller) {
+  while (controller.queue().delayed() == 0)
+    std::this_thread::yield();
+}
+
+Error failure() {
+  return Error(ErrorCode::kUnavailable, "host hv-01 unreachable");
+}
+
+TEST(Request, KeyRoundTrip) {
+  EXPECT_EQ((Request{"ns", "vm"}).key(), "ns/vm");
+  EXPECT_EQ(Request::from_key("ns/vm"), (Request{"ns", "vm"}));
+  EXPECT_EQ(Request::from_key("host-1"), (Request{"", "host-1"}));
+}
+
+TEST(Controller, FailedReconcileIsRetriedWithGrowingBackoffAndSuccessResetsIt) {
+  metrics::Registry registry;
+  FakeClock clock;
+  ScriptedReconciler reconciler(
+      clock, {failure(), failure(), failure(), ReconcileResult::done(), failure()});
+  Controller controller({"vm", 2, {}}, reconciler, registry, clock);
+  controller.start();
+  controller.enqueue({"ns", "vm-1"});
+
+  SteadyTime previous = reconciler.wait_for_call(1);
+  for (const Duration expected : {milliseconds(5), milliseconds(10), milliseconds(20)}) {
+    const std::size_t next_call = reconciler.calls() + 1;
+    wait_until_delayed(controller);
+    clock.advance(expected - milliseconds(1));
+    clock.advance(milliseconds(1));
+    const SteadyTime at = reconciler.wait_for_call(next_call);
+    EXPECT_EQ(at - previous, expected);  // the clock only moves in our steps: never early
+    previous = at;
+  }
+  // The success forgot the failures: the next failure starts again at 5 ms.
+  controller.enqueue({"ns", "vm-1"});
+  reconciler.wait_for_call(5);
+  controller.stop();
+  EXPECT_EQ(controller.queue().num_requeues("ns/vm-1"), 1);
+
+  EXPECT_EQ(reconciler.request(0), (Request{"ns", "vm-1"}));
+  EXPECT_EQ(
+      sample(registry, R"(controller_runtime_reconcile_total{controller="vm",result="error"})"), 4);
+  EXPECT_EQ(
+      sample(registry, R"(controller_runtime_reconcile_total{controller="vm",result="success"})"),
+      1);
+  EXPECT_EQ(sample(registry, R"(controller_runtime_reconcile_errors_total{controller="vm"})"), 4);
+  EXPECT_EQ(sample(registry, R"(controller_runtime_reconcile_time_seconds_count{controller="vm"})"),
+            5);
+  EXPECT_EQ(sample(registry, R"(controller_runtime_max_concurrent_reconciles{controller="vm"})"),
+            2);
+  EXPECT_EQ(sample(registry, R"(controller_runtime_active_workers{controller="vm"})"), 0);
+}
+
+TEST(Controller, RequeueAfterWaitsThatLongAndForgetsBackoff) {
+  metrics::Registry registry;
+  FakeClock clock;
+  ScriptedReconciler reconciler(clock,
+                                {ReconcileResult::after(seconds(30)), ReconcileResult::done()});
+  Controller controller({"host", 1, {}}, reconciler, registry, clock);
+  controller.start();
+  controller.enqueue({"", "hv-01"});
+  const SteadyTime first = reconciler.wait_for_call(1);
+  wait_until_delayed(controller);
+  clock.advance(seconds(29));
+  clock.advance(seconds(1));
+  EXPECT_EQ(reconciler.wait_for_call(2) - first, seconds(30));
+  controller.stop();
+  EXPECT_EQ(
+      sample(registry,
+             R"(controller_runtime_reconcile_total{controller="host",result="requeue_after"})"),
+      1);
+  EXPECT_EQ(controller.queue().num_requeues("hv-01"), 0);
+}
+
+TEST(Controller, RequeueUsesTheRateLimiter) {
+  metrics::Registry registry;
+  FakeClock clock;
+  ScriptedReconciler reconciler(clock, {ReconcileResult::again(), ReconcileResult::done()});
+  Controller controller({"tenant", 1, {}}, reconciler, registry, clock);
+  controller.start();
+  controller.enqueue({"", "acme"});
+  const SteadyTime first = reconciler.wait_for_call(1);
+  wait_until_delayed(controller);
+  clock.advance(milliseconds(5));
+  EXPECT_EQ(reconciler.wait_for_call(2) - first, milliseconds(5));
+  controller.stop();
+  EXPECT_EQ(sample(registry,
+                   R"(controller_runtime_reconcile_total{controller="tenant",result="requeue"})"),
+            1);
+}
+
+// Four workers, keys enqueued over and over while reconciles run: never two at once per key.
+class ConcurrencyCheckingReconciler : public Reconciler {
+ public:
+  Result<ReconcileResult> reconcile(const Request& request) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!active_.insert(request.key()).second)
+        ++overlaps;
+      ++calls;
+    }
+    std::this_thread::yield();
+    std::lock_guard<std::mutex> lock(mu_);
+    active_.erase(request.key());
+    return ReconcileResult::done();
+  }
+  std::atomic<int> overlaps{0};
+  std::atomic<int> calls{0};
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> active_;
+};
+
+TEST(Controller, NeverRunsOneKeyInTwoWorkers) {
+  metrics::Registry registry;
+  ConcurrencyCheckingReconciler reconciler;
+  Controller controller({"vm", 4, {}}, reconciler, registry);
+  controller.start();
+  for (int round = 0; round < 2000; ++round) {
+    controller.enqueue({"ns", "vm-" + std::to_string(round % 5)});
+  }
+  controller.stop();
+  EXPECT_EQ(reconciler.overlaps.load(), 0);
+  EXPECT_GE(reconciler.calls.load(), 5);
+}
+
+// stop() lets a running reconcile finish before it returns.
+class BlockingReconciler : public Reconciler {
+ public:
+  Result<ReconcileResult> reconcile(const Request&) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    started = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return release; });
+    finished = true;
+    return ReconcileResult::done();
+  }
+  void wait_started() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return started; });
+  }
+  void let_go() {
+    std::lock_guard<std::mutex> lock(mu_);
+    release = true;
+    cv_.notify_all();
+  }
+  std::atomic<bool> finished{false};
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool started = false;
+  bool release = false;
+};
+
+TEST(Controller, StopWaitsForRunningReconciles) {
+  metrics::Registry registry;
+  BlockingReconciler reconciler;
+  Controller controller({"vm", 1, {}}, reconciler, registry);
+  controller.start();
+  controller.enqueue({"ns", "a"});
+  reconciler.wait_started();
+  std::thread stopper([&] {
+    controller.stop();
+    EXPECT_TRUE(reconciler.finished.load());
+  });
+  reconciler.let_go();
+  stopper.join();
+}
+
+}  // namespace
+}  // namespace hvo::kube

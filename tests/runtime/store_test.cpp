@@ -1,0 +1,84 @@
+#include "operator/store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace hvo::kube {
+namespace {
+
+using nlohmann::json;
+
+ObjectPtr vm(const std::string& ns, const std::string& name, const std::string& tenant,
+             const std::string& host) {
+  json object = {{"metadata",
+                  {{"namespace", ns},
+                   {"name", name},
+                   {"labels", {{"tenant", tenant}}},
+                   {"ownerReferences", {{{"kind", "Tenant"}, {"name", tenant}}}}}},
+                 {"status", {{"hostName", host}}}};
+  return std::make_shared<const json>(std::move(object));
+}
+
+std::vector<std::string> names(const std::vector<ObjectPtr>& objects) {
+  std::vector<std::string> out;
+  for (const auto& object : objects)
+    out.push_back((*object)["metadata"]["name"]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  StoreTest() {
+    store.add_index("tenant", index_by_label("tenant"));
+    store.add_index("host", index_by_field("/status/hostName"));
+    store.add_index("owner", index_by_owner());
+    store.upsert("a/web", vm("a", "web", "acme", "hv-01"));
+    store.upsert("a/db", vm("a", "db", "acme", "hv-02"));
+    store.upsert("b/web", vm("b", "web", "globex", "hv-01"));
+  }
+  Store store;
+};
+
+TEST_F(StoreTest, IndexesByNamespaceLabelFieldAndOwner) {
+  EXPECT_EQ(names(store.by_index(kNamespaceIndex, "a")), (std::vector<std::string>{"db", "web"}));
+  EXPECT_EQ(names(store.by_index("tenant", "globex")), (std::vector<std::string>{"web"}));
+  EXPECT_EQ(store.by_index("host", "hv-01").size(), 2u);
+  EXPECT_EQ(store.by_index("owner", "Tenant/acme").size(), 2u);
+  EXPECT_TRUE(store.by_index("host", "hv-99").empty());
+  EXPECT_TRUE(store.by_index("no-such-index", "x").empty());
+}
+
+TEST_F(StoreTest, UpdateMovesAnObjectBetweenIndexValues) {
+  ObjectPtr previous = store.upsert("a/web", vm("a", "web", "acme", "hv-03"));
+  ASSERT_NE(previous, nullptr);
+  EXPECT_EQ((*previous)["status"]["hostName"], "hv-01");  // readers keep the old version
+  EXPECT_EQ(store.by_index("host", "hv-01").size(), 1u);
+  EXPECT_EQ(names(store.by_index("host", "hv-03")), (std::vector<std::string>{"web"}));
+}
+
+TEST_F(StoreTest, RemoveDropsTheObjectFromEveryIndex) {
+  ObjectPtr removed = store.remove("a/db");
+  ASSERT_NE(removed, nullptr);
+  EXPECT_EQ(store.remove("a/db"), nullptr);
+  EXPECT_EQ(store.get("a/db"), nullptr);
+  EXPECT_TRUE(store.by_index("host", "hv-02").empty());
+  EXPECT_EQ(store.size(), 2u);
+}
+
+TEST_F(StoreTest, AnIndexAddedLaterCoversExistingObjects) {
+  store.add_index("name", index_by_field("/metadata/name"));
+  EXPECT_EQ(store.by_index("name", "web").size(), 2u);
+}
+
+TEST(StoreIndexFuncs, IgnoreMissingOrMistypedFields) {
+  const json bare = {{"metadata", {{"name", "x"}, {"ownerReferences", {{{"kind", 5}}}}}}};
+  EXPECT_TRUE(index_by_namespace()(bare).empty());
+  EXPECT_TRUE(index_by_label("tenant")(bare).empty());
+  EXPECT_TRUE(index_by_field("/status/hostName")(bare).empty());
+  EXPECT_TRUE(index_by_owner()(bare).empty());
+}
+
+}  // namespace
+}  // namespace hvo::kube

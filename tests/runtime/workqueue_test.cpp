@@ -1,0 +1,209 @@
+#include "operator/workqueue.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "tests/runtime/fake_clock.h"
+#include "tests/runtime/metrics_text.h"
+
+namespace hvo::kube {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::FakeClock;
+using testing::sample;
+
+class WorkQueueTest : public ::testing::Test {
+ protected:
+  metrics::Registry registry;
+  FakeClock clock;
+  WorkQueue queue{"q", registry, clock};
+};
+
+TEST_F(WorkQueueTest, DeduplicatesKeysNotYetTaken) {
+  queue.add("a");
+  queue.add("b");
+  queue.add("a");
+  EXPECT_EQ(queue.len(), 2u);
+  EXPECT_EQ(queue.get(), "a");
+  EXPECT_EQ(queue.get(), "b");
+  EXPECT_EQ(queue.len(), 0u);
+}
+
+TEST_F(WorkQueueTest, KeyAddedWhileProcessingIsQueuedAgainOnlyAfterDone) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  queue.add("a");
+  queue.add("a");
+  EXPECT_EQ(queue.len(), 0u);  // held back: a worker has it
+  queue.done("a");
+  EXPECT_EQ(queue.len(), 1u);
+  EXPECT_EQ(queue.get(), "a");
+  queue.done("a");
+  EXPECT_EQ(queue.len(), 0u);
+}
+
+TEST_F(WorkQueueTest, AddAfterReleasesTheKeyWhenItsTimeComes) {
+  const SteadyTime start = clock.now();
+  queue.add_after("a", seconds(10));
+  EXPECT_EQ(queue.len(), 0u);
+  clock.advance(seconds(10));
+  EXPECT_EQ(queue.get(), "a");  // blocks until the delay thread promotes it
+  EXPECT_GE(clock.now() - start, seconds(10));
+}
+
+TEST_F(WorkQueueTest, AddAfterKeepsTheEarlierDeadline) {
+  queue.add_after("late", seconds(30));
+  queue.add_after("a", seconds(20));
+  queue.add_after("a", seconds(5));
+  queue.add_after("a", seconds(60));
+  clock.advance(seconds(5));
+  EXPECT_EQ(queue.get(), "a");
+  queue.done("a");
+  clock.advance(seconds(25));
+  EXPECT_EQ(queue.get(), "late");
+}
+
+TEST_F(WorkQueueTest, RateLimitedAddsBackOffPerKeyAndForgetResets) {
+  queue.add_rate_limited("a");
+  queue.add_rate_limited("a");
+  EXPECT_EQ(queue.num_requeues("a"), 2);
+  clock.advance(milliseconds(5));
+  EXPECT_EQ(queue.get(), "a");
+  queue.done("a");
+  queue.forget("a");
+  EXPECT_EQ(queue.num_requeues("a"), 0);
+  EXPECT_EQ(sample(registry, R"(workqueue_retries_total{controller="q",name="q"})"), 2);
+}
+
+TEST_F(WorkQueueTest, ShutdownHandsOutWhatIsQueuedThenStops) {
+  queue.add("a");
+  queue.add_after("delayed", seconds(1));
+  queue.shutdown();
+  queue.add("b");
+  EXPECT_TRUE(queue.shutting_down());
+  EXPECT_EQ(queue.get(), "a");
+  EXPECT_EQ(queue.get(), std::nullopt);
+  clock.advance(seconds(2));
+  EXPECT_EQ(queue.get(), std::nullopt);
+}
+
+TEST_F(WorkQueueTest, ShutdownWithDrainWaitsForKeysInProcess) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  std::atomic<bool> done_called{false};
+  std::atomic<bool> drained_after_done{false};
+  std::thread drainer([&] {
+    queue.shutdown_with_drain();
+    drained_after_done = done_called.load();
+  });
+  done_called = true;
+  queue.done("a");
+  drainer.join();
+  EXPECT_TRUE(drained_after_done);
+}
+
+TEST_F(WorkQueueTest, GetBlocksUntilAKeyArrives) {
+  std::optional<std::string> taken;
+  std::thread worker([&] { taken = queue.get(); });
+  queue.add("late-arrival");
+  worker.join();
+  EXPECT_EQ(taken, "late-arrival");
+}
+
+TEST_F(WorkQueueTest, ExposesControllerRuntimeMetrics) {
+  queue.add("a");
+  queue.add("b");
+  EXPECT_EQ(sample(registry, R"(workqueue_depth{controller="q",name="q"})"), 2);
+  clock.advance(seconds(2));
+  ASSERT_EQ(queue.get(), "a");
+  clock.advance(seconds(3));
+  queue.done("a");
+  EXPECT_EQ(sample(registry, R"(workqueue_adds_total{controller="q",name="q"})"), 2);
+  EXPECT_EQ(sample(registry, R"(workqueue_depth{controller="q",name="q"})"), 1);
+  EXPECT_EQ(sample(registry, R"(workqueue_queue_duration_seconds_sum{controller="q",name="q"})"),
+            2);
+  EXPECT_EQ(sample(registry, R"(workqueue_work_duration_seconds_count{controller="q",name="q"})"),
+            1);
+  EXPECT_EQ(sample(registry, R"(workqueue_work_duration_seconds_sum{controller="q",name="q"})"), 3);
+}
+
+TEST_F(WorkQueueTest, ReportsUnfinishedWorkOfRunningKeys) {
+  queue.add("slow");
+  ASSERT_EQ(queue.get(), "slow");
+  clock.advance(seconds(7));
+  const std::string longest =
+      R"(workqueue_longest_running_processor_seconds{controller="q",name="q"})";
+  // The delay thread refreshes the gauge on its own period; wait for it on the fake clock.
+  while (sample(registry, longest).value_or(0) < 7) {
+    clock.advance(milliseconds(500));
+    std::this_thread::yield();
+  }
+  EXPECT_GE(sample(registry, R"(workqueue_unfinished_work_seconds{controller="q",name="q"})"), 7);
+  queue.done("slow");
+}
+
+// Many producers and workers on a few keys: no key is ever held by two workers at once, and
+// every key is processed after its last add.
+TEST(WorkQueueConcurrency, AKeyIsNeverInTwoWorkersAndTheLastAddIsSeen) {
+  metrics::Registry registry;
+  WorkQueue queue("stress", registry);
+  constexpr int kKeys = 16;
+  constexpr int kProducers = 8;
+  constexpr int kWorkers = 8;
+  constexpr int kAddsPerProducer = 5000;
+
+  std::array<std::atomic<int>, kKeys> in_worker{};
+  std::array<std::atomic<int>, kKeys> version{};
+  std::array<std::atomic<int>, kKeys> seen_version{};
+  std::atomic<int> overlaps{0};
+
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&] {
+      while (auto key = queue.get()) {
+        const int k = std::stoi(*key);
+        if (in_worker[k].fetch_add(1) != 0)
+          ++overlaps;
+        seen_version[k] = version[k].load();
+        std::this_thread::yield();
+        in_worker[k].fetch_sub(1);
+        queue.done(*key);
+      }
+    });
+  }
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      std::mt19937 random(p);
+      for (int i = 0; i < kAddsPerProducer; ++i) {
+        const int k = static_cast<int>(random() % kKeys);
+        ++version[k];
+        queue.add(std::to_string(k));
+      }
+    });
+  }
+  for (auto& producer : producers)
+    producer.join();
+  // Every add happened; wait until the workers have caught up with the last of them.
+  for (int k = 0; k < kKeys; ++k) {
+    while (seen_version[k].load() != version[k].load())
+      std::this_thread::yield();
+  }
+  queue.shutdown_with_drain();
+  for (auto& worker : workers)
+    worker.join();
+
+  EXPECT_EQ(overlaps.load(), 0);
+  for (int k = 0; k < kKeys; ++k)
+    EXPECT_EQ(seen_version[k].load(), version[k].load()) << k;
+}
+
+}  // namespace
+}  // namespace hvo::kube
