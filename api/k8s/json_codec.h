@@ -103,6 +103,8 @@ void decode_enum(const Json& value, const std::string& path, FieldErrors& errors
 class ObjectReader {
  public:
   ObjectReader(const Json& value, std::string path, FieldErrors& errors);
+  // The reader keeps a pointer to `value`: a temporary would dangle.
+  ObjectReader(Json&& value, std::string path, FieldErrors& errors) = delete;
 
   bool is_object() const { return object_ != nullptr; }
   const std::string& path() const { return path_; }

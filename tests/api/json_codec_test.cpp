@@ -95,9 +95,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(JsonCodec, ObjectReaderReportsMissingRequiredAndWrongContainer) {
   FieldErrors errors;
   std::string name;
-  const ObjectReader reader(Json::parse(R"({"name":null})"), "spec", errors);
+  const Json with_null = Json::parse(R"({"name":null})");
+  const ObjectReader reader(with_null, "spec", errors);
   reader.required("name", name);
-  const ObjectReader not_object(Json::parse("[1]"), "spec.cpu", errors);
+  const Json array = Json::parse("[1]");
+  const ObjectReader not_object(array, "spec.cpu", errors);
   not_object.required("count", name);
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].to_string(), "spec.name: required value");
