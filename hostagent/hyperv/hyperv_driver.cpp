@@ -6,17 +6,12 @@
 #include "hostagent/driver/convergence.h"
 #include "hostagent/hyperv/ps_json.h"
 #include "hostagent/hyperv/vm_row.h"
+#include "hostagent/util/wall_clock.h"
 
 namespace hvo::agent {
 namespace {
 
 using nlohmann::json;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 AgentResult<json> run_json(ScriptRunner& runner, Script script, const json& input) {
   auto text = runner.run(script, input.dump());
@@ -115,7 +110,7 @@ AgentResult<Inventory> HypervDriver::inventory() {
   if (!rows.ok())
     return rows.error();
   Inventory inventory;
-  const int64_t now = now_ms();
+  const int64_t now = wall_clock_ms();
   for (const auto& row : (*rows)["vms"]) {
     if (auto status = vm_row_status(row, now))
       inventory.vms.push_back(std::move(*status));
@@ -160,7 +155,7 @@ AgentResult<EnsureResult> HypervDriver::ensure(const VmSpec& spec,
   if (!applied.ok())
     return applied.error();
   auto status =
-      vm_row_status(applied->contains("vm") ? (*applied)["vm"] : json::object(), now_ms());
+      vm_row_status(applied->contains("vm") ? (*applied)["vm"] : json::object(), wall_clock_ms());
   if (!status)
     return unmanaged_row(spec.uid);
   status->restart_required_fields = plan.restart_required;
@@ -185,7 +180,8 @@ AgentResult<VmStatus> HypervDriver::power(const std::string& uid, const PowerReq
                           {"timeoutSeconds", request.timeout_seconds}});
   if (!result.ok())
     return result.error();
-  auto status = vm_row_status(result->contains("vm") ? (*result)["vm"] : json::object(), now_ms());
+  auto status =
+      vm_row_status(result->contains("vm") ? (*result)["vm"] : json::object(), wall_clock_ms());
   if (!status)
     return unmanaged_row(uid);
   return std::move(*status);

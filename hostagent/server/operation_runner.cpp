@@ -2,14 +2,10 @@
 
 #include <random>
 
+#include "hostagent/util/wall_clock.h"
+
 namespace hvo::agent {
 namespace {
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A per-process prefix keeps ids from two agent runs apart (a client polling an id from before a
 // restart gets NotFound, never another operation).
@@ -25,7 +21,7 @@ std::string random_prefix() {
 }  // namespace
 
 OperationRunner::OperationRunner(Limits limits, NowFn now)
-    : limits_(limits), now_(now ? std::move(now) : system_now_ms), id_prefix_(random_prefix()) {
+    : limits_(limits), now_(now ? std::move(now) : wall_clock_ms), id_prefix_(random_prefix()) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i) {
     workers_.emplace_back([this] { worker_loop(); });
   }

@@ -8,15 +8,10 @@
 #include "hostagent/driver/convergence.h"
 #include "hostagent/sim/sim_state_file.h"
 #include "hostagent/util/atomic_file.h"
+#include "hostagent/util/wall_clock.h"
 
 namespace hvo::agent {
 namespace {
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string gib(int64_t bytes) {
   char text[32];
@@ -46,7 +41,7 @@ std::string new_vm_id(std::mt19937& random) {
 }  // namespace
 
 Result<std::unique_ptr<SimDriver>> SimDriver::open(SimConfig config, NowFn now) {
-  std::unique_ptr<SimDriver> driver(new SimDriver(std::move(config), now ? now : system_now_ms));
+  std::unique_ptr<SimDriver> driver(new SimDriver(std::move(config), now ? now : wall_clock_ms));
   if (driver->config_.state_file.empty())
     return driver;
   auto text = read_file(driver->config_.state_file);
