@@ -6,6 +6,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
+# ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) reuses earlier objects.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 .PHONY: deps configure build test test-asan format format-check bench clean
 
