@@ -12,8 +12,6 @@ if(HVO_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# Where tests and tools find the source tree (CRDs, examples, scripts) and the build tree (binaries).
-add_compile_definitions(
-  HVO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-  HVO_BINARY_DIR="${PROJECT_BINARY_DIR}"
-  HVO_VERSION="${PROJECT_VERSION}")
+# Only constants go on every command line: a checkout path here would make every object differ
+# between checkouts and defeat ccache. Tests get the source and build paths (tests/CMakeLists.txt).
+add_compile_definitions(HVO_VERSION="${PROJECT_VERSION}")
