@@ -1,5 +1,7 @@
 #include "tools/apiserver-lite/etcd/etcd_client.h"
 
+#include <spdlog/spdlog.h>
+
 #include "tools/apiserver-lite/etcd/etcd_json.h"
 
 namespace hvo::apiserver::etcd {
@@ -24,8 +26,17 @@ Result<json> EtcdClient::post(const std::string& path, const json& body,
   request.headers["Content-Type"] = "application/json";
   request.body = body.dump();
   auto response = http_->send(request);
-  if (!response.ok())
+  if (!response.ok() && response.error().code() == ErrorCode::kUnavailable) {
+    // A connection etcd closed while idle fails the first request on it: retry once on a new
+    // one. A transaction that did apply before the failure then fails its compare, which the
+    // caller reports as a conflict rather than writing twice.
+    spdlog::warn("etcd_request_retried operation={} error={}", operation,
+                 response.error().message());
+    response = http_->send(request);
+  }
+  if (!response.ok()) {
     return response.error().with_context("etcd " + operation + " at " + endpoint_);
+  }
   if (response->status != 200)
     return gateway_error(response->status, response->body, operation);
   try {

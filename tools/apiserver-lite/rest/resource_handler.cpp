@@ -40,7 +40,8 @@ net::HttpResponse json_response(int status, const json& body,
   }
   if (!warning_header.empty())
     response.headers["Warning"] = warning_header;
-  response.body = body.dump();
+  // Messages can quote client bytes that are not UTF-8: replace them rather than fail to encode.
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return response;
 }
 

@@ -1,0 +1,109 @@
+// Requests a careless or hostile client sends get the right Status error, and the server keeps
+// serving afterwards.
+#include "tests/emulator/e2e/emulator_fixture.h"
+
+namespace hvo::testing {
+namespace {
+
+using nlohmann::json;
+
+class BadRequests : public EmulatorTest {
+ protected:
+  void TearDown() override {
+    // Whatever the test sent, the server still answers.
+    EXPECT_EQ(send("GET", "/readyz").status, 200);
+  }
+};
+
+TEST_F(BadRequests, MalformedJsonIs400) {
+  const std::string ns = make_namespace();
+  for (const char* body : {"{", "{\"metadata\": ", "[1,2", "\xff\xfe", "null", "[]", "42"}) {
+    const auto response = send("POST", widgets(ns), body);
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_EQ(json::parse(response.body)["reason"], "BadRequest");
+  }
+}
+
+TEST_F(BadRequests, UnknownKindsAndPathsAre404) {
+  EXPECT_EQ(send("GET", "/apis/example.io/v1/namespaces/default/gadgets").status, 404);
+  EXPECT_EQ(send("GET", "/apis/example.io/v9/namespaces/default/widgets").status, 404);
+  EXPECT_EQ(send("GET", "/api/v1/namespaces/default/widgets/x/scale").status, 404);
+  EXPECT_EQ(send("GET", "/nothing/here").status, 404);
+  EXPECT_EQ(send("POST", "/api/v1/namespaces/default/configmaps/x/status", "{}").status, 404);
+}
+
+TEST_F(BadRequests, MismatchedKindOrNameIs400) {
+  const std::string ns = make_namespace();
+  EXPECT_EQ(
+      send("POST", widgets(ns), R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}})")
+          .status,
+      400);
+  create_widget(ns, "w1", 1);
+  EXPECT_EQ(send("PUT", widgets(ns) + "/w1",
+                 R"({"metadata":{"name":"other","resourceVersion":"1"},"spec":{"size":1}})")
+                .status,
+            400);
+}
+
+TEST_F(BadRequests, WrongContentTypesAre415) {
+  const std::string ns = make_namespace();
+  create_widget(ns, "w1", 1);
+  EXPECT_EQ(send("POST", widgets(ns), "x=1", "application/x-www-form-urlencoded").status, 415);
+  EXPECT_EQ(send("PATCH", widgets(ns) + "/w1", R"({"spec":{"size":2}})", "application/json").status,
+            415);
+  EXPECT_EQ(send("PATCH", widgets(ns) + "/w1", R"({"spec":{"size":2}})",
+                 "application/strategic-merge-patch+json")
+                .status,
+            415);
+}
+
+TEST_F(BadRequests, HugeBodiesAre413) {
+  const std::string ns = make_namespace();
+  const std::string huge = R"({"metadata":{"name":"big"},"spec":{"size":1,"color":")" +
+                           std::string(4 * 1024 * 1024, 'x') + "\"}}";
+  EXPECT_EQ(send("POST", widgets(ns), huge).status, 413);
+}
+
+TEST_F(BadRequests, MissingOrWrongTokensAre401) {
+  auto client = plane().http_client();
+  auto request = plane().request("GET", "/api/v1/namespaces");
+  request.headers.erase("Authorization");
+  auto anonymous = client->send(request);
+  ASSERT_TRUE(anonymous.ok());
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_EQ(json::parse(anonymous->body)["reason"], "Unauthorized");
+  request.headers["Authorization"] = "Bearer wrong";
+  EXPECT_EQ(client->send(request)->status, 401);
+}
+
+TEST_F(BadRequests, MalformedQueryParametersAre400) {
+  const std::string ns = make_namespace();
+  EXPECT_EQ(send("GET", widgets(ns) + "?limit=lots").status, 400);
+  EXPECT_EQ(send("GET", widgets(ns) + "?continue=garbage").status, 400);
+  EXPECT_EQ(send("GET", widgets(ns) + "?watch=1&resourceVersion=abc").status, 400);
+  EXPECT_EQ(send("GET", widgets(ns) + "?fieldSelector=metadata.name").status, 400);
+  EXPECT_EQ(send("POST", widgets(ns) + "?fieldValidation=Sometimes",
+                 R"({"metadata":{"name":"w"},"spec":{"size":1}})")
+                .status,
+            400);
+}
+
+TEST_F(BadRequests, UnsupportedMethodsAre405) {
+  const std::string ns = make_namespace();
+  EXPECT_EQ(send("PUT", widgets(ns), "{}").status, 405);
+  EXPECT_EQ(send("POST", widgets(ns) + "/w1", "{}").status, 405);
+}
+
+TEST_F(BadRequests, InvalidCrdIs422) {
+  const json error = expect(422, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                            {{"metadata", {{"name", "bad.example.io"}}},
+                             {"spec",
+                              {{"group", "example.io"},
+                               {"scope", "Namespaced"},
+                               {"names", {{"plural", "bads"}, {"kind", "Bad"}}},
+                               {"versions", json::array()}}}});
+  EXPECT_EQ(error["reason"], "Invalid");
+}
+
+}  // namespace
+}  // namespace hvo::testing
