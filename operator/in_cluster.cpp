@@ -2,32 +2,14 @@
 // configuration.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "operator/client_config.h"
+#include "operator/text_file.h"
 
 namespace hvo::kube {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string trimmed(std::string text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    return "";
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 }  // namespace
 
@@ -65,10 +47,8 @@ Result<ClientConfig> load_in_cluster(const EnvLookup& env, const std::string& ac
   }
   config.tls.ca_file = ca_file;
 
-  const auto namespace_name = read_small_file((fs::path(account_dir) / "namespace").string());
-  config.namespace_name = namespace_name ? trimmed(*namespace_name) : "";
-  if (config.namespace_name.empty())
-    config.namespace_name = "default";
+  config.namespace_name =
+      read_trimmed_file((fs::path(account_dir) / "namespace").string()).value_or("default");
   return config;
 }
 

@@ -263,28 +263,23 @@ Result<json> RestClient::create(const GroupVersionResource& gvr, const std::stri
 
 Result<json> RestClient::update(const GroupVersionResource& gvr, const json& object,
                                 const WriteOptions& options) {
-  const std::string ns = namespace_of(object);
-  const std::string name = name_of(object);
-  // A PUT carries the resourceVersion it read, so repeating it cannot overwrite someone else.
-  Call call{"PUT", {}, true, describe("update", gvr, ns, name)};
-  call.request.method = "PUT";
-  call.request.path = gvr.object_path(ns, name);
-  std::map<std::string, std::string> query;
-  add_write_params(query, options);
-  call.request.query = query;
-  call.request.raw_query = net::encode_query(query);
-  call.request.headers["Content-Type"] = "application/json";
-  call.request.body = object.dump();
-  return json_call(std::move(call));
+  return put(gvr, object, options, "", "update");
 }
 
 Result<json> RestClient::update_status(const GroupVersionResource& gvr, const json& object,
                                        const WriteOptions& options) {
+  return put(gvr, object, options, "/status", "update status of");
+}
+
+Result<json> RestClient::put(const GroupVersionResource& gvr, const json& object,
+                             const WriteOptions& options, const std::string& subresource,
+                             const std::string& verb) {
   const std::string ns = namespace_of(object);
   const std::string name = name_of(object);
-  Call call{"PUT", {}, true, describe("update status of", gvr, ns, name)};
+  // A PUT carries the resourceVersion it read, so repeating it cannot overwrite someone else.
+  Call call{"PUT", {}, true, describe(verb, gvr, ns, name)};
   call.request.method = "PUT";
-  call.request.path = gvr.object_path(ns, name) + "/status";
+  call.request.path = gvr.object_path(ns, name) + subresource;
   std::map<std::string, std::string> query;
   add_write_params(query, options);
   call.request.query = query;

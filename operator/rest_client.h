@@ -137,6 +137,8 @@ class RestClient {
   Result<net::HttpResponse> send_once(Call& call);
   Status authorize(net::HttpRequest& request);
   Result<json> json_call(Call call);
+  Result<json> put(const GroupVersionResource& gvr, const json& object, const WriteOptions& options,
+                   const std::string& subresource, const std::string& verb);
   void record(const std::string& method, const std::string& verb, int code,
               std::chrono::duration<double> elapsed);
 

@@ -2,29 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <sstream>
+#include "operator/text_file.h"
 
 namespace hvo::kube {
-namespace {
-
-std::optional<std::string> read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  std::string token = content.str();
-  const auto last = token.find_last_not_of(" \t\r\n");
-  token.erase(last == std::string::npos ? 0 : last + 1);
-  const auto first = token.find_first_not_of(" \t\r\n");
-  token.erase(0, first == std::string::npos ? token.size() : first);
-  if (token.empty())
-    return std::nullopt;
-  return token;
-}
-
-}  // namespace
 
 Result<std::string> FileTokenSource::token() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -32,7 +12,7 @@ Result<std::string> FileTokenSource::token() {
   if (cached_ && !stale_ && now - read_at_ < refresh_)
     return *cached_;
 
-  auto fresh = read_token_file(path_);
+  auto fresh = read_trimmed_file(path_);
   if (!fresh) {
     if (cached_) {
       spdlog::warn("token_file_unreadable path={} action=keep_previous_token", path_);
