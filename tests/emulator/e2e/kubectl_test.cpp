@@ -65,7 +65,8 @@ TEST_F(Kubectl, GetShowsPrinterColumnsAndCategories) {
   auto category = run({"get", "toys", "-n", ns});
   EXPECT_NE(category.out.find("w1"), std::string::npos) << category.out << category.err;
 
-  auto vms = plane().kubectl({"apply", "-f", kSource + "/examples/30-vm-minimal.yaml"});
+  auto vms = plane().kubectl({"apply", "-f", kSource + "/examples/00-namespaces.yaml", "-f",
+                              kSource + "/examples/30-vm-minimal.yaml"});
   ASSERT_TRUE(vms.ok()) << vms.err;
   auto hvm = run({"get", "hvm", "-n", "team-a"});
   for (const char* column : {"PHASE", "HOST", "CPU", "MEMORY", "IP", "READY", "AGE"}) {
