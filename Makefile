@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: deps configure build test test-asan format format-check bench clean
+.PHONY: deps configure build test test-asan demo demo-down format format-check bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -29,6 +29,13 @@ test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DHVO_SANITIZE=ON -DHVO_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 	@cd $(ASAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 $(CTEST_FLAGS)
+
+# The main job: a local control plane with three simulated Hyper-V hosts and the operator.
+demo: build
+	@bash scripts/demo.sh
+
+demo-down:
+	@tools/devcluster down
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
