@@ -58,6 +58,9 @@ struct VmCharge {
   std::string tenant;
   std::string host;  // empty while not yet placed
   QuotaUsage usage;
+  // The agent has created the VM; until then the charge is a reservation in flight (reported
+  // apart in Quota.status.reserved, and counted in used like any other).
+  bool provisioned = false;
 };
 
 // Labels of a host by name, for host-scoped quotas; absent when the host is unknown.
@@ -92,7 +95,7 @@ std::optional<QuotaDenial> check_admission(const std::string& tenant, const Quot
 // VirtualMachine controller admits one VM of a tenant at a time (tenant_lock) and records each
 // reservation here right after its status write, so the next admission counts it even when the
 // cache lags. Keyed by VM: a VM present both in the cache and here counts once (this entry wins,
-// as it is newer). Entries are dropped once the cache shows the same charge, or on release.
+// as it is newer). Entries are dropped once the cache shows the same amounts, or on release.
 class PendingReservations {
  public:
   void record(const VmCharge& charge);

@@ -27,7 +27,7 @@ struct HostSnapshot {
   bool ready = false;
   bool unschedulable = false;
   bool maintenance = false;
-  std::set<std::string> capabilities;  // "Generation2", "SecureBoot", "TPM", ...
+  std::set<std::string> capabilities;  // the agent's spelling: "secureBoot", "tpm", ...
   std::set<std::string> images;
   std::set<std::string> switches;
   ResourceAmounts allocatable;  // capacity after reserved and overcommit

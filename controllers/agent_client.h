@@ -1,0 +1,36 @@
+// The operator's view of one host agent (docs/agent-api.md): an interface, so reconcilers are
+// tested with a fake, and HttpAgentClient (http_agent_client.h) speaking HTTPS to the real one.
+//
+// Mutating calls (ensure, power, remove) return the agent's Operation: finished when the agent
+// completed it within its own wait, else pending with an id to poll with get_operation().
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "controllers/agent_error.h"
+#include "hostagent/protocol/host_info.h"
+#include "hostagent/protocol/operation.h"
+#include "hostagent/protocol/vm_spec.h"
+#include "hostagent/protocol/vm_status.h"
+
+namespace hvo::controllers {
+
+class AgentClient {
+ public:
+  virtual ~AgentClient() = default;
+
+  virtual AgentCallResult<agent::HostInfo> host_info() = 0;   // GET /v1/host
+  virtual AgentCallResult<agent::Inventory> inventory() = 0;  // GET /v1/vms
+  // GET /v1/vms/{uid}: the managed VM, or nullopt when the agent has none with this uid.
+  virtual AgentCallResult<std::optional<agent::VmStatus>> vm(const std::string& uid) = 0;
+  virtual AgentCallResult<agent::Operation> ensure(const agent::VmSpec& spec) = 0;  // PUT
+  virtual AgentCallResult<agent::Operation> power(const std::string& uid,
+                                                  const agent::PowerRequest& request) = 0;
+  // Removing a VM the agent does not know is success (NotFound is mapped to a finished
+  // operation), so a retried delete converges.
+  virtual AgentCallResult<agent::Operation> remove(const std::string& uid) = 0;
+  virtual AgentCallResult<agent::Operation> get_operation(const std::string& id) = 0;
+};
+
+}  // namespace hvo::controllers

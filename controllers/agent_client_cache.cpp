@@ -1,0 +1,38 @@
+#include "controllers/agent_client_cache.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controllers/http_agent_client.h"
+
+namespace hvo::controllers {
+
+Result<std::shared_ptr<AgentClient>> HttpAgentConnector::connect(const AgentEndpoint& endpoint) {
+  auto client = HttpAgentClient::create(endpoint, metrics_, timeout_);
+  if (!client.ok())
+    return client.error();
+  return std::shared_ptr<AgentClient>(std::move(client).value());
+}
+
+Result<std::shared_ptr<AgentClient>> AgentClientCache::get(const AgentEndpoint& endpoint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto found = entries_.find(endpoint.host);
+  if (found != entries_.end() && found->second.address == endpoint.address &&
+      found->second.credentials_version == endpoint.credentials_version)
+    return found->second.client;
+
+  auto client = connector_.connect(endpoint);
+  if (!client.ok())
+    return client.error();
+  spdlog::info("agent_client_built host={} address={} credentialsVersion={} reason={}",
+               endpoint.host, endpoint.address, endpoint.credentials_version,
+               found == entries_.end() ? "new" : "changed");
+  entries_[endpoint.host] = Entry{endpoint.address, endpoint.credentials_version, client.value()};
+  return std::move(client).value();
+}
+
+void AgentClientCache::forget(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.erase(host);
+}
+
+}  // namespace hvo::controllers

@@ -1,0 +1,59 @@
+// One AgentClient per host, reused across reconciles (keep-alive connections and TLS sessions),
+// rebuilt when the host's address or credentials change (a rotated Secret has a new
+// resourceVersion). The AgentConnector seam lets tests hand out fakes.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "controllers/agent_client.h"
+#include "controllers/agent_client_metrics.h"
+#include "controllers/agent_credentials.h"
+
+namespace hvo::controllers {
+
+class AgentConnector {
+ public:
+  virtual ~AgentConnector() = default;
+  virtual Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) = 0;
+};
+
+// Connects with HttpAgentClient.
+class HttpAgentConnector : public AgentConnector {
+ public:
+  // `metrics` may be null and must outlive the connector and its clients.
+  HttpAgentConnector(AgentClientMetrics* metrics, std::chrono::milliseconds timeout)
+      : metrics_(metrics), timeout_(timeout) {}
+  Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) override;
+
+ private:
+  AgentClientMetrics* const metrics_;
+  const std::chrono::milliseconds timeout_;
+};
+
+class AgentClientCache {
+ public:
+  explicit AgentClientCache(AgentConnector& connector) : connector_(connector) {}
+
+  // The host's client, built on first use or when address or credentials_version differ from
+  // the cached one's. A client handed out earlier stays usable by whoever holds it.
+  Result<std::shared_ptr<AgentClient>> get(const AgentEndpoint& endpoint);
+  // Drops a deleted host's client.
+  void forget(const std::string& host);
+
+ private:
+  struct Entry {
+    std::string address;
+    std::string credentials_version;
+    std::shared_ptr<AgentClient> client;
+  };
+
+  AgentConnector& connector_;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // by host name
+};
+
+}  // namespace hvo::controllers

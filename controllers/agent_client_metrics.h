@@ -1,0 +1,26 @@
+// The operator's metrics about its calls to host agents (docs/metrics.md):
+//   hyperv_agent_request_duration_seconds{host, operation}   every call, answered or not
+//   hyperv_agent_request_errors_total{host, operation, code}  failed calls by agent code or failure
+#pragma once
+
+#include <string>
+
+#include "common/metrics/registry.h"
+
+namespace hvo::controllers {
+
+class AgentClientMetrics {
+ public:
+  explicit AgentClientMetrics(metrics::Registry& registry);
+
+  void observe_duration(const std::string& host, const std::string& operation, double seconds);
+  void count_error(const std::string& host, const std::string& operation, const std::string& code);
+  // Drops a deleted host's series so they leave the exposition.
+  void forget_host(const std::string& host);
+
+ private:
+  metrics::HistogramFamily& duration_;
+  metrics::CounterFamily& errors_;
+};
+
+}  // namespace hvo::controllers

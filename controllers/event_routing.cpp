@@ -1,0 +1,138 @@
+#include "controllers/event_routing.h"
+
+#include "api/v1alpha1/tenant_types.h"
+#include "controllers/cache_views.h"
+#include "controllers/conditions.h"
+#include "controllers/tenant_desired.h"
+
+namespace hvo::controllers {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string string_at(const Json& object, const char* pointer) {
+  return object.value(Json::json_pointer(pointer), std::string());
+}
+
+std::string key_of(const Json& object) {
+  const std::string ns = string_at(object, "/metadata/namespace");
+  const std::string name = string_at(object, "/metadata/name");
+  return ns.empty() ? name : ns + "/" + name;
+}
+
+bool spec_changed(const Json& old_object, const Json& new_object) {
+  return old_object.value(Json::json_pointer("/metadata/generation"), 0) !=
+         new_object.value(Json::json_pointer("/metadata/generation"), 0);
+}
+
+// The tenant whose namespaces hold `ns`, by name ("" when none).
+std::string tenant_of(const kube::Store& tenants, const std::string& ns) {
+  const auto all = cached_tenants(tenants);
+  const api::Tenant* tenant = tenant_of_namespace(ns, all);
+  return tenant ? tenant->metadata.name : "";
+}
+
+void enqueue_quotas_of(const kube::Store& quotas, const std::string& tenant,
+                       const Enqueue& enqueue) {
+  for (const auto& quota : quotas.list()) {
+    if (string_at(*quota, "/spec/tenant") == tenant)
+      enqueue(key_of(*quota));
+  }
+}
+
+// VMs in `tenant`'s namespaces; only those without a reservation when `waiting_only`.
+void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool waiting_only,
+                    const Enqueue& enqueue) {
+  for (const auto& vm : caches.vms.list()) {
+    if (tenant_of(caches.tenants, string_at(*vm, "/metadata/namespace")) != tenant)
+      continue;
+    if (waiting_only) {
+      const auto conditions = vm->value(Json::json_pointer("/status/conditions"), Json::array());
+      bool reserved = false;
+      for (const auto& condition : conditions) {
+        reserved = reserved || (condition.value("type", "") == condition_type::kQuotaReserved &&
+                                condition.value("status", "") == "True");
+      }
+      if (reserved)
+        continue;
+    }
+    enqueue(key_of(*vm));
+  }
+}
+
+}  // namespace
+
+kube::EventHandlers vm_events(RoutingCaches caches, Queues queues) {
+  const auto route = [caches, queues](const Json& vm) {
+    queues.vm(key_of(vm));
+    const std::string tenant = tenant_of(caches.tenants, string_at(vm, "/metadata/namespace"));
+    if (tenant.empty())
+      return;
+    enqueue_quotas_of(caches.quotas, tenant, queues.quota);
+    queues.tenant(tenant);
+  };
+  kube::EventHandlers handlers;
+  handlers.on_add = route;
+  handlers.on_update = [route](const Json&, const Json& vm) { route(vm); };
+  handlers.on_delete = route;
+  return handlers;
+}
+
+kube::EventHandlers quota_events(RoutingCaches caches, Queues queues) {
+  const auto admit_waiting = [caches, queues](const Json& quota) {
+    enqueue_vms_of(caches, string_at(quota, "/spec/tenant"), /*waiting_only=*/true, queues.vm);
+  };
+  kube::EventHandlers handlers;
+  handlers.on_add = [queues, admit_waiting](const Json& quota) {
+    queues.quota(key_of(quota));
+    admit_waiting(quota);
+  };
+  handlers.on_update = [queues, admit_waiting](const Json& old_quota, const Json& quota) {
+    if (!spec_changed(old_quota, quota))
+      return;  // our own status write
+    queues.quota(key_of(quota));
+    admit_waiting(quota);
+  };
+  // A deleted quota limits nothing any more: waiting VMs may go.
+  handlers.on_delete = admit_waiting;
+  return handlers;
+}
+
+kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues) {
+  const auto route = [caches, queues](const Json& tenant) {
+    const std::string name = key_of(tenant);
+    queues.tenant(name);
+    enqueue_vms_of(caches, name, /*waiting_only=*/false, queues.vm);
+  };
+  kube::EventHandlers handlers;
+  handlers.on_add = route;
+  handlers.on_update = [route, queues](const Json& old_tenant, const Json& tenant) {
+    if (spec_changed(old_tenant, tenant))
+      route(tenant);
+  };
+  handlers.on_delete = [queues](const Json& tenant) { queues.tenant(key_of(tenant)); };
+  return handlers;
+}
+
+kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
+  kube::EventHandlers handlers;
+  handlers.on_add = [queues](const Json& host) { queues.host(key_of(host)); };
+  handlers.on_update = [queues](const Json& old_host, const Json& host) {
+    if (spec_changed(old_host, host))
+      queues.host(key_of(host));
+  };
+  handlers.on_delete = [caches, queues](const Json& host) {
+    queues.host(key_of(host));
+    enqueue_vms_on_host(caches.vms, key_of(host), queues.vm);
+  };
+  return handlers;
+}
+
+void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue) {
+  for (const auto& vm : vms.list()) {
+    if (string_at(*vm, "/status/host") == host)
+      enqueue(key_of(*vm));
+  }
+}
+
+}  // namespace hvo::controllers

@@ -1,0 +1,42 @@
+// Which reconcilers a change wakes up. Informer handlers only enqueue keys; these decide which:
+//   VirtualMachine changed  → the VM; the Quotas of its tenant and the Tenant (their status sums
+//                             the VMs)
+//   Quota added or its spec changed → the Quota; the tenant's VMs waiting for quota (a raised
+//                             quota admits them at once instead of on a poll)
+//   Tenant added or its spec changed → the Tenant; the VMs in its namespaces (policy, selector)
+//   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
+//                             nothing, or every poll would trigger another); deleted → its VMs
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "operator/informer.h"
+#include "operator/store.h"
+
+namespace hvo::controllers {
+
+using Enqueue = std::function<void(const std::string& key)>;
+
+struct Queues {
+  Enqueue vm;
+  Enqueue host;
+  Enqueue tenant;
+  Enqueue quota;
+};
+
+struct RoutingCaches {
+  const kube::Store& vms;
+  const kube::Store& tenants;
+  const kube::Store& quotas;
+};
+
+kube::EventHandlers vm_events(RoutingCaches caches, Queues queues);
+kube::EventHandlers quota_events(RoutingCaches caches, Queues queues);
+kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues);
+kube::EventHandlers host_events(RoutingCaches caches, Queues queues);
+
+// Enqueues every VM whose status.host is `host` (its reachability changed).
+void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue);
+
+}  // namespace hvo::controllers

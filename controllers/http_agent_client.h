@@ -1,0 +1,59 @@
+// AgentClient over HTTPS with mutual TLS and a bearer token, for one host. Safe to share between
+// threads (the underlying HttpClient is). Built from an AgentEndpoint; a client holds the
+// credentials it was built with, so rotated credentials need a new one (AgentClientCache).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/net/http_client.h"
+#include "controllers/agent_client.h"
+#include "controllers/agent_client_metrics.h"
+#include "controllers/agent_credentials.h"
+
+namespace hvo::controllers {
+
+class HttpAgentClient : public AgentClient {
+ public:
+  // `metrics` may be null (no metrics) and must outlive the client. Fails with kInvalidArgument
+  // naming the host when the address or the TLS material is unusable.
+  static Result<std::unique_ptr<HttpAgentClient>> create(const AgentEndpoint& endpoint,
+                                                         AgentClientMetrics* metrics,
+                                                         std::chrono::milliseconds timeout);
+
+  AgentCallResult<agent::HostInfo> host_info() override;
+  AgentCallResult<agent::Inventory> inventory() override;
+  AgentCallResult<std::optional<agent::VmStatus>> vm(const std::string& uid) override;
+  AgentCallResult<agent::Operation> ensure(const agent::VmSpec& spec) override;
+  AgentCallResult<agent::Operation> power(const std::string& uid,
+                                          const agent::PowerRequest& request) override;
+  AgentCallResult<agent::Operation> remove(const std::string& uid) override;
+  AgentCallResult<agent::Operation> get_operation(const std::string& id) override;
+
+ private:
+  HttpAgentClient(std::string host, std::string token, std::unique_ptr<net::HttpClient> http,
+                  AgentClientMetrics* metrics);
+
+  // Sends the request and times it; a 2xx answer is returned as is, anything else becomes an
+  // AgentError whose message starts with "host <name>: <operation>". decode() counts errors, so
+  // a caller that accepts an error (remove of a missing VM) does not count it.
+  AgentCallResult<net::HttpResponse> exchange(const std::string& operation,
+                                              net::HttpRequest request);
+  AgentError error(const std::string& operation, AgentFailure failure, int http_status,
+                   const std::string& message) const;
+  // Records a failed call in the metrics and the debug log; returns it.
+  AgentError count(const std::string& operation, AgentError error) const;
+
+  // Parses a 2xx body with `parse` (a protocol parse_* function); errors are counted.
+  template <typename T, typename Parse>
+  AgentCallResult<T> decode(const std::string& operation,
+                            const AgentCallResult<net::HttpResponse>& response, Parse parse);
+
+  const std::string host_;
+  const std::string token_;
+  const std::unique_ptr<net::HttpClient> http_;
+  AgentClientMetrics* const metrics_;
+};
+
+}  // namespace hvo::controllers

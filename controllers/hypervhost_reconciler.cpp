@@ -1,0 +1,115 @@
+#include "controllers/hypervhost_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controllers/agent_endpoint.h"
+#include "controllers/api_conversions.h"
+#include "controllers/cache_views.h"
+#include "controllers/conditions.h"
+#include "controllers/kinds.h"
+
+namespace hvo::controllers {
+
+HyperVHostReconciler::HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms,
+                                           ClusterApi& api, AgentClientCache& agents,
+                                           EventSink& events, HostReconcilerOptions options,
+                                           const kube::Clock& clock)
+    : hosts_(hosts),
+      vms_(vms),
+      api_(api),
+      agents_(agents),
+      events_(events),
+      options_(options),
+      clock_(clock) {}
+
+Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Request& request) {
+  const kube::ObjectPtr object = hosts_.get(request.key());
+  if (!object) {
+    agents_.forget(request.name);
+    std::lock_guard<std::mutex> lock(mu_);
+    last_contact_.erase(request.name);
+    return kube::ReconcileResult::done();
+  }
+  auto host = api::HyperVHost::from_json(*object);
+  if (!host.ok())
+    return host.error().with_context("hypervhost " + request.name);
+
+  const bool was_ready = k8s::is_true(host->status.conditions, condition_type::kReady);
+  const HostStatusUpdate update = next_host_status(*host, poll(*host), options_.heartbeat);
+  if (update.changed) {
+    api::HyperVHost next = *host;
+    next.status = update.status;
+    auto written = api_.update_status(kHyperVHosts, next.to_json());
+    if (!written.ok())
+      return written.error().with_context("hypervhost " + request.name + ": write status");
+  }
+  if (update.ready != was_ready) {
+    const auto* ready = k8s::find_condition(update.status.conditions, condition_type::kReady);
+    const std::string reason = ready ? ready->reason : "Unknown";
+    const std::string message = ready ? ready->message : "";
+    spdlog::info("host_readiness_changed host={} ready={} reason={}", request.name, update.ready,
+                 reason);
+    events_.record(*object, update.ready ? "Normal" : "Warning", reason, "Poll", message);
+    if (readiness_changed_)
+      readiness_changed_(request.name);
+  }
+  return kube::ReconcileResult::after(next_poll());
+}
+
+HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host) {
+  HostPoll poll;
+  poll.now = k8s::Time(clock_.wall_now());
+  poll.allocated = allocated_on(host.metadata.name);
+
+  auto target = agent_endpoint(api_, host);
+  if (!target.ok()) {
+    poll.failure_reason = "InvalidCredentials";
+    poll.failure_message = target.error().message();
+  } else if (auto client = agents_.get(*target); !client.ok()) {
+    poll.failure_reason = "InvalidCredentials";
+    poll.failure_message = client.error().message();
+  } else if (auto info = client.value()->host_info(); !info.ok()) {
+    poll.failure_reason =
+        info.error().failure == AgentFailure::kRejected ? "AgentError" : "AgentUnreachable";
+    poll.failure_message = info.error().message;
+  } else {
+    poll.info = std::move(info).value();
+  }
+  if (!poll.info) {
+    spdlog::warn("host_poll_failed host={} reason={} error={}", host.metadata.name,
+                 poll.failure_reason, poll.failure_message);
+  }
+  poll.last_contact = last_contact(host, poll.info.has_value(), poll.now);
+  return poll;
+}
+
+ResourceAmounts HyperVHostReconciler::allocated_on(const std::string& host) const {
+  ResourceAmounts allocated;
+  for (const auto& vm : cached_vms(vms_)) {
+    if (vm.status.host == host && vm.status.allocated)
+      allocated += to_amounts(*vm.status.allocated);
+  }
+  return allocated;
+}
+
+std::optional<k8s::Time> HyperVHostReconciler::last_contact(const api::HyperVHost& host,
+                                                            bool reached, const k8s::Time& now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (reached) {
+    last_contact_[host.metadata.name] = now;
+    return now;
+  }
+  const auto remembered = last_contact_.find(host.metadata.name);
+  if (remembered != last_contact_.end())
+    return remembered->second;
+  // After an operator restart the recorded heartbeat is the best knowledge there is.
+  return host.status.last_heartbeat_time;
+}
+
+kube::Duration HyperVHostReconciler::next_poll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::uniform_real_distribution<double> factor(0.9, 1.1);
+  return std::chrono::duration_cast<kube::Duration>(options_.poll_interval * factor(jitter_));
+}
+
+}  // namespace hvo::controllers

@@ -1,0 +1,63 @@
+// HyperVHost: polls the host's agent (GET /v1/host) with the credentials from the Secret its
+// spec names, and writes the status next_host_status() computes (only when it changed). Each
+// reconcile is one poll; the result asks to come back after the poll interval with +-10%
+// jitter, so 1,000 hosts do not poll in lockstep. Nothing here touches VMs: when a host's
+// readiness flips, `on_readiness_change` lets the wiring re-enqueue the VMs placed on it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "controllers/agent_client_cache.h"
+#include "controllers/cluster_api.h"
+#include "controllers/host_status.h"
+#include "operator/clock.h"
+#include "operator/controller.h"
+#include "operator/store.h"
+
+namespace hvo::controllers {
+
+struct HostReconcilerOptions {
+  std::chrono::seconds poll_interval{30};
+  HeartbeatSettings heartbeat;
+};
+
+class HyperVHostReconciler : public kube::Reconciler {
+ public:
+  HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms, ClusterApi& api,
+                       AgentClientCache& agents, EventSink& events, HostReconcilerOptions options,
+                       const kube::Clock& clock = kube::real_clock());
+
+  Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
+
+  // Called (on a worker thread) with the host's name when its Ready condition flips.
+  void on_readiness_change(std::function<void(const std::string& host)> callback) {
+    readiness_changed_ = std::move(callback);
+  }
+
+ private:
+  HostPoll poll(const api::HyperVHost& host);
+  ResourceAmounts allocated_on(const std::string& host) const;
+  std::optional<k8s::Time> last_contact(const api::HyperVHost& host, bool reached,
+                                        const k8s::Time& now);
+  kube::Duration next_poll();
+
+  const kube::Store& hosts_;
+  const kube::Store& vms_;
+  ClusterApi& api_;
+  AgentClientCache& agents_;
+  EventSink& events_;
+  const HostReconcilerOptions options_;
+  const kube::Clock& clock_;
+  std::function<void(const std::string&)> readiness_changed_;
+
+  std::mutex mu_;
+  std::map<std::string, k8s::Time> last_contact_;  // by host: when its agent last answered
+  std::mt19937 jitter_{std::random_device{}()};
+};
+
+}  // namespace hvo::controllers

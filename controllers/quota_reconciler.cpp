@@ -1,0 +1,36 @@
+#include "controllers/quota_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/v1alpha1/quota_types.h"
+#include "controllers/api_conversions.h"
+#include "controllers/cache_views.h"
+#include "controllers/kinds.h"
+#include "controllers/quota_status.h"
+
+namespace hvo::controllers {
+
+Result<kube::ReconcileResult> QuotaReconciler::reconcile(const kube::Request& request) {
+  const kube::ObjectPtr object = caches_.quotas.get(request.key());
+  if (!object)
+    return kube::ReconcileResult::done();  // deleted: nothing to keep up to date
+  auto quota = api::Quota::from_json(*object);
+  if (!quota.ok())
+    return quota.error().with_context("quota " + request.key());
+
+  const auto tenants = cached_tenants(caches_.tenants);
+  const auto charges = cached_charges(cached_vms(caches_.vms), tenants);
+  const auto hosts = host_labels(cached_hosts(caches_.hosts));
+  const k8s::Time now(std::chrono::time_point_cast<k8s::TimePoint::duration>(clock_.wall_now()));
+  if (!update_quota_status(*quota, quota_snapshot(*quota), charges, hosts, now))
+    return kube::ReconcileResult::done();
+
+  auto written = api_.update_status(kQuotas, quota->to_json());
+  if (!written.ok())
+    return written.error().with_context("quota " + request.key() + ": write status");
+  spdlog::info("quota_status_written quota={} tenant={} vms={}", request.key(), quota->spec.tenant,
+               quota->status.used ? quota->status.used->vms.value_or(0) : 0);
+  return kube::ReconcileResult::done();
+}
+
+}  // namespace hvo::controllers

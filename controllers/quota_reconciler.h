@@ -1,0 +1,34 @@
+// Quota: status.used and status.reserved recomputed from the VMs' recorded reservations, and
+// the Ready condition. Raising a quota admits waiting VMs through the VirtualMachine
+// controller: the operator's wiring enqueues a tenant's VMs when its Quota's spec changes.
+#pragma once
+
+#include "controllers/cluster_api.h"
+#include "operator/clock.h"
+#include "operator/controller.h"
+#include "operator/store.h"
+
+namespace hvo::controllers {
+
+struct QuotaReconcilerCaches {
+  const kube::Store& quotas;
+  const kube::Store& vms;
+  const kube::Store& tenants;
+  const kube::Store& hosts;
+};
+
+class QuotaReconciler : public kube::Reconciler {
+ public:
+  QuotaReconciler(QuotaReconcilerCaches caches, ClusterApi& api,
+                  const kube::Clock& clock = kube::real_clock())
+      : caches_(caches), api_(api), clock_(clock) {}
+
+  Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
+
+ private:
+  QuotaReconcilerCaches caches_;
+  ClusterApi& api_;
+  const kube::Clock& clock_;
+};
+
+}  // namespace hvo::controllers

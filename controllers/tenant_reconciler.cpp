@@ -1,0 +1,110 @@
+#include "controllers/tenant_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controllers/cache_views.h"
+#include "controllers/kinds.h"
+#include "controllers/tenant_desired.h"
+
+namespace hvo::controllers {
+
+TenantReconciler::TenantReconciler(const kube::Store& tenants, const kube::Store& vms,
+                                   ClusterApi& api, EventSink& events,
+                                   std::string tenant_admin_cluster_role, const kube::Clock& clock)
+    : tenants_(tenants),
+      vms_(vms),
+      api_(api),
+      events_(events),
+      cluster_role_(std::move(tenant_admin_cluster_role)),
+      clock_(clock) {}
+
+Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& request) {
+  const kube::ObjectPtr object = tenants_.get(request.key());
+  if (!object)
+    return kube::ReconcileResult::done();  // its RoleBindings go with it (owner references)
+  auto tenant = api::Tenant::from_json(*object);
+  if (!tenant.ok())
+    return tenant.error().with_context("tenant " + request.name);
+
+  std::vector<std::string> ready;
+  std::string first_failure;
+  for (const auto& ns : tenant->spec.namespaces) {
+    Status status = ensure_namespace(*tenant, ns);
+    if (status.ok())
+      status = ensure_admin_binding(*tenant, ns);
+    if (status.ok()) {
+      ready.push_back(ns);
+      continue;
+    }
+    spdlog::warn("tenant_namespace_failed tenant={} namespace={} error={}", request.name, ns,
+                 status.error().message());
+    if (first_failure.empty())
+      first_failure = status.error().message();
+  }
+
+  const auto tenants = cached_tenants(tenants_);
+  const auto charges = cached_charges(cached_vms(vms_), tenants);
+  if (update_tenant_status(*tenant, ready, charges, k8s::Time(clock_.wall_now()))) {
+    auto written = api_.update_status(kTenants, tenant->to_json());
+    if (!written.ok())
+      return written.error().with_context("tenant " + request.name + ": write status");
+  }
+  if (!first_failure.empty()) {
+    events_.record(*object, "Warning", "NamespaceNotReady", "Reconcile", first_failure);
+    return Error(ErrorCode::kUnavailable, first_failure);  // retried with backoff
+  }
+  return kube::ReconcileResult::done();
+}
+
+Status TenantReconciler::ensure_namespace(const api::Tenant& tenant, const std::string& name) {
+  const std::string context = "tenant " + tenant.metadata.name + ": namespace " + name;
+  auto existing = api_.get(kNamespaces, "", name);
+  if (!existing.ok()) {
+    if (existing.error().code() != ErrorCode::kNotFound)
+      return existing.error().with_context(context);
+    auto created = api_.create(kNamespaces, "", desired_namespace(tenant, name));
+    if (!created.ok())
+      return created.error().with_context(context + ": create");
+    spdlog::info("tenant_namespace_created tenant={} namespace={}", tenant.metadata.name, name);
+    return OkStatus();
+  }
+  if (namespace_labelled_for(*existing, tenant))
+    return OkStatus();
+  // The label key holds a '/', so it is looked up in the labels object, not by JSON pointer.
+  const auto labels =
+      existing->value(k8s::Json::json_pointer("/metadata/labels"), k8s::Json::object());
+  const std::string owner = labels.value(kTenantLabel, std::string());
+  if (!owner.empty()) {
+    return Error(ErrorCode::kConflict,
+                 context + " already belongs to tenant " + owner + ": a namespace has one tenant");
+  }
+  const k8s::Json patch = {{"metadata", {{"labels", {{kTenantLabel, tenant.metadata.name}}}}}};
+  auto patched = api_.merge_patch(kNamespaces, "", name, patch);
+  if (!patched.ok())
+    return patched.error().with_context(context + ": label");
+  return OkStatus();
+}
+
+Status TenantReconciler::ensure_admin_binding(const api::Tenant& tenant, const std::string& ns) {
+  const std::string context =
+      "tenant " + tenant.metadata.name + ": rolebinding " + ns + "/" + kTenantAdminsRoleBindingName;
+  const k8s::Json desired = desired_admin_role_binding(tenant, ns, cluster_role_);
+  auto existing = api_.get(kRoleBindings, ns, kTenantAdminsRoleBindingName);
+  if (existing.ok() && role_binding_matches(*existing, desired))
+    return OkStatus();
+  if (existing.ok()) {
+    // roleRef is immutable: replace the binding rather than patch it.
+    if (auto removed = api_.remove(kRoleBindings, ns, kTenantAdminsRoleBindingName); !removed.ok())
+      return removed.error().with_context(context + ": replace");
+  } else if (existing.error().code() != ErrorCode::kNotFound) {
+    return existing.error().with_context(context);
+  }
+  auto created = api_.create(kRoleBindings, ns, desired);
+  if (!created.ok())
+    return created.error().with_context(context + ": create");
+  spdlog::info("tenant_admins_bound tenant={} namespace={} clusterRole={}", tenant.metadata.name,
+               ns, cluster_role_);
+  return OkStatus();
+}
+
+}  // namespace hvo::controllers

@@ -1,0 +1,513 @@
+#include "controllers/virtualmachine_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controllers/agent_endpoint.h"
+#include "controllers/api_conversions.h"
+#include "controllers/cache_views.h"
+#include "controllers/conditions.h"
+#include "controllers/kinds.h"
+#include "controllers/power_policy.h"
+#include "controllers/tenant_desired.h"
+#include "controllers/vm_desired_spec.h"
+#include "operator/base64.h"
+
+namespace hvo::controllers {
+namespace {
+
+using api::VirtualMachinePhase;
+
+bool is_reserved(const api::VirtualMachine& vm) {
+  return vm.status.allocated && k8s::is_true(vm.status.conditions, condition_type::kQuotaReserved);
+}
+
+bool has_run_before(const api::VirtualMachine& vm) {
+  const auto phase = vm.status.phase;
+  return phase == VirtualMachinePhase::kRunning || phase == VirtualMachinePhase::kStopping ||
+         phase == VirtualMachinePhase::kStopped;
+}
+
+std::string ready_reason(const api::VirtualMachine& vm) {
+  const auto* ready = k8s::find_condition(vm.status.conditions, condition_type::kReady);
+  return ready ? ready->reason : "";
+}
+
+// Reasons that ask a person to look, even though the operator keeps trying.
+bool is_warning(const VmAssessment& assessment, const std::string& reason) {
+  return k8s::is_true(assessment.conditions, condition_type::kStalled) ||
+         reason == "Unschedulable" || reason == "HostUnreachable";
+}
+
+// An agent error in the facts: transport trouble means the host is unreachable (nothing is
+// destroyed, the VM waits); an answer with an error code is a provisioning failure.
+void record_agent_error(VmFacts& facts, const AgentError& error) {
+  if (error.failure == AgentFailure::kRejected) {
+    facts.provision_failure =
+        ProvisionFailure{error.code_label(), error.message, !error.retryable()};
+  } else {
+    facts.host_unreachable = error.message;
+  }
+}
+
+const char* power_event_reason(agent::PowerAction action) {
+  switch (action) {
+    case agent::PowerAction::kStart:
+      return "Starting";
+    case agent::PowerAction::kShutdown:
+    case agent::PowerAction::kTurnOff:
+    case agent::PowerAction::kSave:
+      return "Stopping";
+    case agent::PowerAction::kRestart:
+      return "Restarting";
+  }
+  return "Power";
+}
+
+}  // namespace
+
+VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api,
+                                                   AgentClientCache& agents, EventSink& events,
+                                                   PendingReservations& reservations,
+                                                   VmReconcilerOptions options,
+                                                   const kube::Clock& clock)
+    : caches_(caches),
+      api_(api),
+      agents_(agents),
+      events_(events),
+      reservations_(reservations),
+      options_(options),
+      clock_(clock) {}
+
+Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Request& request) {
+  const std::string key = request.key();
+  const kube::ObjectPtr object = caches_.vms.get(key);
+  if (!object) {
+    reservations_.release(key);
+    std::lock_guard<std::mutex> lock(placement_mu_);
+    recent_placements_.erase(key);
+    return kube::ReconcileResult::done();
+  }
+  auto parsed = api::VirtualMachine::from_json(*object);
+  if (!parsed.ok())
+    return parsed.error().with_context("virtualmachine " + key);
+  if (parsed->metadata.is_being_deleted())
+    return finalize(std::move(parsed).value());
+
+  auto vm = ensure_finalizer(std::move(parsed).value());
+  if (!vm.ok())
+    return vm.error();
+  // A permanent failure of this generation waits for a spec change, not for retries.
+  if (vm->status.phase == VirtualMachinePhase::kFailed &&
+      vm->status.observed_generation == vm->metadata.generation)
+    return kube::ReconcileResult::done();
+
+  const std::vector<api::Tenant> tenants = cached_tenants(caches_.tenants);
+  Pass pass;
+  pass.vm = std::move(vm).value();
+  pass.tenant = tenant_of_namespace(pass.vm.metadata.namespace_, tenants);
+  pass.facts.generation = pass.vm.metadata.generation;
+  pass.facts.run_strategy = pass.vm.spec.run_strategy;
+  pass.facts.quota_reserved = is_reserved(pass.vm);
+  pass.facts.host = pass.vm.status.host;
+
+  auto desired = desired_spec(pass);
+  if (!desired.ok()) {
+    if (desired.error().code() != ErrorCode::kInvalidArgument)
+      return desired.error().with_context("virtualmachine " + key);
+    pass.facts.invalid_spec = desired.error().message();
+    if (auto written = write_status(pass); !written.ok())
+      return written.error();
+    return kube::ReconcileResult::done();  // the next spec change brings it back
+  }
+
+  if (!pass.facts.quota_reserved) {
+    auto admitted = admit(pass);
+    if (!admitted.ok())
+      return admitted.error();
+    if (!*admitted) {
+      if (auto written = write_status(pass); !written.ok())
+        return written.error();
+      return kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
+    }
+  }
+
+  if (pass.facts.host.empty()) {
+    auto placed = place(pass);
+    if (!placed.ok())
+      return placed.error();
+    if (!*placed) {
+      if (auto written = write_status(pass); !written.ok())
+        return written.error();
+      return kube::ReconcileResult::after(options_.unschedulable);
+    }
+  }
+
+  auto agent = agent_for(pass);
+  if (!agent.ok())
+    return agent.error();
+  if (*agent) {
+    if (auto converged = converge(pass, **agent, *desired); !converged.ok())
+      return converged.error();
+  }
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  return next_visit(pass);
+}
+
+Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMachine vm) {
+  const std::string key = vm.metadata.key();
+  if (!vm.metadata.has_finalizer(kVmFinalizer))
+    return kube::ReconcileResult::done();
+
+  // A host that no longer exists holds nothing to remove; an unreachable one keeps the VM (and
+  // its finalizer) until it answers: nothing is assumed gone because a host is down.
+  if (!vm.status.host.empty() && caches_.hosts.get(vm.status.host)) {
+    Pass pass;
+    pass.vm = vm;
+    pass.facts.host = vm.status.host;
+    auto agent = agent_for(pass);
+    if (!agent.ok())
+      return agent.error();
+    if (!*agent) {
+      return Error(ErrorCode::kUnavailable, "virtualmachine " + key + ": cannot delete: " +
+                                                pass.facts.host_unreachable.value_or(""));
+    }
+    auto removed = (*agent)->remove(vm.metadata.uid);
+    if (!removed.ok())
+      return Error(ErrorCode::kUnavailable,
+                   "virtualmachine " + key + ": delete: " + removed.error().message);
+    if (!removed->finished())
+      return kube::ReconcileResult::after(options_.in_progress);
+    spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
+    events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
+                   "Removed the VM from host " + vm.status.host + ".");
+  }
+
+  reservations_.release(key);
+  {
+    std::lock_guard<std::mutex> lock(placement_mu_);
+    recent_placements_.erase(key);
+  }
+  vm.metadata.remove_finalizer(kVmFinalizer);
+  auto updated = api_.update(kVirtualMachines, vm.to_json());
+  if (!updated.ok() && updated.error().code() != ErrorCode::kNotFound)
+    return updated.error().with_context("virtualmachine " + key + ": remove finalizer");
+  return kube::ReconcileResult::done();
+}
+
+Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::VirtualMachine vm) {
+  if (vm.metadata.has_finalizer(kVmFinalizer))
+    return vm;
+  vm.metadata.add_finalizer(kVmFinalizer);
+  auto updated = api_.update(kVirtualMachines, vm.to_json());
+  if (!updated.ok())
+    return updated.error().with_context("virtualmachine " + vm.metadata.key() + ": add finalizer");
+  return api::VirtualMachine::from_json(*updated);
+}
+
+Result<agent::VmSpec> VirtualMachineReconciler::desired_spec(const Pass& pass) {
+  auto data = user_data(pass.vm);
+  if (!data.ok())
+    return data.error();
+  auto spec = desired_vm_spec(pass.vm, *data, agent::PowerIntent::kUnchanged);
+  if (!spec.ok())
+    return spec.error();
+  if (pass.tenant) {
+    if (auto allowed = check_tenant_policy(pass.vm.spec, tenant_policy(*pass.tenant));
+        !allowed.ok())
+      return allowed.error();
+  }
+  if (auto placement = placement_request(pass.vm, pass.tenant); !placement.ok())
+    return placement.error();
+  return spec;
+}
+
+Result<std::optional<std::string>> VirtualMachineReconciler::user_data(
+    const api::VirtualMachine& vm) {
+  const auto& cloud_init = vm.spec.cloud_init;
+  if (!cloud_init)
+    return std::optional<std::string>();
+  if (cloud_init->user_data)
+    return std::optional<std::string>(*cloud_init->user_data);
+  if (!cloud_init->user_data_secret_ref)
+    return std::optional<std::string>(std::string());
+
+  const auto& ref = *cloud_init->user_data_secret_ref;
+  const std::string field = "spec.cloudInit.userDataSecretRef";
+  const std::string where = vm.metadata.namespace_ + "/" + ref.name;
+  auto secret = api_.get(kSecrets, vm.metadata.namespace_, ref.name);
+  if (!secret.ok()) {
+    if (secret.error().code() == ErrorCode::kNotFound)
+      return Error(ErrorCode::kInvalidArgument, field + ": secret " + where + " not found");
+    return secret.error().with_context(field + ": secret " + where);
+  }
+  const auto data = secret->value("data", k8s::Json::object());
+  const std::string encoded = data.value(ref.key, std::string());
+  auto decoded = kube::base64_decode(encoded);
+  if (encoded.empty() || !decoded) {
+    return Error(ErrorCode::kInvalidArgument,
+                 field + ": secret " + where + " has no key " + ref.key);
+  }
+  return std::optional<std::string>(std::move(*decoded));
+}
+
+Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
+  const ResourceAmounts requested = vm_requested(pass.vm.spec);
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
+
+  // One admission per tenant at a time, counting reservations the cache may not show yet.
+  std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant) {
+    lock.lock();
+    std::vector<QuotaSnapshot> quotas;
+    for (const auto& object : caches_.quotas.list()) {
+      auto quota = api::Quota::from_json(*object);
+      if (!quota.ok() || quota->spec.tenant != tenant)
+        continue;
+      if (auto snapshot = quota_snapshot(*quota); snapshot.ok())
+        quotas.push_back(std::move(snapshot).value());
+    }
+    const auto tenants = cached_tenants(caches_.tenants);
+    const auto charges =
+        reservations_.overlay(cached_charges(cached_vms(caches_.vms), tenants, key));
+    const auto hosts = host_labels(cached_hosts(caches_.hosts));
+    if (auto denial = check_admission(tenant, quota_usage(requested), "", quotas, charges, hosts)) {
+      pass.facts.quota_exceeded = denial->message;
+      return false;
+    }
+  }
+
+  pass.vm.status.allocated = to_api(requested);
+  pass.facts.quota_reserved = true;
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  if (pass.tenant) {
+    VmCharge charge;
+    charge.vm = key;
+    charge.tenant = tenant;
+    charge.usage = quota_usage(requested);
+    reservations_.record(charge);
+  }
+  spdlog::info("vm_quota_reserved vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
+               format_bytes(requested.memory));
+  return true;
+}
+
+Result<bool> VirtualMachineReconciler::place(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
+  auto request = placement_request(pass.vm, pass.tenant);
+  if (!request.ok())
+    return request.error().with_context("virtualmachine " + key);
+
+  std::lock_guard<std::mutex> lock(placement_mu_);
+  std::map<std::string, ResourceAmounts> allocated;
+  std::map<std::string, std::set<std::string>> groups;
+  const auto count = [&](const std::string& host, const ResourceAmounts& amounts,
+                         const std::string& group) {
+    allocated[host] += amounts;
+    if (!group.empty())
+      groups[host].insert(group);
+  };
+  for (const auto& vm : cached_vms(caches_.vms)) {
+    const std::string other = vm.metadata.key();
+    if (other == key || vm.status.host.empty())
+      continue;
+    recent_placements_.erase(other);  // the cache has caught up with it
+    count(vm.status.host,
+          vm.status.allocated ? to_amounts(*vm.status.allocated) : ResourceAmounts{},
+          vm.spec.placement.anti_affinity_group);
+  }
+  for (const auto& [other, placement] : recent_placements_) {
+    if (other != key)
+      count(placement.host, placement.amounts, placement.anti_affinity_group);
+  }
+  std::vector<HostSnapshot> hosts;
+  for (const auto& host : cached_hosts(caches_.hosts)) {
+    const std::string& name = host.metadata.name;
+    hosts.push_back(host_snapshot(host, allocated[name], groups[name]));
+  }
+
+  const PlacementDecision decision = schedule(*request, hosts);
+  if (!decision.host) {
+    pass.facts.unschedulable = decision.message;
+    return false;
+  }
+  recent_placements_[key] = {*decision.host, request->requested, request->anti_affinity_group};
+  pass.vm.status.host = *decision.host;
+  pass.facts.host = *decision.host;
+  if (auto written = write_status(pass); !written.ok()) {
+    recent_placements_.erase(key);
+    return written.error();
+  }
+  spdlog::info("vm_scheduled vm={} host={} strategy={}", key, *decision.host,
+               api::to_string(pass.vm.spec.placement.strategy));
+  events_.record(pass.vm.to_json(), "Normal", "Scheduled", "Schedule", decision.message);
+  return true;
+}
+
+Result<std::shared_ptr<AgentClient>> VirtualMachineReconciler::agent_for(Pass& pass) {
+  const std::string& name = pass.facts.host;
+  const kube::ObjectPtr object = caches_.hosts.get(name);
+  if (!object) {
+    pass.facts.host_unreachable = "Host " + name + " does not exist.";
+    return std::shared_ptr<AgentClient>();
+  }
+  auto host = api::HyperVHost::from_json(*object);
+  if (!host.ok())
+    return host.error().with_context("hypervhost " + name);
+  if (!k8s::is_true(host->status.conditions, condition_type::kReady)) {
+    const auto* ready = k8s::find_condition(host->status.conditions, condition_type::kReady);
+    pass.facts.host_unreachable =
+        "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
+    return std::shared_ptr<AgentClient>();
+  }
+  auto endpoint = agent_endpoint(api_, *host);
+  if (!endpoint.ok()) {
+    pass.facts.host_unreachable = endpoint.error().message();
+    return std::shared_ptr<AgentClient>();
+  }
+  auto client = agents_.get(*endpoint);
+  if (!client.ok()) {
+    pass.facts.host_unreachable = client.error().message();
+    return std::shared_ptr<AgentClient>();
+  }
+  return std::move(client).value();
+}
+
+Status VirtualMachineReconciler::converge(Pass& pass, AgentClient& agent,
+                                          const agent::VmSpec& desired) {
+  const std::string& uid = pass.vm.metadata.uid;
+  auto found = agent.vm(uid);
+  if (!found.ok()) {
+    record_agent_error(pass.facts, found.error());
+    return OkStatus();
+  }
+  std::optional<agent::VmStatus> observed = found.value();
+
+  if (!observed || observed->object_generation != desired.object_generation) {
+    agent::VmSpec spec = desired;
+    spec.power = ensure_power_intent(pass.vm.spec.run_strategy, observed.has_value());
+    auto ensured = agent.ensure(spec);
+    if (!ensured.ok()) {
+      pass.facts.provisioned = observed.has_value();
+      record_agent_error(pass.facts, ensured.error());
+      return OkStatus();
+    }
+    if (!ensured->finished() || !ensured->ensure_result) {
+      pass.facts.provisioned = observed.has_value();
+      pass.facts.operation_pending = true;
+      return OkStatus();
+    }
+    const bool recreated = !observed && !pass.vm.status.vm_id.empty();
+    observed = ensured->ensure_result->vm;
+    if (ensured->ensure_result->created) {
+      spdlog::info("vm_created vm={} host={} recreated={}", pass.vm.metadata.key(), pass.facts.host,
+                   recreated);
+      events_.record(
+          pass.vm.to_json(), recreated ? "Warning" : "Normal", recreated ? "Recreated" : "Created",
+          "Provision",
+          recreated ? "The VM was missing from host " + pass.facts.host + " and was created again."
+                    : "Created the VM on host " + pass.facts.host + ".");
+    }
+  }
+
+  pass.observed = observed;
+  pass.facts.provisioned = true;
+  pass.facts.power = observed->state;
+  pass.facts.raw_power_state = observed->raw_state;
+  pass.facts.restart_required_fields = observed->restart_required_fields;
+  return apply_power(pass, agent);
+}
+
+Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
+  PowerInputs inputs;
+  inputs.run_strategy = pass.vm.spec.run_strategy;
+  inputs.observed = pass.observed->state;
+  inputs.has_run_before = has_run_before(pass.vm);
+  inputs.restart_requested_at = pass.vm.spec.restart_requested_at;
+  inputs.last_restart_time = pass.vm.status.last_restart_time;
+  inputs.shutdown_mode = pass.vm.spec.shutdown.mode;
+  inputs.shutdown_timeout_seconds = pass.vm.spec.shutdown.timeout_seconds;
+  const PowerPlan plan = plan_power(inputs);
+
+  if (plan.request) {
+    auto powered = agent.power(pass.vm.metadata.uid, *plan.request);
+    if (!powered.ok()) {
+      record_agent_error(pass.facts, powered.error());
+      return OkStatus();
+    }
+    const char* action = agent::to_string(plan.request->action);
+    spdlog::info("vm_power vm={} action={} reason={}", pass.vm.metadata.key(), action, plan.reason);
+    events_.record(pass.vm.to_json(), "Normal", power_event_reason(plan.request->action), "Power",
+                   std::string("Power action ") + action + " (" + plan.reason + ").");
+    if (powered->finished() && powered->vm) {
+      pass.observed = *powered->vm;
+      pass.facts.power = powered->vm->state;
+      pass.facts.raw_power_state = powered->vm->raw_state;
+      pass.facts.restart_required_fields = powered->vm->restart_required_fields;
+    } else {
+      pass.facts.operation_pending = true;
+    }
+  }
+  if (plan.restart_acknowledged)
+    pass.vm.status.last_restart_time = plan.restart_acknowledged;
+  return OkStatus();
+}
+
+Status VirtualMachineReconciler::write_status(Pass& pass) {
+  const VmAssessment assessment = assess_vm(pass.facts);
+  api::VirtualMachine next = pass.vm;
+  auto& status = next.status;
+  status.phase = assessment.phase;
+  status.observed_generation = pass.vm.metadata.generation;
+  if (pass.observed) {
+    status.vm_id = pass.observed->vm_id;
+    status.power_state = pass.observed->raw_state.empty() ? agent::to_string(pass.observed->state)
+                                                          : pass.observed->raw_state;
+    status.ip_addresses = pass.observed->ip_addresses;
+  }
+  apply_conditions(status.conditions, assessment.conditions, k8s::Time(clock_.wall_now()));
+
+  k8s::Json before;
+  k8s::Json after;
+  api::encode(before, pass.vm.status);
+  api::encode(after, status);
+  if (before == after && status.phase == pass.vm.status.phase)
+    return OkStatus();
+
+  const std::string key = pass.vm.metadata.key();
+  auto written = api_.update_status(kVirtualMachines, next.to_json());
+  if (!written.ok())
+    return written.error().with_context("virtualmachine " + key + ": write status");
+  auto reread = api::VirtualMachine::from_json(*written);
+  if (!reread.ok())
+    return reread.error().with_context("virtualmachine " + key + ": status answer");
+
+  const std::string old_reason = ready_reason(pass.vm);
+  const std::string new_reason = ready_reason(*reread);
+  if (new_reason != old_reason) {
+    const auto* ready = k8s::find_condition(reread->status.conditions, condition_type::kReady);
+    spdlog::info("vm_status_changed vm={} phase={} ready={} reason={}", key,
+                 api::to_string(assessment.phase),
+                 ready && ready->status == k8s::ConditionStatus::kTrue, new_reason);
+    events_.record(*written, is_warning(assessment, new_reason) ? "Warning" : "Normal", new_reason,
+                   "Reconcile", ready ? ready->message : "");
+  }
+  pass.vm = std::move(reread).value();
+  return OkStatus();
+}
+
+kube::ReconcileResult VirtualMachineReconciler::next_visit(const Pass& pass) const {
+  if (pass.facts.host_unreachable)
+    return kube::ReconcileResult::after(options_.host_unreachable);
+  const VmAssessment assessment = assess_vm(pass.facts);
+  if (k8s::is_true(assessment.conditions, condition_type::kStalled))
+    return kube::ReconcileResult::done();
+  if (pass.facts.operation_pending ||
+      k8s::is_true(assessment.conditions, condition_type::kReconciling))
+    return kube::ReconcileResult::after(options_.in_progress);
+  return kube::ReconcileResult::after(options_.resync);
+}
+
+}  // namespace hvo::controllers

@@ -1,0 +1,104 @@
+// VirtualMachine: from spec to a VM on a host, one step per pass, each step's outcome written
+// to status before the next step acts on it (so a restarted operator resumes where it stopped):
+//
+//   deleted?      remove the VM through its host's agent, then drop the finalizer
+//   finalizer     added before anything else
+//   validate      spec and tenant policy → InvalidSpec (no retries until the spec changes)
+//   admit         quota reservation recorded on status (QuotaReserved, allocated) before any
+//                 agent call; one VM of a tenant at a time (PendingReservations)
+//   place         the scheduler's host written to status.host before any agent call, so a
+//                 retry goes to the same host
+//   converge      the agent's VM made to match the spec (ensure), power per runStrategy and
+//                 restartRequestedAt; a VM missing from its host is recreated
+//   status        phase and conditions from assess_vm(); written only when changed
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "api/v1alpha1/tenant_types.h"
+#include "api/v1alpha1/virtual_machine_types.h"
+#include "controllers/agent_client_cache.h"
+#include "controllers/cluster_api.h"
+#include "controllers/quota_ledger.h"
+#include "controllers/resources.h"
+#include "controllers/vm_assessment.h"
+#include "operator/clock.h"
+#include "operator/controller.h"
+#include "operator/store.h"
+
+namespace hvo::controllers {
+
+struct VmReconcilerCaches {
+  const kube::Store& vms;
+  const kube::Store& hosts;
+  const kube::Store& tenants;
+  const kube::Store& quotas;
+};
+
+struct VmReconcilerOptions {
+  kube::Duration resync = std::chrono::seconds(30);         // drift check of a settled VM
+  kube::Duration in_progress = std::chrono::seconds(2);     // a VM starting, stopping, ...
+  kube::Duration unschedulable = std::chrono::seconds(30);  // hosts may free up or appear
+  kube::Duration host_unreachable = std::chrono::seconds(15);
+};
+
+class VirtualMachineReconciler : public kube::Reconciler {
+ public:
+  VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api, AgentClientCache& agents,
+                           EventSink& events, PendingReservations& reservations,
+                           VmReconcilerOptions options = VmReconcilerOptions(),
+                           const kube::Clock& clock = kube::real_clock());
+
+  Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
+
+ private:
+  // One reconcile's working state: the VM as last written, and what was found out so far.
+  struct Pass {
+    api::VirtualMachine vm;
+    const api::Tenant* tenant = nullptr;
+    VmFacts facts;
+    std::optional<agent::VmStatus> observed;  // the agent's view, once asked
+  };
+
+  Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
+  Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
+  // InvalidSpec message, or the agent spec to converge to.
+  Result<agent::VmSpec> desired_spec(const Pass& pass);
+  Result<std::optional<std::string>> user_data(const api::VirtualMachine& vm);
+  // False when the quota denied the VM (facts say why).
+  Result<bool> admit(Pass& pass);
+  // False when no host fits (facts say why).
+  Result<bool> place(Pass& pass);
+  Result<std::shared_ptr<AgentClient>> agent_for(Pass& pass);
+  // Ensure (when missing or changed) and power; fills facts from the agent's answers.
+  Status converge(Pass& pass, AgentClient& agent, const agent::VmSpec& desired);
+  Status apply_power(Pass& pass, AgentClient& agent);
+
+  // Writes status from the facts (when changed) and records an Event when Ready's reason moved.
+  Status write_status(Pass& pass);
+  kube::ReconcileResult next_visit(const Pass& pass) const;
+
+  const VmReconcilerCaches caches_;
+  ClusterApi& api_;
+  AgentClientCache& agents_;
+  EventSink& events_;
+  PendingReservations& reservations_;
+  const VmReconcilerOptions options_;
+  const kube::Clock& clock_;
+
+  // Placements written but perhaps not yet in the cache, so two VMs placed in quick succession
+  // both count on their hosts. Dropped once the cache shows the VM's host.
+  struct Placement {
+    std::string host;
+    ResourceAmounts amounts;
+    std::string anti_affinity_group;
+  };
+  std::mutex placement_mu_;
+  std::map<std::string, Placement> recent_placements_;  // by VM key
+};
+
+}  // namespace hvo::controllers

@@ -1,0 +1,89 @@
+// Which reconcilers a change wakes up, and the domain metrics computed from the caches.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "controllers/domain_metrics.h"
+#include "controllers/event_routing.h"
+#include "controllers/kinds.h"
+#include "tests/controllers/reconciler_fixture.h"
+
+namespace hvo::controllers {
+namespace {
+
+class EventRoutingTest : public testing::ReconcilerFixture {
+ protected:
+  EventRoutingTest() {
+    add_tenant("team-a", {{"namespaces", {"team-a"}}});
+    add_quota("team-a", "team-a", {{"vms", 1}});
+    add_quota("team-b", "team-b", {{"vms", 1}});
+    add_vm("waiting");
+    add_vm("admitted");
+    nlohmann::json admitted = vm("admitted");
+    admitted["status"]["conditions"] = {{{"type", "QuotaReserved"}, {"status", "True"}}};
+    EXPECT_TRUE(cluster.update_status(kVirtualMachines, admitted).ok());
+  }
+  Queues queues() {
+    return {[this](const std::string& key) { woken.push_back("vm:" + key); },
+            [this](const std::string& key) { woken.push_back("host:" + key); },
+            [this](const std::string& key) { woken.push_back("tenant:" + key); },
+            [this](const std::string& key) { woken.push_back("quota:" + key); }};
+  }
+  RoutingCaches caches() { return {vms, tenants, quotas}; }
+  std::vector<std::string> woken;
+};
+
+TEST_F(EventRoutingTest, VmChangeWakesTheVmItsTenantsQuotasAndTheTenant) {
+  vm_events(caches(), queues()).on_add(vm("waiting"));
+  EXPECT_EQ(woken,
+            (std::vector<std::string>{"vm:team-a/waiting", "quota:team-a", "tenant:team-a"}));
+}
+
+TEST_F(EventRoutingTest, RaisedQuotaWakesOnlyTheTenantsWaitingVms) {
+  nlohmann::json old_quota = cluster.object(kQuotas, "", "team-a");
+  nlohmann::json raised = old_quota;
+  raised["metadata"]["generation"] = 2;
+
+  quota_events(caches(), queues()).on_update(old_quota, raised);
+
+  EXPECT_EQ(woken, (std::vector<std::string>{"quota:team-a", "vm:team-a/waiting"}));
+}
+
+TEST_F(EventRoutingTest, StatusOnlyWritesWakeNothing) {
+  const nlohmann::json quota = cluster.object(kQuotas, "", "team-a");
+  quota_events(caches(), queues()).on_update(quota, quota);
+  const nlohmann::json host = {{"metadata", {{"name", "hv-01"}, {"generation", 1}}}};
+  host_events(caches(), queues()).on_update(host, host);
+  EXPECT_TRUE(woken.empty());
+}
+
+TEST_F(EventRoutingTest, DeletedHostWakesItsVms) {
+  nlohmann::json placed = vm("waiting");
+  placed["status"]["host"] = "hv-01";
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, placed).ok());
+
+  host_events(caches(), queues()).on_delete({{"metadata", {{"name", "hv-01"}}}});
+
+  EXPECT_EQ(woken, (std::vector<std::string>{"host:hv-01", "vm:team-a/waiting"}));
+}
+
+TEST_F(EventRoutingTest, DomainMetricsDescribeTheCaches) {
+  add_host("hv-01");
+  metrics::Registry registry;
+  register_domain_metrics(registry, {vms, hosts, quotas});
+
+  const std::string exposition = registry.expose();
+
+  EXPECT_NE(exposition.find("hyperv_virtualmachines{namespace=\"team-a\",phase=\"Pending\"} 2"),
+            std::string::npos)
+      << exposition;
+  EXPECT_NE(exposition.find("hyperv_host_ready{host=\"hv-01\"} 1"), std::string::npos);
+  EXPECT_NE(exposition.find("hyperv_host_allocatable{host=\"hv-01\",resource=\"cpu\"} 64"),
+            std::string::npos);
+  EXPECT_NE(
+      exposition.find("hyperv_quota_hard{quota=\"team-a\",tenant=\"team-a\",resource=\"vms\"} 1"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace hvo::controllers

@@ -1,0 +1,184 @@
+// An in-memory agent for reconciler tests: ensure creates or updates VMs, power changes their
+// state at once, remove deletes them; `unreachable` and `next_error` inject failures. Records
+// every call, so tests can assert what reached the agent (and what never did).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controllers/agent_client.h"
+#include "controllers/agent_client_cache.h"
+
+namespace hvo::controllers::testing {
+
+class FakeAgent : public AgentClient {
+ public:
+  explicit FakeAgent(std::string host) : host_(std::move(host)) {
+    info.name = host_;
+    info.agent_version = "0.1.0-fake";
+    info.capacity = {16, 64LL << 30, 1LL << 40};
+    info.capabilities = {"secureBoot", "tpm", "dynamicMemory"};
+    info.switches = {{"external", "External"}};
+    info.images = {{"ubuntu-24.04", 10LL << 30}};
+  }
+
+  AgentCallResult<agent::HostInfo> host_info() override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("host_info"))
+      return *error;
+    agent::HostInfo out = info;
+    out.vm_count = static_cast<int64_t>(vms.size());
+    return out;
+  }
+  AgentCallResult<agent::Inventory> inventory() override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("inventory"))
+      return *error;
+    agent::Inventory inventory;
+    for (const auto& [uid, vm] : vms)
+      inventory.vms.push_back(vm);
+    return inventory;
+  }
+  AgentCallResult<std::optional<agent::VmStatus>> vm(const std::string& uid) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("get_vm"))
+      return *error;
+    const auto found = vms.find(uid);
+    if (found == vms.end())
+      return std::optional<agent::VmStatus>();
+    return std::optional<agent::VmStatus>(found->second);
+  }
+  AgentCallResult<agent::Operation> ensure(const agent::VmSpec& spec) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("ensure"))
+      return *error;
+    ensured.push_back(spec);
+    agent::EnsureResult result;
+    auto found = vms.find(spec.uid);
+    result.created = found == vms.end();
+    agent::VmStatus& vm = vms[spec.uid];
+    if (result.created) {
+      vm.uid = spec.uid;
+      vm.vm_id = "vmid-" + spec.uid;
+      vm.name = spec.host_vm_name();
+      vm.cpu_count = spec.cpu.count;
+      vm.state = spec.power == agent::PowerIntent::kRunning ? agent::VmState::kRunning
+                                                            : agent::VmState::kOff;
+      vm.ip_addresses = {"10.0.0." + std::to_string(vms.size())};
+    } else if (vm.cpu_count != spec.cpu.count) {
+      if (vm.state == agent::VmState::kOff) {
+        vm.cpu_count = spec.cpu.count;
+      } else {
+        vm.restart_required_fields = {"cpu.count"};
+      }
+    }
+    vm.object_generation = spec.object_generation;
+    result.vm = vm;
+    return finished(agent::OperationKind::kEnsure, spec.uid, result, std::nullopt);
+  }
+  AgentCallResult<agent::Operation> power(const std::string& uid,
+                                          const agent::PowerRequest& request) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("power"))
+      return *error;
+    powered.push_back({uid, request.action});
+    agent::VmStatus& vm = vms.at(uid);
+    switch (request.action) {
+      case agent::PowerAction::kStart:
+      case agent::PowerAction::kRestart:
+        vm.state = agent::VmState::kRunning;
+        break;
+      case agent::PowerAction::kShutdown:
+      case agent::PowerAction::kTurnOff:
+      case agent::PowerAction::kSave:
+        vm.state = agent::VmState::kOff;
+        break;
+    }
+    vm.restart_required_fields.clear();
+    return finished(agent::OperationKind::kPower, uid, std::nullopt, vm);
+  }
+  AgentCallResult<agent::Operation> remove(const std::string& uid) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto error = fail_locked("remove"))
+      return *error;
+    removed.push_back(uid);
+    vms.erase(uid);
+    return finished(agent::OperationKind::kDelete, uid, std::nullopt, std::nullopt);
+  }
+  AgentCallResult<agent::Operation> get_operation(const std::string& id) override {
+    return error_locked("get_operation", AgentFailure::kRejected, agent::AgentErrorCode::kNotFound,
+                        "no operation " + id);
+  }
+
+  std::mutex mu;
+  agent::HostInfo info;
+  std::map<std::string, agent::VmStatus> vms;
+  std::vector<agent::VmSpec> ensured;
+  std::vector<std::pair<std::string, agent::PowerAction>> powered;
+  std::vector<std::string> removed;
+  bool unreachable = false;
+  std::optional<agent::AgentErrorCode> next_error;  // the next mutating or reading call fails
+
+ private:
+  std::optional<AgentError> fail_locked(const std::string& operation) {
+    if (unreachable)
+      return error_locked(operation, AgentFailure::kUnreachable, std::nullopt,
+                          "connection refused");
+    if (next_error) {
+      const auto code = *next_error;
+      next_error.reset();
+      return error_locked(operation, AgentFailure::kRejected, code, agent::to_string(code));
+    }
+    return std::nullopt;
+  }
+  AgentError error_locked(const std::string& operation, AgentFailure failure,
+                          std::optional<agent::AgentErrorCode> code, const std::string& message) {
+    AgentError error;
+    error.host = host_;
+    error.operation = operation;
+    error.failure = failure;
+    error.code = code;
+    error.message = "host " + host_ + ": " + operation + ": " + message;
+    return error;
+  }
+  agent::Operation finished(agent::OperationKind kind, const std::string& uid,
+                            std::optional<agent::EnsureResult> result,
+                            std::optional<agent::VmStatus> vm) {
+    agent::Operation op;
+    op.id = "op-" + std::to_string(++operations_);
+    op.kind = kind;
+    op.uid = uid;
+    op.state = agent::OperationState::kSucceeded;
+    op.ensure_result = std::move(result);
+    op.vm = std::move(vm);
+    return op;
+  }
+
+  std::string host_;
+  int operations_ = 0;
+};
+
+// Hands out the FakeAgent registered for each host; unknown hosts fail to connect.
+class FakeConnector : public AgentConnector {
+ public:
+  std::shared_ptr<FakeAgent> add(const std::string& host) {
+    auto agent = std::make_shared<FakeAgent>(host);
+    agents[host] = agent;
+    return agent;
+  }
+  Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) override {
+    ++connects;
+    const auto found = agents.find(endpoint.host);
+    if (found == agents.end())
+      return Error(ErrorCode::kInvalidArgument, "host " + endpoint.host + ": no address");
+    return std::shared_ptr<AgentClient>(found->second);
+  }
+
+  std::map<std::string, std::shared_ptr<FakeAgent>> agents;
+  int connects = 0;
+};
+
+}  // namespace hvo::controllers::testing

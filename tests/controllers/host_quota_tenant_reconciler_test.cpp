@@ -1,0 +1,162 @@
+// The HyperVHost, Quota and Tenant reconcilers against the in-memory API server.
+#include <gtest/gtest.h>
+
+#include "controllers/hypervhost_reconciler.h"
+#include "controllers/quota_reconciler.h"
+#include "controllers/tenant_desired.h"
+#include "controllers/tenant_reconciler.h"
+#include "tests/controllers/reconciler_fixture.h"
+
+namespace hvo::controllers {
+namespace {
+
+using testing::ReconcilerFixture;
+
+class HyperVHostReconcilerTest : public ReconcilerFixture {
+ protected:
+  HyperVHostReconcilerTest() {
+    reconciler.on_readiness_change([this](const std::string& host) { flipped.push_back(host); });
+  }
+  kube::ReconcileResult reconcile(const std::string& host) {
+    auto result = reconciler.reconcile(kube::Request{"", host});
+    EXPECT_TRUE(result.ok()) << result.error().message();
+    return result.ok() ? *result : kube::ReconcileResult::done();
+  }
+
+  // A zero timeout makes every failed poll a missed heartbeat.
+  HostReconcilerOptions options{
+      std::chrono::seconds(30),
+      HeartbeatSettings{std::chrono::seconds(0), std::chrono::seconds(60)}};
+  HyperVHostReconciler reconciler{hosts, vms, cluster, agents, events, options};
+  std::vector<std::string> flipped;
+};
+
+TEST_F(HyperVHostReconcilerTest, PollWritesWhatTheAgentReportsAndComesBackJittered) {
+  add_host("hv-01");
+
+  const auto result = reconcile("hv-01");
+
+  const auto host = cluster.object(kHyperVHosts, "", "hv-01");
+  EXPECT_EQ(host["status"]["agentVersion"], "0.1.0-fake");
+  EXPECT_EQ(host["status"]["capacity"]["cpu"], 16);
+  EXPECT_EQ(host["status"]["allocatable"]["cpu"], 64);  // 16 x the default cpuRatio 4
+  EXPECT_EQ(condition_field(host, "Reachable", "status"), "True");
+  EXPECT_EQ(condition_field(host, "Ready", "status"), "True");
+  EXPECT_GE(result.requeue_after, std::chrono::seconds(27));
+  EXPECT_LE(result.requeue_after, std::chrono::seconds(33));
+}
+
+TEST_F(HyperVHostReconcilerTest, IdlePollsDoNotWrite) {
+  add_host("hv-01");
+  reconcile("hv-01");
+  const int writes = cluster.status_writes;
+
+  reconcile("hv-01");
+  reconcile("hv-01");
+
+  EXPECT_EQ(cluster.status_writes, writes);
+}
+
+TEST_F(HyperVHostReconcilerTest, SilentAgentMakesTheHostNotReadyAndRecovers) {
+  auto agent = add_host("hv-01");
+  reconcile("hv-01");
+  agent->unreachable = true;
+
+  reconcile("hv-01");
+
+  auto host = cluster.object(kHyperVHosts, "", "hv-01");
+  EXPECT_EQ(condition_field(host, "Ready", "status"), "False");
+  EXPECT_EQ(condition_field(host, "Ready", "reason"), "HeartbeatTimeout");
+  EXPECT_EQ(condition_field(host, "Reachable", "reason"), "AgentUnreachable");
+  EXPECT_EQ(flipped, std::vector<std::string>{"hv-01"});
+  EXPECT_TRUE(events.has("HeartbeatTimeout"));
+
+  agent->unreachable = false;
+  reconcile("hv-01");
+
+  host = cluster.object(kHyperVHosts, "", "hv-01");
+  EXPECT_EQ(condition_field(host, "Ready", "status"), "True");
+  EXPECT_EQ(flipped.size(), 2u);
+}
+
+TEST_F(HyperVHostReconcilerTest, MissingSecretIsReportedAsInvalidCredentials) {
+  add_host("hv-01");
+  ASSERT_TRUE(cluster.remove(kSecrets, "hyperv-system", "hv-01-agent").ok());
+
+  reconcile("hv-01");
+
+  const auto host = cluster.object(kHyperVHosts, "", "hv-01");
+  EXPECT_EQ(condition_field(host, "Reachable", "reason"), "InvalidCredentials");
+  EXPECT_NE(condition_field(host, "Reachable", "message")
+                .find("host hv-01: credentials secret hyperv-system/hv-01-agent"),
+            std::string::npos);
+}
+
+class QuotaReconcilerTest : public ReconcilerFixture {
+ protected:
+  QuotaReconciler reconciler{{quotas, vms, tenants, hosts}, cluster};
+};
+
+TEST_F(QuotaReconcilerTest, UsedIsRecomputedFromTheVmsReservations) {
+  add_tenant("team-a", {{"namespaces", {"team-a"}}});
+  add_quota("team-a", "team-a", {{"vcpus", 8}});
+  add_vm("web-1");
+  nlohmann::json object = vm("web-1");
+  object["status"] = nlohmann::json::parse(R"({
+    "allocated": {"cpu": 2, "memory": "4Gi", "storage": "20Gi"},
+    "conditions": [{"type": "QuotaReserved", "status": "True", "reason": "Reserved",
+                    "message": "", "lastTransitionTime": "2026-11-22T00:00:00Z"}]})");
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, object).ok());
+
+  auto result = reconciler.reconcile(kube::Request{"", "team-a"});
+
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  const auto quota = cluster.object(kQuotas, "", "team-a");
+  EXPECT_EQ(quota["status"]["used"]["vcpus"], 2);
+  EXPECT_EQ(quota["status"]["used"]["memory"], "4Gi");
+  EXPECT_EQ(quota["status"]["used"]["vms"], 1);
+  EXPECT_EQ(quota["status"]["reserved"]["vms"], 1);  // not provisioned yet
+  EXPECT_EQ(condition_field(quota, "Ready", "status"), "True");
+}
+
+class TenantReconcilerTest : public ReconcilerFixture {
+ protected:
+  TenantReconciler reconciler{tenants, vms, cluster, events, kDefaultTenantAdminClusterRole};
+};
+
+TEST_F(TenantReconcilerTest, CreatesLabelledNamespacesAndAdminBindings) {
+  add_tenant("team-a",
+             {{"namespaces", {"team-a", "team-a-dev"}}, {"admins", {{"users", {"alice"}}}}});
+  cluster.put(kNamespaces, {{"metadata", {{"name", "team-a-dev"}}}});  // exists, unlabelled
+
+  auto result = reconciler.reconcile(kube::Request{"", "team-a"});
+
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  for (const std::string ns : {"team-a", "team-a-dev"}) {
+    const auto object = cluster.object(kNamespaces, "", ns);
+    EXPECT_EQ(object["metadata"]["labels"][kTenantLabel], "team-a") << ns;
+    const auto binding = cluster.object(kRoleBindings, ns, kTenantAdminsRoleBindingName);
+    EXPECT_EQ(binding["roleRef"]["name"], "hyperv-operator-tenant-admin") << ns;
+    EXPECT_EQ(binding["subjects"][0]["name"], "alice") << ns;
+  }
+  const auto tenant = cluster.object(kTenants, "", "team-a");
+  EXPECT_EQ(condition_field(tenant, "Ready", "status"), "True");
+}
+
+TEST_F(TenantReconcilerTest, NamespaceOfAnotherTenantIsNotTakenOver) {
+  add_tenant("team-a", {{"namespaces", {"shared"}}});
+  cluster.put(kNamespaces,
+              {{"metadata", {{"name", "shared"}, {"labels", {{kTenantLabel, "team-b"}}}}}});
+
+  auto result = reconciler.reconcile(kube::Request{"", "team-a"});
+
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message().find("already belongs to tenant team-b"), std::string::npos);
+  EXPECT_EQ(cluster.object(kNamespaces, "", "shared")["metadata"]["labels"][kTenantLabel],
+            "team-b");
+  const auto tenant = cluster.object(kTenants, "", "team-a");
+  EXPECT_EQ(condition_field(tenant, "Ready", "status"), "False");
+}
+
+}  // namespace
+}  // namespace hvo::controllers

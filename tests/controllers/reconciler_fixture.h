@@ -1,0 +1,110 @@
+// The world the reconciler tests run in: informer caches fed by an in-memory API server, fake
+// agents per host, and builders for hosts (with their credentials Secret), tenants, quotas and
+// VMs as users write them.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "controllers/agent_client_cache.h"
+#include "controllers/kinds.h"
+#include "controllers/quota_ledger.h"
+#include "tests/controllers/fake_agent.h"
+#include "tests/controllers/fake_cluster.h"
+
+namespace hvo::controllers::testing {
+
+inline const char* const kReadyCondition =
+    R"([{"type": "Ready", "status": "True", "reason": "HostReady", "message": "",
+         "lastTransitionTime": "2026-11-22T00:00:00Z"}])";
+
+class ReconcilerFixture : public ::testing::Test {
+ protected:
+  ReconcilerFixture() {
+    cluster.mirror(kVirtualMachines, vms);
+    cluster.mirror(kHyperVHosts, hosts);
+    cluster.mirror(kTenants, tenants);
+    cluster.mirror(kQuotas, quotas);
+  }
+
+  // A Ready host with 64 vCPUs and 64Gi allocatable, switch "external", image "ubuntu-24.04",
+  // its credentials Secret, and a fake agent.
+  std::shared_ptr<FakeAgent> add_host(const std::string& name, nlohmann::json labels = {}) {
+    cluster.put(kSecrets,
+                {{"metadata", {{"name", name + "-agent"}, {"namespace", "hyperv-system"}}},
+                 {"data",
+                  {{"ca.crt", "Y2E="},
+                   {"tls.crt", "Y2VydA=="},
+                   {"tls.key", "a2V5"},
+                   {"token", "dG9rZW4="}}}});
+    nlohmann::json host = nlohmann::json::parse(R"({
+      "apiVersion": "hyperv.operator.io/v1alpha1", "kind": "HyperVHost",
+      "spec": {"credentialsSecretRef": {"namespace": "hyperv-system"}},
+      "status": {"allocatable": {"cpu": 64, "memory": "64Gi", "storage": "1Ti"},
+                 "capabilities": ["secureBoot", "tpm", "dynamicMemory"],
+                 "images": [{"name": "ubuntu-24.04"}], "switches": [{"name": "external"}]}
+    })");
+    host["metadata"] = {{"name", name},
+                        {"labels", labels.is_null() ? nlohmann::json::object() : labels}};
+    host["spec"]["address"] = "https://" + name + ":9443";
+    host["spec"]["credentialsSecretRef"]["name"] = name + "-agent";
+    host["status"]["conditions"] = nlohmann::json::parse(kReadyCondition);
+    cluster.put(kHyperVHosts, host);
+    return connector.add(name);
+  }
+
+  void add_tenant(const std::string& name, nlohmann::json spec) {
+    cluster.put(kTenants, {{"apiVersion", "hyperv.operator.io/v1alpha1"},
+                           {"kind", "Tenant"},
+                           {"metadata", {{"name", name}}},
+                           {"spec", std::move(spec)}});
+  }
+
+  void add_quota(const std::string& name, const std::string& tenant, nlohmann::json hard) {
+    cluster.put(kQuotas, {{"apiVersion", "hyperv.operator.io/v1alpha1"},
+                          {"kind", "Quota"},
+                          {"metadata", {{"name", name}}},
+                          {"spec", {{"tenant", tenant}, {"hard", std::move(hard)}}}});
+  }
+
+  // A VM of 2 vCPUs and 4Gi in namespace team-a; `edit` changes its spec.
+  void add_vm(
+      const std::string& name,
+      const std::function<void(nlohmann::json&)>& edit = [](nlohmann::json&) {}) {
+    nlohmann::json spec = nlohmann::json::parse(R"({
+      "runStrategy": "Always", "cpu": {"count": 2}, "memory": {"startup": "4Gi"},
+      "image": "ubuntu-24.04", "disks": [{"name": "os", "source": "image", "size": "20Gi"}],
+      "networks": [{"name": "lan", "switch": "external"}]
+    })");
+    edit(spec);
+    cluster.put(kVirtualMachines, {{"apiVersion", "hyperv.operator.io/v1alpha1"},
+                                   {"kind", "VirtualMachine"},
+                                   {"metadata", {{"name", name}, {"namespace", "team-a"}}},
+                                   {"spec", std::move(spec)}});
+  }
+
+  nlohmann::json vm(const std::string& name) {
+    return cluster.object(kVirtualMachines, "team-a", name);
+  }
+  std::string condition_field(const nlohmann::json& object, const std::string& type,
+                              const std::string& field) {
+    for (const auto& condition : object["status"].value("conditions", nlohmann::json::array())) {
+      if (condition.value("type", "") == type)
+        return condition.value(field, "");
+    }
+    return "<absent>";
+  }
+
+  kube::Store vms;
+  kube::Store hosts;
+  kube::Store tenants;
+  kube::Store quotas;
+  FakeCluster cluster;
+  FakeEvents events;
+  FakeConnector connector;
+  AgentClientCache agents{connector};
+  PendingReservations reservations;
+};
+
+}  // namespace hvo::controllers::testing
