@@ -126,9 +126,12 @@ Result<std::string> Reflector::list_into_sink() {
   }
   spdlog::info("list_complete resource={} namespace={} objects={} pages={} resourceVersion={}",
                describe(), options_.namespace_name, items.size(), pages, snapshot_version);
+  {
+    // Recorded first: handlers that run inside replace() (and wait_for_sync()) see it.
+    std::lock_guard<std::mutex> lock(mu_);
+    resource_version_ = snapshot_version;
+  }
   sink_.replace(std::move(items), snapshot_version);
-  std::lock_guard<std::mutex> lock(mu_);
-  resource_version_ = snapshot_version;
   return snapshot_version;
 }
 
@@ -165,13 +168,15 @@ Reflector::WatchOutcome Reflector::watch_once() {
           return false;
         }
         const std::string version = resource_version_of(event.object);
+        if (!version.empty()) {
+          std::lock_guard<std::mutex> lock(mu_);
+          resource_version_ = version;
+        }
         if (event.type != WatchEventType::kBookmark) {
           ++events;
           sink_.apply(event.type, std::move(event.object));
         }
         std::lock_guard<std::mutex> lock(mu_);
-        if (!version.empty())
-          resource_version_ = version;
         return !stop_requested_;
       },
       cancel);

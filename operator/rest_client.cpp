@@ -150,6 +150,7 @@ Result<net::HttpResponse> RestClient::send_once(Call& call) {
   Status authorized = authorize(call.request);
   if (!authorized.ok())
     return authorized.error();
+  call.request.timeout = options_.timeout;
   const SteadyTime started = clock_.now();
   Result<net::HttpResponse> response = http_->send(call.request);
   record(call.request.method, call.verb, response.ok() ? response->status : 0,
