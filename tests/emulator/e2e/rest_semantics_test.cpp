@@ -55,6 +55,26 @@ TEST_F(RestSemantics, PutWithoutResourceVersionIs422AndStaleIs409) {
             std::string::npos);
 }
 
+TEST_F(RestSemantics, SecretStringDataIsFoldedIntoBase64Data) {
+  const std::string ns = make_namespace();
+  const std::string secrets = "/api/v1/namespaces/" + ns + "/secrets";
+  const json secret = {{"apiVersion", "v1"},
+                       {"kind", "Secret"},
+                       {"metadata", {{"name", "s1"}}},
+                       {"data", {{"kept", "a2VwdA=="}, {"key", "b2xk"}}},
+                       {"stringData", {{"key", "new value"}}}};
+  expect(201, "POST", secrets, secret);
+  json stored = expect(200, "GET", secrets + "/s1");
+  EXPECT_FALSE(stored.contains("stringData"));
+  EXPECT_EQ(stored["data"]["kept"], "a2VwdA==");
+  EXPECT_EQ(stored["data"]["key"], "bmV3IHZhbHVl");  // "new value"
+
+  stored["stringData"] = {{"other", "x"}};
+  const json updated = expect(200, "PUT", secrets + "/s1", stored);
+  EXPECT_FALSE(updated.contains("stringData"));
+  EXPECT_EQ(updated["data"]["other"], "eA==");
+}
+
 TEST_F(RestSemantics, PutOfMissingObjectIsNotFound) {
   const std::string ns = make_namespace();
   expect(404, "PUT", widgets(ns) + "/ghost",

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tools/apiserver-lite/etcd/base64.h"
 #include "tools/apiserver-lite/registry/builtin_types.h"
 #include "tools/apiserver-lite/registry/crd_types.h"
 #include "tools/apiserver-lite/rest/api_error.h"
@@ -18,7 +19,26 @@ bool is_namespace(const ResourceType& type) {
   return type.group.empty() && type.plural == "namespaces";
 }
 
+bool is_secret(const ResourceType& type) {
+  return type.group.empty() && type.plural == "secrets";
+}
+
 namespace {
+
+// Secret.stringData is write-only: the real server folds it into data (base64, overriding keys of
+// the same name) and never stores or returns it.
+void fold_string_data(json& secret) {
+  auto it = secret.find("stringData");
+  if (it == secret.end())
+    return;
+  if (it->is_object()) {
+    for (const auto& [key, value] : it->items()) {
+      if (value.is_string())
+        secret["data"][key] = etcd::base64_encode(value.get<std::string>());
+    }
+  }
+  secret.erase("stringData");
+}
 
 void check_crd(const ResourceType& type, const json& crd) {
   const auto errors = validate_crd(crd);
@@ -36,6 +56,8 @@ void LifecycleHooks::before_create(const ResourceType& type, json& object, const
     object["spec"]["finalizers"] = json::array({"kubernetes"});
     object["status"] = {{"phase", "Active"}};
     object["metadata"]["labels"]["kubernetes.io/metadata.name"] = object_name(object);
+  } else if (is_secret(type)) {
+    fold_string_data(object);
   }
 }
 
@@ -44,6 +66,8 @@ void LifecycleHooks::before_update(const ResourceType& type, json& updated,
   if (is_crd(type)) {
     check_crd(type, updated);
     set_crd_status(updated, now);
+  } else if (is_secret(type)) {
+    fold_string_data(updated);
   }
 }
 

@@ -2,6 +2,7 @@
 // - CustomResourceDefinition: validated, given its status (NamesAccepted, Established) and
 //   served at once; deleting one stops serving it and removes its custom resources.
 // - Namespace: created Active with the "kubernetes" finalizer.
+// - Secret: stringData folded into data.
 #pragma once
 
 #include <string>
@@ -37,5 +38,6 @@ class LifecycleHooks {
 
 bool is_crd(const ResourceType& type);
 bool is_namespace(const ResourceType& type);
+bool is_secret(const ResourceType& type);
 
 }  // namespace hvo::apiserver
