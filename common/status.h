@@ -11,18 +11,18 @@
 namespace hvo {
 
 enum class ErrorCode {
-  kInvalidArgument,   // bad input from a user or caller; retrying will not help
+  kInvalidArgument,  // bad input from a user or caller; retrying will not help
   kNotFound,
   kAlreadyExists,
-  kConflict,          // optimistic concurrency lost; re-read and retry
-  kGone,              // resource version too old (410)
+  kConflict,  // optimistic concurrency lost; re-read and retry
+  kGone,      // resource version too old (410)
   kUnauthenticated,
   kPermissionDenied,
-  kUnavailable,       // connection refused, reset, DNS, TLS handshake: retry with backoff
+  kUnavailable,  // connection refused, reset, DNS, TLS handshake: retry with backoff
   kTimeout,
-  kResourceExhausted, // quota, capacity, rate limit
+  kResourceExhausted,  // quota, capacity, rate limit
   kCancelled,
-  kInternal,          // a bug or an answer we cannot understand
+  kInternal,  // a bug or an answer we cannot understand
 };
 
 const char* to_string(ErrorCode code);
@@ -46,18 +46,30 @@ class Error {
 
 inline const char* to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "InvalidArgument";
-    case ErrorCode::kNotFound: return "NotFound";
-    case ErrorCode::kAlreadyExists: return "AlreadyExists";
-    case ErrorCode::kConflict: return "Conflict";
-    case ErrorCode::kGone: return "Gone";
-    case ErrorCode::kUnauthenticated: return "Unauthenticated";
-    case ErrorCode::kPermissionDenied: return "PermissionDenied";
-    case ErrorCode::kUnavailable: return "Unavailable";
-    case ErrorCode::kTimeout: return "Timeout";
-    case ErrorCode::kResourceExhausted: return "ResourceExhausted";
-    case ErrorCode::kCancelled: return "Cancelled";
-    case ErrorCode::kInternal: return "Internal";
+    case ErrorCode::kInvalidArgument:
+      return "InvalidArgument";
+    case ErrorCode::kNotFound:
+      return "NotFound";
+    case ErrorCode::kAlreadyExists:
+      return "AlreadyExists";
+    case ErrorCode::kConflict:
+      return "Conflict";
+    case ErrorCode::kGone:
+      return "Gone";
+    case ErrorCode::kUnauthenticated:
+      return "Unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "PermissionDenied";
+    case ErrorCode::kUnavailable:
+      return "Unavailable";
+    case ErrorCode::kTimeout:
+      return "Timeout";
+    case ErrorCode::kResourceExhausted:
+      return "ResourceExhausted";
+    case ErrorCode::kCancelled:
+      return "Cancelled";
+    case ErrorCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
@@ -66,7 +78,7 @@ inline const char* to_string(ErrorCode code) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -114,6 +126,8 @@ class [[nodiscard]] Status {
   std::optional<Error> error_;
 };
 
-inline Status OkStatus() { return Status(); }
+inline Status OkStatus() {
+  return Status();
+}
 
 }  // namespace hvo
