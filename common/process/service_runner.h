@@ -23,7 +23,8 @@ struct ServiceHooks {
 // Call it from main() before starting any thread: on POSIX the stop signals are blocked in the
 // calling thread, and threads started later inherit that, so only the waiting thread sees them.
 // Children started with Process get a clean signal mask; ones started any other way (system(),
-// a library's own fork) would inherit the blocked signals.
+// a library's own fork) would inherit the blocked signals. After a stop was requested the
+// signals stay blocked when it returns, so a repeated stop signal cannot replace the exit code.
 int run_as_service(const std::string& name, const ServiceHooks& hooks);
 
 }  // namespace hvo::process

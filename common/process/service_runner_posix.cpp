@@ -39,11 +39,13 @@ int run_as_service(const std::string& name, const ServiceHooks& hooks) {
   // The waiter takes the stop signals synchronously with sigwait, so `stop` runs on an ordinary
   // thread and may lock, log and allocate (a signal handler could do none of that).
   std::atomic<bool> finished{false};
+  std::atomic<bool> stop_requested{false};
   std::thread waiter([&] {
     int signal_number = 0;
     if (sigwait(&signals, &signal_number) != 0 || finished.load()) {
       return;
     }
+    stop_requested = true;
     spdlog::info("service_stop_requested service={} signal={}", name,
                  signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
     hooks.stop();
@@ -54,6 +56,12 @@ int run_as_service(const std::string& name, const ServiceHooks& hooks) {
     finished = true;
     pthread_kill(waiter.native_handle(), SIGTERM);  // blocked there too: sigwait returns it
     waiter.join();
+    // Once a stop was asked for, the process is on its way out: a repeated stop signal (systemd
+    // and kubelet both resend) may still be in flight and must not end it with a signal status
+    // in place of the exit code `run` chose, so the stop signals stay blocked from here on.
+    if (stop_requested.load()) {
+      return;
+    }
     discard_pending(signals);
     pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   };

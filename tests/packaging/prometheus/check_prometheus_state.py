@@ -6,6 +6,7 @@ usage: check_prometheus_state.py PROMETHEUS_URL
 """
 import json
 import sys
+import urllib.error
 import urllib.request
 
 
@@ -16,6 +17,15 @@ def get(url):
 
 def main():
     base = sys.argv[1].rstrip("/")
+    try:
+        return check(base)
+    except (ConnectionError, urllib.error.URLError) as error:
+        # Prometheus logs that it listens a little before it answers: not there yet.
+        print(f"Prometheus not answering yet: {error}", file=sys.stderr)
+        return 3
+
+
+def check(base):
     targets = [t for t in get(f"{base}/api/v1/targets")["activeTargets"]
                if t["labels"].get("job") == "hyperv-operator"]
     if any(t["health"] == "down" and t.get("lastError") for t in targets):
