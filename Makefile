@@ -49,8 +49,10 @@ format-check:
 
 bench: deps
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build build-bench -j $(JOBS) --target bench_apiserver bench_runtime bench_agent
+	@cmake --build build-bench -j $(JOBS) --target bench_apiserver bench_runtime bench_agent \
+		apiserver-lite hyperv-operator hyperv-agent
 	@for b in build-bench/bench/*/bench_*; do echo "== $$b"; $$b; done
+	@echo "== bench/scale/vm_rollout.sh"; bench/scale/vm_rollout.sh --build-dir build-bench
 
 clean:
 	@rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
