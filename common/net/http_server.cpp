@@ -101,6 +101,7 @@ HttpRequest to_request(const http_request& request, std::string body) {
   for (const auto& [name, value] : request.headers())
     out.headers[name] = value;
   out.body = std::move(body);
+  out.remote_address = request.remote_address();
   return out;
 }
 

@@ -24,6 +24,8 @@ struct HttpRequest {
   std::map<std::string, std::string> query;  // decoded query parameters (last value wins)
   Headers headers;
   std::string body;
+  // Server side only: the client's IP address as the socket reports it ("127.0.0.1").
+  std::string remote_address;
   // Client side only: bounds this request instead of HttpClientConfig::timeout when non-zero.
   std::chrono::milliseconds timeout{0};
 

@@ -172,6 +172,10 @@ void ControlPlane::start_apiserver() {
                   dir() + "/certs",
                   "--watch-bookmark-interval",
                   std::to_string(bookmark_seconds)};
+  if (options_.audit_log) {
+    options.argv.push_back("--audit-log-path");
+    options.argv.push_back(audit_log_path());
+  }
   options.std_out = process::Stdio::append_to(dir() + "/apiserver.log");
   options.std_err = process::Stdio::append_to(dir() + "/apiserver.log");
   options.new_process_group = true;
@@ -190,6 +194,22 @@ void ControlPlane::start_apiserver() {
     auto response = client->send(request("GET", "/readyz"));
     return response.ok() && response->status == 200;
   });
+}
+
+std::string ControlPlane::audit_log_path() const {
+  return options_.audit_log ? dir() + "/audit.log" : "";
+}
+
+std::vector<nlohmann::json> ControlPlane::audit_events() const {
+  if (!options_.audit_log)
+    throw std::runtime_error("control plane: audit_events() needs ControlPlaneOptions.audit_log");
+  std::ifstream in(audit_log_path());
+  std::vector<nlohmann::json> events;
+  std::string line;
+  // A line without its newline yet is one the server is still writing: left for the next read.
+  while (std::getline(in, line) && !in.eof())
+    events.push_back(nlohmann::json::parse(line));
+  return events;
 }
 
 void ControlPlane::restart_apiserver() {

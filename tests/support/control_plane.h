@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/net/http_client.h"
 #include "common/net/http_types.h"
 #include "common/process/process.h"
@@ -28,6 +30,9 @@ struct ControlPlaneOptions {
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(1)};
   // Apply the project's crds/ folder once the emulator is up.
   bool apply_project_crds = false;
+  // Start the emulator with --audit-log-path DIR/audit.log (kept across restarts): one
+  // audit.k8s.io/v1 Event per request and stage; read it with audit_events().
+  bool audit_log = false;
 };
 
 struct KubectlResult {
@@ -49,6 +54,11 @@ class ControlPlane {
   const std::string& admin_token() const { return admin_token_; }
   const std::string& ca_file() const { return ca_file_; }
   std::string server_url() const;
+  // DIR/audit.log when options.audit_log is set, else "".
+  std::string audit_log_path() const;
+  // Every complete line of the audit log so far, parsed (the server flushes each line at once,
+  // before the response leaves). Throws when the audit log is off.
+  std::vector<nlohmann::json> audit_events() const;
   std::string etcd_url() const;
 
   // Stops the emulator and starts it again on the same port and certificates; etcd keeps

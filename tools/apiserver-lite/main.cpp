@@ -23,6 +23,7 @@ const char* kUsage = R"(usage: apiserver-lite [flags]
   --tls-san NAME                 extra DNS name or IP for the generated certificate (repeatable)
   --watch-bookmark-interval S    seconds between watch bookmarks (default 30)
   --watch-window N               recent changes kept per resource for resuming watches (default 10000)
+  --audit-log-path FILE          append one audit.k8s.io/v1 Event per request as a JSON line
   --v LEVEL                      log level: trace, debug, info, warn, error (default info)
 )";
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
       {"--tls-cert-file", &options.tls_cert_file},
       {"--tls-private-key-file", &options.tls_key_file},
       {"--cert-dir", &options.cert_dir},
+      {"--audit-log-path", &options.audit_log_path},
       {"--v", &log_level}};
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];

@@ -35,7 +35,9 @@ const char* kWidgetCrd = R"({
 
 ControlPlane& EmulatorTest::plane() {
   static std::unique_ptr<ControlPlane> shared = [] {
-    auto created = std::make_unique<ControlPlane>();
+    ControlPlaneOptions options;
+    options.audit_log = true;
+    auto created = std::make_unique<ControlPlane>(options);
     auto client = created->http_client();
     auto response = client->send(created->request(
         "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", kWidgetCrd));

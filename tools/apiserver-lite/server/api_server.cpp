@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/net/http_server.h"
+#include "tools/apiserver-lite/audit/audit_log.h"
 #include "tools/apiserver-lite/auth/token_authenticator.h"
 #include "tools/apiserver-lite/etcd/etcd_client.h"
 #include "tools/apiserver-lite/registry/builtin_types.h"
@@ -51,12 +52,19 @@ class RunningApiServer : public ApiServer {
 
   Status serve(const ApiServerOptions& options, const std::string& cert_file,
                const std::string& key_file) {
+    if (!options.audit_log_path.empty()) {
+      auto audit_log = AuditLog::open(options.audit_log_path);
+      if (!audit_log.ok())
+        return audit_log.error();
+      audit_log_ = std::move(audit_log).value();
+    }
     net::HttpServerConfig config;
     config.host = options.bind_address;
     config.port = options.port;
     config.tls = net::TlsServerConfig{cert_file, key_file, "", false};
     router_ = std::make_unique<Router>(authenticator_, registry_, resources_, store_, hub_,
-                                       options.bind_address + ":" + std::to_string(options.port));
+                                       options.bind_address + ":" + std::to_string(options.port),
+                                       audit_log_);
     auto server = net::HttpServer::start(
         config, [this](const net::HttpRequest& request, net::Responder& responder) {
           router_->handle(request, responder);
@@ -101,6 +109,7 @@ class RunningApiServer : public ApiServer {
   WatchHub hub_;
   NamespaceCleaner cleaner_;
   ResourceHandler resources_;
+  std::shared_ptr<AuditLog> audit_log_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;
 };

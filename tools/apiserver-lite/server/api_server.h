@@ -23,6 +23,9 @@ struct ApiServerOptions {
   std::string token_auth_file;  // required: every request but health and version needs a token
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(30)};
   std::size_t watch_window = 10000;
+  // --audit-log-path: one audit.k8s.io/v1 Event (level Metadata) per request and stage, as JSON
+  // lines; empty: no audit log.
+  std::string audit_log_path;
 };
 
 class ApiServer {

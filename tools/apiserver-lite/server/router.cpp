@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tools/apiserver-lite/audit/audited_responder.h"
 #include "tools/apiserver-lite/discovery/discovery.h"
 #include "tools/apiserver-lite/openapi/openapi_builder.h"
 #include "tools/apiserver-lite/rest/api_error.h"
@@ -46,23 +47,30 @@ std::vector<std::string> split_path(const std::string& path) {
 }  // namespace
 
 void Router::handle(const net::HttpRequest& request, net::Responder& responder) {
+  std::optional<AuditedResponder> audited;
+  if (audit_log_)
+    audited.emplace(responder, audit_log_, request);
+  net::Responder& out = audited ? static_cast<net::Responder&>(*audited) : responder;
   try {
-    if (!is_public_path(request.path) &&
-        !authenticator_.authenticate(request.header("Authorization"))) {
+    const std::string authorization = request.header("Authorization");
+    auto user = authenticator_.authenticate(authorization);
+    const bool public_path = is_public_path(request.path);
+    if (audited)
+      audited->set_user(user, public_path && authorization.empty());
+    if (!public_path && !user)
       throw unauthorized();
-    }
-    route(request, responder);
+    route(request, out);
   } catch (const ApiError& error) {
     if (error.code() >= 500) {
       spdlog::error("request_failed method={} path={} code={} message={}", request.method,
                     request.path, error.code(), error.what());
     }
-    responder.reply(json_response(error.code(), error.status_body()));
+    out.reply(json_response(error.code(), error.status_body()));
   } catch (const std::exception& error) {
     spdlog::error("request_crashed method={} path={} error={}", request.method, request.path,
                   error.what());
     const ApiError internal = internal_error(error.what());
-    responder.reply(json_response(internal.code(), internal.status_body()));
+    out.reply(json_response(internal.code(), internal.status_body()));
   }
 }
 
