@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The chart (default and non-default values) and the kustomize installs apply to the API server
+# emulator with `kubectl apply --dry-run=server`, for the kinds it serves: CRDs and Namespaces are
+# applied for real first, everything else is dry-run, the kinds it does not serve (Deployment,
+# Service, ServiceMonitor, ...) are named as skipped. A dry run must leave nothing behind.
+source "$(dirname "$0")/../lib/common.sh"
+source "$HVO_PACKAGING_TESTS/lib/devcluster.sh"
+require_tool helm
+python=$(python_with_yaml)
+make_scratch_dir
+start_devcluster --hosts 0
+chart="$HVO_REPO/charts/hyperv-operator"
+
+# check_install NAME: dry-runs $HVO_SCRATCH/NAME/render.yaml.
+check_install() {
+  local name=$1 dir="$HVO_SCRATCH/$1"
+  echo "== $name"
+  "$python" "$HVO_PACKAGING_TESTS/chart/split_by_served_kinds.py" "$dir/render.yaml" "$dir" ||
+    fail "$name: could not split the render by served kinds"
+  kubectl apply -f "$dir/prerequisites.yaml" >/dev/null || fail "$name: applying its CRDs and Namespaces failed"
+  kubectl wait --for condition=Established --timeout=60s crd --all >/dev/null ||
+    fail "$name: its CRDs were not established"
+  local expected applied
+  expected=$(grep -c '^kind:' "$dir/dry-run.yaml")
+  if ! kubectl apply --dry-run=server -f "$dir/dry-run.yaml" >"$dir/apply.out" 2>&1; then
+    cat "$dir/apply.out" >&2
+    fail "$name: the server refused the dry run"
+  fi
+  applied=$(grep -c '(server dry run)$' "$dir/apply.out" || true)
+  ((applied == expected)) || { cat "$dir/apply.out" >&2; fail "$name: $applied of $expected objects dry-run"; }
+  local left
+  left=$(kubectl get -f "$dir/dry-run.yaml" --ignore-not-found -o name 2>&1)
+  [[ -z "$left" ]] || fail "$name: the dry run wrote objects: $left"
+  echo "$name: $applied objects accepted by the server's dry run"
+}
+
+mkdir "$HVO_SCRATCH/chart-defaults" "$HVO_SCRATCH/chart-all-options" \
+  "$HVO_SCRATCH/kustomize-default" "$HVO_SCRATCH/kustomize-monitoring"
+helm template hyperv-operator "$chart" --namespace hyperv-system --include-crds \
+  >"$HVO_SCRATCH/chart-defaults/render.yaml"
+helm template hyperv-operator "$chart" --namespace hyperv-system --include-crds \
+  -f "$HVO_PACKAGING_TESTS/chart/values-full.yaml" >"$HVO_SCRATCH/chart-all-options/render.yaml"
+kubectl kustomize "$HVO_REPO/config/default" >"$HVO_SCRATCH/kustomize-default/render.yaml"
+# config/default with config/prometheus (kustomize takes relative paths only).
+config=$(realpath --relative-to="$HVO_SCRATCH/kustomize-monitoring" "$HVO_REPO/config")
+cat >"$HVO_SCRATCH/kustomize-monitoring/kustomization.yaml" <<OVERLAY
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: hyperv-system
+resources:
+  - $config/default
+  - $config/prometheus
+OVERLAY
+kubectl kustomize "$HVO_SCRATCH/kustomize-monitoring" >"$HVO_SCRATCH/kustomize-monitoring/render.yaml"
+
+for install in chart-defaults chart-all-options kustomize-default kustomize-monitoring; do
+  check_install "$install"
+done
