@@ -27,11 +27,26 @@ SharedInformer::~SharedInformer() {
 
 void SharedInformer::add_event_handlers(EventHandlers handlers) {
   std::lock_guard<std::mutex> lock(deliver_mu_);
-  if (handlers.on_add) {
-    for (const ObjectPtr& object : store_.list())
-      handlers.on_add(*object);
+  auto listener = std::make_unique<EventListener>(std::move(handlers), resource().display());
+  bool synced = false;
+  {
+    std::lock_guard<std::mutex> state(state_mu_);
+    synced = synced_;
   }
-  handlers_.push_back(std::move(handlers));
+  if (synced) {
+    for (ObjectPtr& object : store_.list())
+      listener->add(Notification{Notification::Type::kAdd, nullptr, std::move(object)});
+    listener->mark_initial_state();
+  }
+  listeners_.push_back(std::move(listener));
+}
+
+std::size_t SharedInformer::pending_notifications() const {
+  std::lock_guard<std::mutex> lock(deliver_mu_);
+  std::size_t pending = 0;
+  for (const auto& listener : listeners_)
+    pending += listener->pending();
+  return pending;
 }
 
 void SharedInformer::start() {
@@ -51,17 +66,51 @@ void SharedInformer::stop() {
   reflector_.stop();
   if (resync_thread_.joinable())
     resync_thread_.join();
+  // Without deliver_mu_: a handler being waited for may itself read from this informer.
+  for (EventListener* listener : listeners())
+    listener->stop();
+}
+
+std::vector<EventListener*> SharedInformer::listeners() const {
+  std::lock_guard<std::mutex> lock(deliver_mu_);
+  std::vector<EventListener*> out;
+  for (const auto& listener : listeners_)
+    out.push_back(listener.get());
+  return out;
 }
 
 bool SharedInformer::has_synced() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
-  return synced_;
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (!synced_)
+      return false;
+  }
+  std::lock_guard<std::mutex> lock(deliver_mu_);
+  for (const auto& listener : listeners_) {
+    if (!listener->synced())
+      return false;
+  }
+  return true;
 }
 
 bool SharedInformer::wait_for_sync() {
-  std::unique_lock<std::mutex> lock(state_mu_);
-  state_cv_.wait(lock, [this] { return synced_ || stopped_; });
-  return synced_;
+  {
+    std::unique_lock<std::mutex> lock(state_mu_);
+    state_cv_.wait(lock, [this] { return synced_ || stopped_; });
+    if (!synced_)
+      return false;
+  }
+  // Waiting without deliver_mu_ keeps the reflector free to go on.
+  for (EventListener* listener : listeners()) {
+    if (!listener->wait_for_sync())
+      return false;
+  }
+  return true;
+}
+
+void SharedInformer::notify_all_locked(const Notification& notification) {
+  for (auto& listener : listeners_)
+    listener->add(notification);
 }
 
 void SharedInformer::replace(std::vector<json> items, const std::string& resource_version) {
@@ -75,16 +124,10 @@ void SharedInformer::replace(std::vector<json> items, const std::string& resourc
     ObjectPtr previous = store_.upsert(key, object);
     if (!previous) {
       ++added;
-      for (auto& handlers : handlers_) {
-        if (handlers.on_add)
-          handlers.on_add(*object);
-      }
+      notify_all_locked(Notification{Notification::Type::kAdd, nullptr, object});
     } else if (resource_version_of(*previous) != resource_version_of(*object)) {
       ++updated;
-      for (auto& handlers : handlers_) {
-        if (handlers.on_update)
-          handlers.on_update(*previous, *object);
-      }
+      notify_all_locked(Notification{Notification::Type::kUpdate, previous, object});
     }
   }
   for (const std::string& key : store_.keys()) {
@@ -93,15 +136,15 @@ void SharedInformer::replace(std::vector<json> items, const std::string& resourc
     // Deleted while we were not watching: the last state we knew is all there is.
     ObjectPtr gone = store_.remove(key);
     ++deleted;
-    for (auto& handlers : handlers_) {
-      if (handlers.on_delete)
-        handlers.on_delete(*gone);
-    }
+    notify_all_locked(Notification{Notification::Type::kDelete, nullptr, gone});
   }
   spdlog::info("informer_replaced resource={} resourceVersion={} added={} updated={} deleted={}",
                resource().display(), resource_version, added, updated, deleted);
   std::lock_guard<std::mutex> state(state_mu_);
   if (!synced_) {
+    // What the listeners hold now is the initial state they must deliver before has_synced().
+    for (auto& listener : listeners_)
+      listener->mark_initial_state();
     synced_ = true;
     state_cv_.notify_all();
   }
@@ -110,22 +153,17 @@ void SharedInformer::replace(std::vector<json> items, const std::string& resourc
 void SharedInformer::apply(WatchEventType type, json object) {
   std::lock_guard<std::mutex> lock(deliver_mu_);
   const std::string key = object_key(object);
+  auto stored = std::make_shared<const json>(std::move(object));
   if (type == WatchEventType::kDeleted) {
     store_.remove(key);
-    for (auto& handlers : handlers_) {
-      if (handlers.on_delete)
-        handlers.on_delete(object);
-    }
+    notify_all_locked(Notification{Notification::Type::kDelete, nullptr, stored});
     return;
   }
-  auto stored = std::make_shared<const json>(std::move(object));
   ObjectPtr previous = store_.upsert(key, stored);
-  for (auto& handlers : handlers_) {
-    if (previous && handlers.on_update)
-      handlers.on_update(*previous, *stored);
-    if (!previous && handlers.on_add)
-      handlers.on_add(*stored);
-  }
+  if (previous)
+    notify_all_locked(Notification{Notification::Type::kUpdate, previous, stored});
+  else
+    notify_all_locked(Notification{Notification::Type::kAdd, nullptr, stored});
 }
 
 void SharedInformer::run_resync() {
@@ -139,12 +177,8 @@ void SharedInformer::run_resync() {
     lock.unlock();
     {
       std::lock_guard<std::mutex> deliver(deliver_mu_);
-      for (const ObjectPtr& object : store_.list()) {
-        for (auto& handlers : handlers_) {
-          if (handlers.on_update)
-            handlers.on_update(*object, *object);
-        }
-      }
+      for (const ObjectPtr& object : store_.list())
+        notify_all_locked(Notification{Notification::Type::kUpdate, object, object});
     }
     lock.lock();
   }

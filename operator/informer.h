@@ -1,9 +1,14 @@
 // A shared informer for one collection: a Reflector feeds a Store, and every change is handed to
 // the registered handlers in the order the server made it. After a relist the store is diffed
 // against the snapshot: new objects are adds, changed ones updates, and objects that vanished
-// while the watch was down become deletes. Handlers run on the reflector's thread, one event at
-// a time; they should only enqueue keys. A resync period re-delivers every cached object as an
+// while the watch was down become deletes. A resync period re-delivers every cached object as an
 // update (old == new), like client-go's.
+//
+// Handlers do not run on the reflector's thread: each set of handlers is an EventListener with
+// its own unbounded buffer and thread (event_listener.h), so a slow handler never stalls the
+// watch or the cache, and one slow handler does not delay the others. The store is updated
+// before the handlers hear of a change, so a handler always finds the object (or a newer
+// version of it) in the store.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,17 +22,12 @@
 #include <vector>
 
 #include "operator/clock.h"
+#include "operator/event_listener.h"
 #include "operator/reflector.h"
 #include "operator/rest_client.h"
 #include "operator/store.h"
 
 namespace hvo::kube {
-
-struct EventHandlers {
-  std::function<void(const nlohmann::json& object)> on_add;
-  std::function<void(const nlohmann::json& old_object, const nlohmann::json& new_object)> on_update;
-  std::function<void(const nlohmann::json& last_state)> on_delete;
-};
 
 // Handlers that pass each object's "ns/name" key to `enqueue` (a controller's queue).
 EventHandlers enqueue_keys(std::function<void(const std::string& key)> enqueue);
@@ -48,10 +48,13 @@ class SharedInformer final : private ReflectorSink {
   void add_index(const std::string& name, IndexFunc func) { store_.add_index(name, func); }
   // A handler added after the informer synced first receives every cached object as an add.
   void add_event_handlers(EventHandlers handlers);
+  // Notifications buffered for handlers and not yet delivered, over all listeners.
+  std::size_t pending_notifications() const;
 
   void start();
   void stop();
-  // True once the first complete LIST is in the store and was handed to the handlers.
+  // True once the first complete LIST is in the store and every listener's handlers have
+  // received it (client-go: informer synced and each registration's HasSynced).
   bool has_synced() const;
   // Blocks until synced or stopped; returns has_synced().
   bool wait_for_sync();
@@ -64,16 +67,19 @@ class SharedInformer final : private ReflectorSink {
   void replace(std::vector<nlohmann::json> items, const std::string& resource_version) override;
   void apply(WatchEventType type, nlohmann::json object) override;
   void run_resync();
+  void notify_all_locked(const Notification& notification);
+  // Listeners are only ever added and live as long as the informer, so these stay valid.
+  std::vector<EventListener*> listeners() const;
 
   InformerOptions options_;
   const Clock& clock_;
   Store store_;
   Reflector reflector_;
 
-  // Delivery: held while the store changes and handlers run, so handlers see changes in order
-  // and a handler added late gets a consistent replay.
-  std::mutex deliver_mu_;
-  std::vector<EventHandlers> handlers_;
+  // Held while the store changes and notifications are appended, so every listener gets them in
+  // the server's order and a listener added late gets a consistent replay.
+  mutable std::mutex deliver_mu_;
+  std::vector<std::unique_ptr<EventListener>> listeners_;
 
   mutable std::mutex state_mu_;
   std::condition_variable state_cv_;

@@ -219,6 +219,16 @@ net::HttpResponse FakeApiServer::write_locked(const net::HttpRequest& request, c
 
   const std::string path = route.collection + "/" + route.name;
   auto existing = objects_.find(path);
+  const std::string content_type = request.header("Content-Type");
+  const bool apply = request.method == "PATCH" && content_type == "application/apply-patch+yaml";
+  if (apply && request.query_param("fieldManager").empty())
+    return status_response(422, "Invalid", "fieldManager: Required for apply patch");
+  if (apply && existing == objects_.end()) {
+    // Server-side apply creates what does not exist yet.
+    json object = body;
+    object["metadata"]["uid"] = "uid-" + route.name;
+    return json_response(201, store_locked(path, object, "ADDED"));
+  }
   if (existing == objects_.end()) {
     return status_response(404, "NotFound", route.resource + " \"" + route.name + "\" not found");
   }
@@ -251,7 +261,17 @@ net::HttpResponse FakeApiServer::write_locked(const net::HttpRequest& request, c
     if (!sent_rv.empty() && sent_rv != stored_rv)
       return json_response(409, conflict);
     json object = existing->second;
-    object.merge_patch(body);
+    if (content_type == "application/json-patch+json") {
+      // RFC 6902 operations; a failed "test" or a bad path is the server's 422.
+      try {
+        object = object.patch(body);
+      } catch (const json::exception& e) {
+        return status_response(422, "Invalid", std::string("json patch: ") + e.what());
+      }
+    } else {
+      // Merge patch, and apply approximated as a merge (field ownership is not modelled).
+      object.merge_patch(body);
+    }
     return json_response(200, store_locked(path, object, "MODIFIED"));
   }
   if (request.method == "DELETE") {

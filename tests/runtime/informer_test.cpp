@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "tests/runtime/event_log.h"
@@ -180,7 +182,7 @@ TEST_F(InformerTest, HandlerAddedAfterSyncReceivesTheCacheAsAdds) {
   informer.start();
   ASSERT_TRUE(informer.wait_for_sync());
   informer.add_event_handlers(log.handlers());
-  EXPECT_EQ(log.entries(), (std::vector<std::string>{"add ns/a"}));
+  EXPECT_EQ(log.wait_for(1), (std::vector<std::string>{"add ns/a"}));
 }
 
 TEST_F(InformerTest, CustomIndexFollowsTheObjects) {
@@ -215,6 +217,111 @@ TEST_F(InformerTest, ResyncRedeliversCachedObjects) {
   const auto entries = log.entries();
   EXPECT_EQ(entries[0], "add ns/a");
   EXPECT_EQ(entries[1], "resync ns/a");
+}
+
+// Holds handlers back until opened; opens on destruction so no test can leave a thread stuck.
+class Gate {
+ public:
+  ~Gate() { open(); }
+  void open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void pass() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+EventHandlers gated(EventHandlers inner, Gate& gate) {
+  EventHandlers out;
+  out.on_add = [inner, &gate](const json& object) {
+    gate.pass();
+    inner.on_add(object);
+  };
+  out.on_update = [inner, &gate](const json& old_object, const json& object) {
+    gate.pass();
+    inner.on_update(old_object, object);
+  };
+  out.on_delete = [inner, &gate](const json& object) {
+    gate.pass();
+    inner.on_delete(object);
+  };
+  return out;
+}
+
+// A handler that blocks does not stop the watch: the store and the resourceVersion keep up with
+// the server while the blocked handler's notifications wait in its own buffer, another handler
+// keeps receiving, and once unblocked it gets everything in order.
+TEST_F(InformerTest, SlowHandlerStallsNeitherTheWatchNorOtherHandlers) {
+  SharedInformer informer(client, options());
+  Gate gate;  // declared after the informer: opened before the informer stops its listeners
+  EventLog slow_log;
+  informer.add_event_handlers(gated(slow_log.handlers(), gate));
+  informer.add_event_handlers(log.handlers());
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync());
+
+  constexpr int kObjects = 200;
+  for (int i = 0; i < kObjects; ++i)
+    server->put_object(kNs + "vm-" + std::to_string(i), vm("vm-" + std::to_string(i)));
+  server->delete_object(kNs + "vm-0");
+  const auto fast = log.wait_for(kObjects + 1);
+  ASSERT_EQ(fast.size(), static_cast<std::size_t>(kObjects + 1));
+  while (informer.last_resource_version() != std::to_string(server->resource_version()))
+    std::this_thread::yield();
+  EXPECT_EQ(informer.store().size(), static_cast<std::size_t>(kObjects - 1));
+  EXPECT_TRUE(slow_log.entries().empty());
+  // The first notification is in the blocked handler, the rest wait in its buffer.
+  EXPECT_EQ(informer.pending_notifications(), static_cast<std::size_t>(kObjects));
+
+  gate.open();
+  EXPECT_EQ(slow_log.wait_for(kObjects + 1), fast);
+}
+
+// has_synced() means the handlers have the initial list too (they filled the controllers'
+// queues), not only the store.
+TEST_F(InformerTest, SyncWaitsForHandlersToReceiveTheInitialList) {
+  server->put_object(kNs + "a", vm("a"));
+  server->put_object(kNs + "b", vm("b"));
+  SharedInformer informer(client, options());
+  Gate gate;
+  informer.add_event_handlers(gated(log.handlers(), gate));
+  informer.start();
+  while (informer.store().size() < 2)
+    std::this_thread::yield();
+  EXPECT_FALSE(informer.has_synced());
+  gate.open();
+  ASSERT_TRUE(informer.wait_for_sync());
+  EXPECT_TRUE(informer.has_synced());
+  EXPECT_EQ(log.entries().size(), 2u);
+}
+
+// stop() returns although a handler still has a backlog: what is buffered is dropped.
+TEST_F(InformerTest, StopDropsTheBacklogOfABlockedHandler) {
+  server->put_object(kNs + "a", vm("a"));
+  server->put_object(kNs + "b", vm("b"));
+  auto informer = std::make_unique<SharedInformer>(client, options());
+  Gate gate;
+  informer->add_event_handlers(gated(log.handlers(), gate));
+  informer->start();
+  while (informer->pending_notifications() < 1)
+    std::this_thread::yield();
+  std::thread opener([&] {
+    // The handler in progress is let go once stop() has cleared the buffer.
+    while (informer->pending_notifications() > 0)
+      std::this_thread::yield();
+    gate.open();
+  });
+  informer->stop();
+  opener.join();
+  EXPECT_LE(log.entries().size(), 1u);
 }
 
 TEST_F(InformerTest, EnqueueKeysPassesObjectKeys) {
