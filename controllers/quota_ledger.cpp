@@ -94,9 +94,9 @@ std::vector<VmCharge> PendingReservations::overlay(std::vector<VmCharge> from_ca
     auto it = pending_.find(charge.vm);
     if (it == pending_.end())
       continue;
-    // The cache caught up once it shows the same amounts; it may also know the host by then
-    // (the reservation is recorded before placement), so its charge is the newer one.
-    if (it->second.usage == charge.usage) {
+    // The cache caught up once it shows the same amounts on the same host (a reservation is
+    // recorded again with its host once placed, for host-scoped quotas).
+    if (it->second.usage == charge.usage && it->second.host == charge.host) {
       pending_.erase(it);
     } else {
       charge = it->second;

@@ -3,7 +3,10 @@
 // Nothing here is stored elsewhere; after a restart it is recomputed from the VMs.
 //
 // Admission is checked against every Quota of the tenant (all must hold). A Quota with a
-// hostSelector counts only VMs on matching hosts, and constrains a VM only once its host is known.
+// hostSelector counts only VMs on matching hosts, and constrains a VM only once its host is known:
+// the VirtualMachine reconciler checks the tenant-wide quotas before placement and the
+// host-scoped ones for every candidate host while placing (a host whose scoped quota has no room
+// is filtered out, "would exceed quota ...").
 #pragma once
 
 #include <cstdint>
@@ -95,7 +98,8 @@ std::optional<QuotaDenial> check_admission(const std::string& tenant, const Quot
 // VirtualMachine controller admits one VM of a tenant at a time (tenant_lock) and records each
 // reservation here right after its status write, so the next admission counts it even when the
 // cache lags. Keyed by VM: a VM present both in the cache and here counts once (this entry wins,
-// as it is newer). Entries are dropped once the cache shows the same amounts, or on release.
+// as it is newer). Entries are dropped once the cache shows the same amounts on the same host,
+// or on release (the VM's reservation was given back, or the VM is gone).
 class PendingReservations {
  public:
   void record(const VmCharge& charge);

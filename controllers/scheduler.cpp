@@ -15,14 +15,8 @@ Unfit lacks(const std::string& what) {
   return unfit("lacks " + what, "lack " + what);
 }
 
-// The first filter the host fails, if any.
-std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnapshot& host) {
-  if (!host.ready)
-    return unfit("is not Ready", "are not Ready");
-  if (host.unschedulable)
-    return unfit("is unschedulable", "are unschedulable");
-  if (host.maintenance)
-    return unfit("is in maintenance", "are in maintenance");
+// The filters that depend only on the VM's spec and the host's name and labels.
+std::optional<Unfit> static_unfit(const PlacementRequest& request, const HostSnapshot& host) {
   if (!request.pinned_host.empty() && host.name != request.pinned_host) {
     return unfit("is not the pinned host " + request.pinned_host,
                  "are not the pinned host " + request.pinned_host);
@@ -35,6 +29,19 @@ std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnap
     return unfit("is not allowed by the tenant's hostSelector",
                  "are not allowed by the tenant's hostSelector");
   }
+  return std::nullopt;
+}
+
+// The first filter the host fails, if any.
+std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnapshot& host) {
+  if (!host.ready)
+    return unfit("is not Ready", "are not Ready");
+  if (host.unschedulable)
+    return unfit("is unschedulable", "are unschedulable");
+  if (host.maintenance)
+    return unfit("is in maintenance", "are in maintenance");
+  if (auto failed = static_unfit(request, host))
+    return failed;
   for (const auto& capability : request.capabilities) {
     if (!host.capabilities.count(capability))
       return lacks("capability " + capability);
@@ -61,7 +68,17 @@ std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnap
   if (host.allocated.storage + request.requested.storage > allocatable.storage) {
     return lacks(format_bytes(request.requested.storage) + " free storage");
   }
+  if (host.quota_denial)
+    return unfit("would exceed " + *host.quota_denial, "would exceed " + *host.quota_denial);
   return std::nullopt;
+}
+
+std::string awaiting_message(const std::vector<std::string>& hosts) {
+  std::string names;
+  for (const auto& host : hosts)
+    names += (names.empty() ? "" : ", ") + host;
+  return "waiting for " + names + (hosts.size() == 1 ? " to report its" : " to report their") +
+         " capacity before placing";
 }
 
 double share(std::int64_t used, std::int64_t total) {
@@ -140,10 +157,23 @@ PlacementDecision schedule(const PlacementRequest& request,
   const HostVerdict* best = nullptr;
   decision.verdicts.reserve(hosts.size());
   for (const auto& host : hosts) {
+    if (host.awaiting_first_report) {
+      auto failed = static_unfit(request, host);
+      if (!failed) {
+        decision.awaiting.push_back(host.name);
+        failed = unfit("has not reported yet", "have not reported yet");
+      }
+      decision.verdicts.push_back({host.name, std::move(failed), 0});
+      continue;
+    }
     HostVerdict verdict{host.name, first_unfit(request, host), 0};
     if (!verdict.unfit)
       verdict.score = score(request, host);
     decision.verdicts.push_back(std::move(verdict));
+  }
+  if (!decision.awaiting.empty()) {
+    decision.message = awaiting_message(decision.awaiting);
+    return decision;
   }
   for (const auto& verdict : decision.verdicts) {
     if (verdict.unfit)

@@ -24,6 +24,11 @@ enum class PlacementStrategy {
 struct HostSnapshot {
   std::string name;
   k8s::StringMap labels;
+  // A host registered moments ago whose agent has not been polled yet (no Ready condition): its
+  // capacity is unknown, not zero. Placing around it would pile VMs onto the hosts that happened
+  // to report first (seen in the demo: two VMs on hv-01 of three equal hosts), so a VM that
+  // such a host could take waits for it instead (PlacementDecision::awaiting).
+  bool awaiting_first_report = false;
   bool ready = false;
   bool unschedulable = false;
   bool maintenance = false;
@@ -33,6 +38,10 @@ struct HostSnapshot {
   ResourceAmounts allocatable;  // capacity after reserved and overcommit
   ResourceAmounts allocated;    // taken by the VMs placed there, not counting the one to place
   std::set<std::string> anti_affinity_groups;  // groups of the VMs already placed there
+  // Set when placing the VM here would exceed a Quota scoped to this host by its hostSelector
+  // (QuotaDenial::message, "quota team-a-ssd: memory used 28Gi + requested 8Gi exceeds hard
+  // 32Gi"); the reconciler fills it, as only it knows the tenant's other VMs.
+  std::optional<std::string> quota_denial;
 };
 
 // What the VM to place needs.
@@ -61,15 +70,20 @@ struct HostVerdict {
 };
 
 struct PlacementDecision {
-  std::optional<std::string> host;    // the chosen host, if any fits
+  std::optional<std::string> host;  // the chosen host, if any fits
+  // Hosts that have not reported yet and that the VM's pin and selectors allow: no host is
+  // chosen until they report (message: "waiting for hv-03 to report its capacity").
+  std::vector<std::string> awaiting;
   std::string message;                // "0/3 hosts fit: ..." or "placed on hv-02 (BinPack)"
   std::vector<HostVerdict> verdicts;  // one per host, in input order
 };
 
 // Filters run in this order and a host is reported under the first one it fails: Ready,
 // unschedulable, maintenance, pinned host, placement.hostSelector, tenant hostSelector,
-// capabilities, image, switches, anti-affinity, CPU, memory, storage. Ties in score go to the
-// host whose name sorts first, so the same inputs always give the same host.
+// capabilities, image, switches, anti-affinity, CPU, memory, storage, host-scoped quota. Ties in
+// score go to the host whose name sorts first, so the same inputs always give the same host.
+// A host awaiting its first report is judged by the pin and the selectors only: if it passes
+// them, the decision waits for it (whatever the other hosts offer).
 PlacementDecision schedule(const PlacementRequest& request, const std::vector<HostSnapshot>& hosts);
 
 }  // namespace hvo::controllers

@@ -41,7 +41,9 @@ bool is_warning(const VmAssessment& assessment, const std::string& reason) {
 // An agent error in the facts: transport trouble means the host is unreachable (nothing is
 // destroyed, the VM waits); an answer with an error code is a provisioning failure.
 void record_agent_error(VmFacts& facts, const AgentError& error) {
-  if (error.failure == AgentFailure::kRejected) {
+  // A rejected token is the host's credentials, not the VM: wait like for an unreachable host
+  // rather than failing the VM for good (a rotated Secret fixes it).
+  if (error.failure == AgentFailure::kRejected && !error.is(agent::AgentErrorCode::kUnauthorized)) {
     facts.provision_failure =
         ProvisionFailure{error.code_label(), error.message, !error.retryable()};
   } else {
@@ -115,6 +117,10 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
     if (desired.error().code() != ErrorCode::kInvalidArgument)
       return desired.error().with_context("virtualmachine " + key);
     pass.facts.invalid_spec = desired.error().message();
+    // Nothing will be created until the spec changes: a reservation for a VM that does not
+    // exist is given back; one that exists keeps holding what it takes.
+    if (pass.facts.quota_reserved && !may_exist_on_host(pass.vm))
+      release_reservation(pass);
     if (auto written = write_status(pass); !written.ok())
       return written.error();
     return kube::ReconcileResult::done();  // the next spec change brings it back
@@ -138,7 +144,9 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
     if (!*placed) {
       if (auto written = write_status(pass); !written.ok())
         return written.error();
-      return kube::ReconcileResult::after(options_.unschedulable);
+      // A host about to report is seconds away; a full cluster changes when VMs or hosts do.
+      return kube::ReconcileResult::after(pass.awaiting_hosts ? options_.in_progress
+                                                              : options_.unschedulable);
     }
   }
 
@@ -148,6 +156,13 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   if (*agent) {
     if (auto converged = converge(pass, **agent, *desired); !converged.ok())
       return converged.error();
+  }
+  // The agent refused for good and holds no such VM: give the reservation (and the host's
+  // capacity) back; the VM stays Failed until its spec changes.
+  if (pass.facts.provision_failure && pass.facts.provision_failure->permanent &&
+      !pass.facts.provisioned) {
+    release_reservation(pass);
+    pass.facts.reservation_released = true;
   }
   if (auto written = write_status(pass); !written.ok())
     return written.error();
@@ -172,12 +187,23 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
       return Error(ErrorCode::kUnavailable, "virtualmachine " + key + ": cannot delete: " +
                                                 pass.facts.host_unreachable.value_or(""));
     }
+    // A delete (or any operation) still running on the agent is waited for by its id; once it
+    // ended, DELETE is issued (again): it is idempotent, a missing VM is success.
+    if (const auto operation = tracked(vm.metadata.uid)) {
+      auto polled = (*agent)->get_operation(operation->id);
+      if (polled.ok() && !polled->finished())
+        return kube::ReconcileResult::after(options_.in_progress);
+      forget_operation(vm.metadata.uid);
+    }
     auto removed = (*agent)->remove(vm.metadata.uid);
     if (!removed.ok())
       return Error(ErrorCode::kUnavailable,
                    "virtualmachine " + key + ": delete: " + removed.error().message);
-    if (!removed->finished())
+    if (!removed->finished()) {
+      track(vm.metadata.uid, vm.status.host, removed.value());
       return kube::ReconcileResult::after(options_.in_progress);
+    }
+    forget_operation(vm.metadata.uid);
     spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
     events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
                    "Removed the VM from host " + vm.status.host + ".");
@@ -193,6 +219,24 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
   if (!updated.ok() && updated.error().code() != ErrorCode::kNotFound)
     return updated.error().with_context("virtualmachine " + key + ": remove finalizer");
   return kube::ReconcileResult::done();
+}
+
+bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
+  if (!vm.status.vm_id.empty() || k8s::is_true(vm.status.conditions, condition_type::kProvisioned))
+    return true;
+  std::lock_guard<std::mutex> lock(operations_mu_);
+  return operations_.count(vm.metadata.uid) > 0;  // an ensure may be creating it right now
+}
+
+void VirtualMachineReconciler::release_reservation(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
+  spdlog::info("vm_quota_released vm={} host={}", key, pass.vm.status.host);
+  pass.vm.status.allocated.reset();
+  pass.vm.status.host.clear();
+  pass.facts.quota_reserved = false;
+  reservations_.release(key);
+  std::lock_guard<std::mutex> lock(placement_mu_);
+  recent_placements_.erase(key);
 }
 
 Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::VirtualMachine vm) {
@@ -260,18 +304,11 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
   std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
   if (pass.tenant) {
     lock.lock();
-    std::vector<QuotaSnapshot> quotas;
-    for (const auto& object : caches_.quotas.list()) {
-      auto quota = api::Quota::from_json(*object);
-      if (!quota.ok() || quota->spec.tenant != tenant)
-        continue;
-      if (auto snapshot = quota_snapshot(*quota); snapshot.ok())
-        quotas.push_back(std::move(snapshot).value());
-    }
-    const auto tenants = cached_tenants(caches_.tenants);
-    const auto charges =
-        reservations_.overlay(cached_charges(cached_vms(caches_.vms), tenants, key));
+    const std::vector<QuotaSnapshot> quotas = tenant_quotas(tenant);
+    const auto charges = reservations_.overlay(
+        cached_charges(cached_vms(caches_.vms), cached_tenants(caches_.tenants), key));
     const auto hosts = host_labels(cached_hosts(caches_.hosts));
+    // Host-scoped quotas are checked per candidate host when placing (place()).
     if (auto denial = check_admission(tenant, quota_usage(requested), "", quotas, charges, hosts)) {
       pass.facts.quota_exceeded = denial->message;
       return false;
@@ -294,13 +331,35 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
   return true;
 }
 
+std::vector<QuotaSnapshot> VirtualMachineReconciler::tenant_quotas(
+    const std::string& tenant) const {
+  std::vector<QuotaSnapshot> quotas;
+  for (const auto& object : caches_.quotas.list()) {
+    auto quota = api::Quota::from_json(*object);
+    if (!quota.ok() || quota->spec.tenant != tenant)
+      continue;
+    if (auto snapshot = quota_snapshot(*quota); snapshot.ok())
+      quotas.push_back(std::move(snapshot).value());
+  }
+  return quotas;
+}
+
 Result<bool> VirtualMachineReconciler::place(Pass& pass) {
   const std::string key = pass.vm.metadata.key();
   auto request = placement_request(pass.vm, pass.tenant);
   if (!request.ok())
     return request.error().with_context("virtualmachine " + key);
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
 
+  // The tenant's lock first (as in admit()): host-scoped quotas count the tenant's placements.
+  std::unique_lock<std::mutex> tenant_lock(reservations_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant)
+    tenant_lock.lock();
   std::lock_guard<std::mutex> lock(placement_mu_);
+
+  // What every host already holds: the VMs the cache shows placed (with a reservation), and
+  // placements written by this process that the cache does not show yet.
+  const std::vector<api::VirtualMachine> vms = cached_vms(caches_.vms);
   std::map<std::string, ResourceAmounts> allocated;
   std::map<std::string, std::set<std::string>> groups;
   const auto count = [&](const std::string& host, const ResourceAmounts& amounts,
@@ -309,28 +368,55 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
     if (!group.empty())
       groups[host].insert(group);
   };
-  for (const auto& vm : cached_vms(caches_.vms)) {
+  for (const auto& vm : vms) {
     const std::string other = vm.metadata.key();
     if (other == key || vm.status.host.empty())
       continue;
     recent_placements_.erase(other);  // the cache has caught up with it
-    count(vm.status.host,
-          vm.status.allocated ? to_amounts(*vm.status.allocated) : ResourceAmounts{},
+    count(vm.status.host, is_reserved(vm) ? to_amounts(*vm.status.allocated) : ResourceAmounts{},
           vm.spec.placement.anti_affinity_group);
   }
   for (const auto& [other, placement] : recent_placements_) {
     if (other != key)
       count(placement.host, placement.amounts, placement.anti_affinity_group);
   }
+
+  // Quotas scoped to hosts by a hostSelector hold per candidate host.
+  const std::vector<api::HyperVHost> cached = cached_hosts(caches_.hosts);
+  const HostLabels labels = host_labels(cached);
+  std::vector<QuotaSnapshot> scoped;
+  std::vector<VmCharge> charges;
+  if (pass.tenant) {
+    for (auto& quota : tenant_quotas(tenant)) {
+      if (quota.host_scope)
+        scoped.push_back(std::move(quota));
+    }
+    if (!scoped.empty())
+      charges = reservations_.overlay(cached_charges(vms, cached_tenants(caches_.tenants), key));
+  }
+
+  const k8s::Time now(clock_.wall_now());
   std::vector<HostSnapshot> hosts;
-  for (const auto& host : cached_hosts(caches_.hosts)) {
+  for (const auto& host : cached) {
     const std::string& name = host.metadata.name;
-    hosts.push_back(host_snapshot(host, allocated[name], groups[name]));
+    HostSnapshot snapshot = host_snapshot(host, allocated[name], groups[name]);
+    snapshot.awaiting_first_report =
+        !k8s::find_condition(host.status.conditions, condition_type::kReady) &&
+        host.metadata.creation_timestamp &&
+        now.time_point() - host.metadata.creation_timestamp->time_point() <
+            options_.first_report_grace;
+    if (!scoped.empty()) {
+      if (auto denial = check_admission(tenant, quota_usage(request->requested), name, scoped,
+                                        charges, labels))
+        snapshot.quota_denial = denial->message;
+    }
+    hosts.push_back(std::move(snapshot));
   }
 
   const PlacementDecision decision = schedule(*request, hosts);
   if (!decision.host) {
     pass.facts.unschedulable = decision.message;
+    pass.awaiting_hosts = !decision.awaiting.empty();
     return false;
   }
   recent_placements_[key] = {*decision.host, request->requested, request->anti_affinity_group};
@@ -339,6 +425,14 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
   if (auto written = write_status(pass); !written.ok()) {
     recent_placements_.erase(key);
     return written.error();
+  }
+  if (pass.tenant && pass.facts.quota_reserved && pass.vm.status.allocated) {
+    VmCharge charge;
+    charge.vm = key;
+    charge.tenant = tenant;
+    charge.host = *decision.host;
+    charge.usage = quota_usage(to_amounts(*pass.vm.status.allocated));
+    reservations_.record(charge);
   }
   spdlog::info("vm_scheduled vm={} host={} strategy={}", key, *decision.host,
                api::to_string(pass.vm.spec.placement.strategy));
@@ -375,15 +469,122 @@ Result<std::shared_ptr<AgentClient>> VirtualMachineReconciler::agent_for(Pass& p
   return std::move(client).value();
 }
 
+std::optional<VirtualMachineReconciler::TrackedOperation> VirtualMachineReconciler::tracked(
+    const std::string& uid) {
+  std::lock_guard<std::mutex> lock(operations_mu_);
+  const auto found = operations_.find(uid);
+  if (found == operations_.end())
+    return std::nullopt;
+  return found->second;
+}
+
+void VirtualMachineReconciler::track(const std::string& uid, const std::string& host,
+                                     const agent::Operation& operation) {
+  if (operation.id.empty())
+    return;  // nothing to poll: the next pass looks at the VM itself
+  spdlog::info("vm_operation_pending uid={} host={} operation={} kind={}", uid, host, operation.id,
+               agent::to_string(operation.kind));
+  std::lock_guard<std::mutex> lock(operations_mu_);
+  operations_[uid] = TrackedOperation{host, operation.id, operation.kind};
+}
+
+void VirtualMachineReconciler::forget_operation(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(operations_mu_);
+  operations_.erase(uid);
+}
+
+VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::poll_operation(
+    Pass& pass, AgentClient& agent) {
+  const std::string& uid = pass.vm.metadata.uid;
+  const auto operation = tracked(uid);
+  if (!operation)
+    return OperationPoll::kNone;
+  if (operation->host != pass.facts.host) {
+    forget_operation(uid);
+    return OperationPoll::kNone;
+  }
+  auto polled = agent.get_operation(operation->id);
+  if (!polled.ok()) {
+    if (polled.error().is(agent::AgentErrorCode::kNotFound)) {
+      // The agent no longer knows it (restarted, or retention passed): look at the VM itself
+      // and re-issue what is still needed; ensure and delete are idempotent.
+      forget_operation(uid);
+      return OperationPoll::kNone;
+    }
+    record_agent_error(pass.facts, polled.error());
+    return OperationPoll::kUnknown;
+  }
+  if (!polled->finished())
+    return OperationPoll::kRunning;
+  forget_operation(uid);
+  if (polled->state == agent::OperationState::kFailed) {
+    AgentError error;
+    error.host = pass.facts.host;
+    error.operation = agent::to_string(polled->kind);
+    error.failure = AgentFailure::kRejected;
+    const agent::ErrorBody body = polled->error.value_or(
+        agent::make_error(agent::AgentErrorCode::kInternal, "operation failed without an error"));
+    error.code = body.code;
+    error.message = "host " + pass.facts.host + ": " + error.operation + ": " +
+                    agent::to_string(body.code) + ": " + body.message;
+    spdlog::warn("vm_operation_failed vm={} host={} operation={} code={}", pass.vm.metadata.key(),
+                 pass.facts.host, operation->id, error.code_label());
+    record_agent_error(pass.facts, error);
+    return OperationPoll::kFailed;
+  }
+  if (polled->ensure_result)
+    on_ensured(pass, *polled->ensure_result);
+  return OperationPoll::kSucceeded;
+}
+
+void VirtualMachineReconciler::on_ensured(Pass& pass, const agent::EnsureResult& result) {
+  if (!result.created)
+    return;
+  const bool recreated = !pass.vm.status.vm_id.empty();
+  spdlog::info("vm_created vm={} host={} recreated={}", pass.vm.metadata.key(), pass.facts.host,
+               recreated);
+  events_.record(pass.vm.to_json(), recreated ? "Warning" : "Normal",
+                 recreated ? "Recreated" : "Created", "Provision",
+                 recreated
+                     ? "The VM was missing from host " + pass.facts.host + " and was created again."
+                     : "Created the VM on host " + pass.facts.host + ".");
+}
+
+void VirtualMachineReconciler::observe(Pass& pass, const agent::VmStatus& vm) {
+  pass.observed = vm;
+  pass.facts.provisioned = true;
+  pass.facts.power = vm.state;
+  pass.facts.raw_power_state = vm.raw_state;
+  pass.facts.restart_required_fields = vm.restart_required_fields;
+}
+
 Status VirtualMachineReconciler::converge(Pass& pass, AgentClient& agent,
                                           const agent::VmSpec& desired) {
   const std::string& uid = pass.vm.metadata.uid;
+  // An operation an earlier pass left running is polled by its id, never issued again while it
+  // runs: a long create does not hold a worker, and does not pile up ensures on the agent.
+  const OperationPoll poll = poll_operation(pass, agent);
+  if (poll == OperationPoll::kUnknown) {
+    pass.facts.provisioned = !pass.vm.status.vm_id.empty();
+    return OkStatus();
+  }
+
   auto found = agent.vm(uid);
   if (!found.ok()) {
     record_agent_error(pass.facts, found.error());
     return OkStatus();
   }
   std::optional<agent::VmStatus> observed = found.value();
+  if (poll == OperationPoll::kRunning || poll == OperationPoll::kFailed) {
+    // Running: wait for it. Failed: the failure is in the facts; a retryable one is issued again
+    // on the next pass, a permanent one waits for a spec change.
+    pass.facts.operation_pending = poll == OperationPoll::kRunning;
+    if (observed)
+      observe(pass, *observed);
+    else
+      pass.facts.provisioned = false;
+    return OkStatus();
+  }
 
   if (!observed || observed->object_generation != desired.object_generation) {
     agent::VmSpec spec = desired;
@@ -395,28 +596,18 @@ Status VirtualMachineReconciler::converge(Pass& pass, AgentClient& agent,
       return OkStatus();
     }
     if (!ensured->finished() || !ensured->ensure_result) {
+      track(uid, pass.facts.host, ensured.value());
       pass.facts.provisioned = observed.has_value();
+      if (observed)
+        observe(pass, *observed);
       pass.facts.operation_pending = true;
       return OkStatus();
     }
-    const bool recreated = !observed && !pass.vm.status.vm_id.empty();
+    on_ensured(pass, *ensured->ensure_result);
     observed = ensured->ensure_result->vm;
-    if (ensured->ensure_result->created) {
-      spdlog::info("vm_created vm={} host={} recreated={}", pass.vm.metadata.key(), pass.facts.host,
-                   recreated);
-      events_.record(
-          pass.vm.to_json(), recreated ? "Warning" : "Normal", recreated ? "Recreated" : "Created",
-          "Provision",
-          recreated ? "The VM was missing from host " + pass.facts.host + " and was created again."
-                    : "Created the VM on host " + pass.facts.host + ".");
-    }
   }
 
-  pass.observed = observed;
-  pass.facts.provisioned = true;
-  pass.facts.power = observed->state;
-  pass.facts.raw_power_state = observed->raw_state;
-  pass.facts.restart_required_fields = observed->restart_required_fields;
+  observe(pass, *observed);
   return apply_power(pass, agent);
 }
 
@@ -442,11 +633,9 @@ Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
     events_.record(pass.vm.to_json(), "Normal", power_event_reason(plan.request->action), "Power",
                    std::string("Power action ") + action + " (" + plan.reason + ").");
     if (powered->finished() && powered->vm) {
-      pass.observed = *powered->vm;
-      pass.facts.power = powered->vm->state;
-      pass.facts.raw_power_state = powered->vm->raw_state;
-      pass.facts.restart_required_fields = powered->vm->restart_required_fields;
+      observe(pass, *powered->vm);
     } else {
+      track(pass.vm.metadata.uid, pass.facts.host, powered.value());
       pass.facts.operation_pending = true;
     }
   }

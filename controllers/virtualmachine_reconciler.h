@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/v1alpha1/tenant_types.h"
 #include "api/v1alpha1/virtual_machine_types.h"
@@ -44,6 +45,9 @@ struct VmReconcilerOptions {
   kube::Duration in_progress = std::chrono::seconds(2);     // a VM starting, stopping, ...
   kube::Duration unschedulable = std::chrono::seconds(30);  // hosts may free up or appear
   kube::Duration host_unreachable = std::chrono::seconds(15);
+  // How long after its creation a host that has not reported yet holds up the placements it
+  // could take (HostSnapshot::awaiting_first_report); past this it counts as not Ready.
+  kube::Duration first_report_grace = std::chrono::minutes(2);
 };
 
 class VirtualMachineReconciler : public kube::Reconciler {
@@ -62,9 +66,15 @@ class VirtualMachineReconciler : public kube::Reconciler {
     const api::Tenant* tenant = nullptr;
     VmFacts facts;
     std::optional<agent::VmStatus> observed;  // the agent's view, once asked
+    bool awaiting_hosts = false;              // placement waits for hosts to report
   };
 
   Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
+  // Whether the agent may hold this VM: it was provisioned once, or an operation is in flight.
+  bool may_exist_on_host(const api::VirtualMachine& vm);
+  // Gives back the VM's quota reservation and its place on the host (status.allocated and
+  // status.host cleared; the next write records QuotaReserved=False).
+  void release_reservation(Pass& pass);
   Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
   // InvalidSpec message, or the agent spec to converge to.
   Result<agent::VmSpec> desired_spec(const Pass& pass);
@@ -73,9 +83,31 @@ class VirtualMachineReconciler : public kube::Reconciler {
   Result<bool> admit(Pass& pass);
   // False when no host fits (facts say why).
   Result<bool> place(Pass& pass);
+  std::vector<QuotaSnapshot> tenant_quotas(const std::string& tenant) const;
   Result<std::shared_ptr<AgentClient>> agent_for(Pass& pass);
   // Ensure (when missing or changed) and power; fills facts from the agent's answers.
   Status converge(Pass& pass, AgentClient& agent, const agent::VmSpec& desired);
+  void observe(Pass& pass, const agent::VmStatus& vm);
+  void on_ensured(Pass& pass, const agent::EnsureResult& result);
+
+  // Agent operations that answered 202, by VM uid, polled by id on later passes. Memory only:
+  // after a restart the next pass looks at the VM and re-issues an idempotent ensure if needed.
+  struct TrackedOperation {
+    std::string host;
+    std::string id;
+    agent::OperationKind kind = agent::OperationKind::kEnsure;
+  };
+  enum class OperationPoll {
+    kNone,       // nothing tracked (or the agent forgot it): act on what the VM looks like
+    kRunning,    // still running: issue nothing new
+    kSucceeded,  // finished now: act on what the VM looks like
+    kFailed,     // finished with an error, recorded in the facts
+    kUnknown,    // the agent could not be asked; recorded in the facts
+  };
+  OperationPoll poll_operation(Pass& pass, AgentClient& agent);
+  std::optional<TrackedOperation> tracked(const std::string& uid);
+  void track(const std::string& uid, const std::string& host, const agent::Operation& operation);
+  void forget_operation(const std::string& uid);
   Status apply_power(Pass& pass, AgentClient& agent);
 
   // Writes status from the facts (when changed) and records an Event when Ready's reason moved.
@@ -99,6 +131,9 @@ class VirtualMachineReconciler : public kube::Reconciler {
   };
   std::mutex placement_mu_;
   std::map<std::string, Placement> recent_placements_;  // by VM key
+
+  std::mutex operations_mu_;
+  std::map<std::string, TrackedOperation> operations_;  // by VM uid
 };
 
 }  // namespace hvo::controllers

@@ -25,8 +25,19 @@ class Assessor {
   VmAssessment run() {
     if (facts_.deleting)
       return in_progress(VirtualMachinePhase::kDeleting, "Deleting", "The VM is being deleted.");
-    if (facts_.invalid_spec)
+    if (facts_.invalid_spec) {
+      // A VM that exists keeps its reservation while its spec is invalid: it still holds it.
+      if (facts_.quota_reserved)
+        set(type::kQuotaReserved, true, "Reserved", "The VM's resources are reserved in quota.");
       return stalled(VirtualMachinePhase::kPending, "InvalidSpec", *facts_.invalid_spec);
+    }
+    if (facts_.reservation_released && facts_.provision_failure) {
+      const auto& failure = *facts_.provision_failure;
+      set(type::kQuotaReserved, false, "Released",
+          "Given back: the VM cannot be created as specified. A spec change retries.");
+      set(type::kProvisioned, false, failure.reason, failure.message);
+      return stalled(VirtualMachinePhase::kFailed, failure.reason, failure.message);
+    }
 
     if (!facts_.quota_reserved) {
       if (facts_.quota_exceeded) {

@@ -42,6 +42,9 @@ struct VmFacts {
 
   bool provisioned = false;  // the agent reports the VM
   std::optional<ProvisionFailure> provision_failure;
+  // The reservation was given back because the VM can never be created as specified (a
+  // permanent provision_failure while the agent has no such VM): QuotaReserved=False, Failed.
+  bool reservation_released = false;
   bool operation_pending = false;  // an agent operation is still running
 
   agent::VmState power = agent::VmState::kOff;  // meaningful when provisioned

@@ -1,8 +1,11 @@
 // An in-memory agent for reconciler tests: ensure creates or updates VMs, power changes their
-// state at once, remove deletes them; `unreachable` and `next_error` inject failures. Records
-// every call, so tests can assert what reached the agent (and what never did).
+// state at once, remove deletes them; `unreachable` and `next_error` inject failures, and
+// `defer_operations` makes mutating calls answer 202 with an operation id that completes only
+// when the test says so. Records every call, so tests can assert what reached the agent (and
+// what never did).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +30,7 @@ class FakeAgent : public AgentClient {
 
   AgentCallResult<agent::HostInfo> host_info() override {
     std::lock_guard<std::mutex> lock(mu);
+    ++calls;
     if (auto error = fail_locked("host_info"))
       return *error;
     agent::HostInfo out = info;
@@ -35,6 +39,7 @@ class FakeAgent : public AgentClient {
   }
   AgentCallResult<agent::Inventory> inventory() override {
     std::lock_guard<std::mutex> lock(mu);
+    ++calls;
     if (auto error = fail_locked("inventory"))
       return *error;
     agent::Inventory inventory;
@@ -44,6 +49,7 @@ class FakeAgent : public AgentClient {
   }
   AgentCallResult<std::optional<agent::VmStatus>> vm(const std::string& uid) override {
     std::lock_guard<std::mutex> lock(mu);
+    ++calls;
     if (auto error = fail_locked("get_vm"))
       return *error;
     const auto found = vms.find(uid);
@@ -53,9 +59,84 @@ class FakeAgent : public AgentClient {
   }
   AgentCallResult<agent::Operation> ensure(const agent::VmSpec& spec) override {
     std::lock_guard<std::mutex> lock(mu);
+    ++calls;
     if (auto error = fail_locked("ensure"))
       return *error;
     ensured.push_back(spec);
+    if (defer_operations) {
+      return defer_locked(
+          agent::OperationKind::kEnsure, spec.uid,
+          [this, spec](agent::Operation& op) { op.ensure_result = apply_ensure_locked(spec); });
+    }
+    return finished(agent::OperationKind::kEnsure, spec.uid, apply_ensure_locked(spec),
+                    std::nullopt);
+  }
+  AgentCallResult<agent::Operation> power(const std::string& uid,
+                                          const agent::PowerRequest& request) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    if (auto error = fail_locked("power"))
+      return *error;
+    powered.push_back({uid, request.action});
+    if (defer_operations) {
+      return defer_locked(
+          agent::OperationKind::kPower, uid,
+          [this, uid, request](agent::Operation& op) { op.vm = apply_power_locked(uid, request); });
+    }
+    return finished(agent::OperationKind::kPower, uid, std::nullopt,
+                    apply_power_locked(uid, request));
+  }
+  AgentCallResult<agent::Operation> remove(const std::string& uid) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    if (auto error = fail_locked("remove"))
+      return *error;
+    removed.push_back(uid);
+    if (defer_operations) {
+      return defer_locked(agent::OperationKind::kDelete, uid,
+                          [this, uid](agent::Operation&) { vms.erase(uid); });
+    }
+    vms.erase(uid);
+    return finished(agent::OperationKind::kDelete, uid, std::nullopt, std::nullopt);
+  }
+  AgentCallResult<agent::Operation> get_operation(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    ++operation_polls;
+    if (auto error = fail_locked("get_operation"))
+      return *error;
+    const auto found = operations.find(id);
+    if (found == operations.end())
+      return error_locked("get_operation", AgentFailure::kRejected,
+                          agent::AgentErrorCode::kNotFound, "no operation " + id);
+    return found->second;
+  }
+
+  // Runs the operations answered 202 so far, as the agent's workers would; `fail_with` makes
+  // them fail with that code instead.
+  void finish_operations(std::optional<agent::AgentErrorCode> fail_with = std::nullopt) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto& [id, work] : deferred_) {
+      agent::Operation& op = operations.at(id);
+      if (fail_with) {
+        op.state = agent::OperationState::kFailed;
+        op.error = agent::make_error(*fail_with, agent::to_string(*fail_with));
+      } else {
+        work(op);
+        op.state = agent::OperationState::kSucceeded;
+      }
+    }
+    deferred_.clear();
+  }
+  // An agent restart: every operation id is forgotten (polls answer NotFound).
+  void forget_operations() {
+    std::lock_guard<std::mutex> lock(mu);
+    operations.clear();
+    deferred_.clear();
+  }
+
+ private:
+  agent::EnsureResult apply_ensure_locked(const agent::VmSpec& spec) {
     agent::EnsureResult result;
     auto found = vms.find(spec.uid);
     result.created = found == vms.end();
@@ -77,14 +158,9 @@ class FakeAgent : public AgentClient {
     }
     vm.object_generation = spec.object_generation;
     result.vm = vm;
-    return finished(agent::OperationKind::kEnsure, spec.uid, result, std::nullopt);
+    return result;
   }
-  AgentCallResult<agent::Operation> power(const std::string& uid,
-                                          const agent::PowerRequest& request) override {
-    std::lock_guard<std::mutex> lock(mu);
-    if (auto error = fail_locked("power"))
-      return *error;
-    powered.push_back({uid, request.action});
+  agent::VmStatus apply_power_locked(const std::string& uid, const agent::PowerRequest& request) {
     agent::VmStatus& vm = vms.at(uid);
     switch (request.action) {
       case agent::PowerAction::kStart:
@@ -98,36 +174,42 @@ class FakeAgent : public AgentClient {
         break;
     }
     vm.restart_required_fields.clear();
-    return finished(agent::OperationKind::kPower, uid, std::nullopt, vm);
+    return vm;
   }
-  AgentCallResult<agent::Operation> remove(const std::string& uid) override {
-    std::lock_guard<std::mutex> lock(mu);
-    if (auto error = fail_locked("remove"))
-      return *error;
-    removed.push_back(uid);
-    vms.erase(uid);
-    return finished(agent::OperationKind::kDelete, uid, std::nullopt, std::nullopt);
+  AgentCallResult<agent::Operation> defer_locked(agent::OperationKind kind, const std::string& uid,
+                                                 std::function<void(agent::Operation&)> work) {
+    agent::Operation op;
+    op.id = "op-" + std::to_string(++operations_);
+    op.kind = kind;
+    op.uid = uid;
+    op.state = agent::OperationState::kRunning;
+    operations[op.id] = op;
+    deferred_.emplace_back(op.id, std::move(work));
+    return op;
   }
-  AgentCallResult<agent::Operation> get_operation(const std::string& id) override {
-    return error_locked("get_operation", AgentFailure::kRejected, agent::AgentErrorCode::kNotFound,
-                        "no operation " + id);
-  }
+  std::vector<std::pair<std::string, std::function<void(agent::Operation&)>>> deferred_;
 
+ public:
   std::mutex mu;
   agent::HostInfo info;
   std::map<std::string, agent::VmStatus> vms;
   std::vector<agent::VmSpec> ensured;
   std::vector<std::pair<std::string, agent::PowerAction>> powered;
   std::vector<std::string> removed;
+  std::map<std::string, agent::Operation> operations;  // answered 202, by id
+  int calls = 0;                  // every call that reached the agent, reads included
+  int operation_polls = 0;        // GET /v1/operations/{id}
+  bool defer_operations = false;  // mutating calls answer 202 until finish_operations()
   bool unreachable = false;
-  std::optional<agent::AgentErrorCode> next_error;  // the next mutating or reading call fails
+  std::optional<agent::AgentErrorCode> next_error;  // the next ensure, power or remove fails
 
  private:
   std::optional<AgentError> fail_locked(const std::string& operation) {
     if (unreachable)
       return error_locked(operation, AgentFailure::kUnreachable, std::nullopt,
                           "connection refused");
-    if (next_error) {
+    const bool mutating = operation == "ensure" || operation == "power" || operation == "remove";
+    if (next_error && mutating) {
       const auto code = *next_error;
       next_error.reset();
       return error_locked(operation, AgentFailure::kRejected, code, agent::to_string(code));
