@@ -56,3 +56,23 @@ kubectl kustomize "$HVO_SCRATCH/kustomize-monitoring" >"$HVO_SCRATCH/kustomize-m
 for install in chart-defaults chart-all-options kustomize-default kustomize-monitoring; do
   check_install "$install"
 done
+
+# The check itself notices a refusal: a VirtualMachine the CRD's schema rejects.
+echo "== an object the server refuses fails the check"
+mkdir "$HVO_SCRATCH/refused"
+cat >"$HVO_SCRATCH/refused/render.yaml" <<'VM'
+apiVersion: hyperv.operator.io/v1alpha1
+kind: VirtualMachine
+metadata: {name: refused, namespace: hyperv-system}
+spec:
+  cpu: {count: many}
+  memory: {startup: 4Gi}
+  image: rocky-9
+VM
+if (check_install refused) >"$HVO_SCRATCH/refused/out.txt" 2>&1; then
+  cat "$HVO_SCRATCH/refused/out.txt" >&2
+  fail "a VirtualMachine with cpu.count 'many' passed the dry run"
+fi
+grep -q "refused the dry run" "$HVO_SCRATCH/refused/out.txt" ||
+  { cat "$HVO_SCRATCH/refused/out.txt" >&2; fail "the refusal was not reported"; }
+echo "refused: the server's dry run rejected an invalid VirtualMachine, and the check failed"
