@@ -72,6 +72,7 @@ operator_exports() {
 }
 
 require_operator_running() {
-  [[ -f "$HVO_DEVCLUSTER/operator.pid" ]] && kill -0 "$(cat "$HVO_DEVCLUSTER/operator.pid")" 2>/dev/null ||
+  if [[ ! -f "$HVO_DEVCLUSTER/operator.pid" ]] || ! kill -0 "$(cat "$HVO_DEVCLUSTER/operator.pid")" 2>/dev/null; then
     fail "the devcluster operator is not running (see operator.log)"
+  fi
 }
