@@ -72,6 +72,9 @@ void Controller::start() {
 
 void Controller::stop() {
   std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  // Before the queue shuts down: a worker that takes a key from now on puts it back unprocessed.
+  // After a lost lease another replica reconciles; this one must not start anything new.
+  stopping_ = true;
   queue_.shutdown_with_drain();
   for (auto& worker : workers_)
     worker.join();
@@ -82,6 +85,10 @@ void Controller::stop() {
 
 void Controller::run_worker() {
   while (auto key = queue_.get()) {
+    if (stopping_) {
+      queue_.done(*key);  // the queue still hands out what it holds; none of it is ours to do
+      continue;
+    }
     process(*key);
   }
 }

@@ -70,7 +70,9 @@ class Controller {
 
   // Starts the workers; idempotent.
   void start();
-  // Stops taking keys, lets running reconciles finish, and joins the workers. Idempotent.
+  // Stops at once: no reconcile starts after this is called (keys still queued are dropped, as
+  // a process exiting would), running reconciles finish, and the workers are joined. What a
+  // leader does when it loses its lease. Idempotent; a stopped controller does not restart.
   void stop();
 
   const std::string& name() const { return options_.name; }
@@ -90,6 +92,7 @@ class Controller {
   metrics::Gauge& active_workers_;
   std::mutex lifecycle_mu_;
   bool started_ = false;
+  std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 };
 

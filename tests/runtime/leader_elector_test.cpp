@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <regex>
 #include <thread>
 
+#include "operator/controller.h"
 #include "tests/runtime/fake_api_server.h"
 #include "tests/runtime/fake_clock.h"
 #include "tests/runtime/metrics_text.h"
@@ -139,14 +142,22 @@ class ElectionRace : public LeaderElectorTest {
     candidate.elector = std::make_unique<LeaderElector>(client, o, registry, clock);
   }
 
-  // Advances the clock by retry periods until `done`; returns the time advanced.
+  // Advances the clock in 100 ms steps until `done`; returns the time advanced. Each step waits
+  // (bounded) until `sleepers` elector threads have caught up with the previous one, so the
+  // time measured is the electors' and not the test thread's head start on a busy machine.
   template <typename Predicate>
-  Duration advance_until(Predicate done) {
+  Duration advance_until(Predicate done, int sleepers = 1) {
     Duration advanced = Duration::zero();
     while (!done()) {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (clock.sleepers_caught_up() < sleepers && !done() &&
+             std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      if (done())
+        break;
       clock.advance(milliseconds(100));
       advanced += milliseconds(100);
-      std::this_thread::sleep_for(std::chrono::microseconds(300));
     }
     return advanced;
   }
@@ -159,7 +170,7 @@ TEST_F(ElectionRace, ExactlyOneLeaderAndAReleasedLeaseIsTakenAtOnce) {
   ASSERT_TRUE(a.elector->start().ok());
   advance_until([&] { return a.elector->is_leader(); });
   ASSERT_TRUE(b.elector->start().ok());
-  advance_until([&] { return b.elector->observed_leader() == "a"; });
+  advance_until([&] { return b.elector->observed_leader() == "a"; }, 2);
   EXPECT_FALSE(b.elector->is_leader());
   EXPECT_EQ(sample(registry, R"(leader_election_master_status{name="hvo"})"), 1);
 
@@ -180,7 +191,7 @@ TEST_F(ElectionRace, AKilledLeaderIsReplacedWithinTheLeaseDuration) {
   ASSERT_TRUE(a.elector->start().ok());
   advance_until([&] { return a.elector->is_leader(); });
   ASSERT_TRUE(b.elector->start().ok());
-  advance_until([&] { return b.elector->observed_leader() == "a"; });
+  advance_until([&] { return b.elector->observed_leader() == "a"; }, 2);
 
   a.elector->stop();  // no release: as if the process was killed
   EXPECT_EQ(lease_spec()["holderIdentity"], "a");
@@ -201,6 +212,74 @@ TEST_F(ElectionRace, ALeaderThatCannotRenewStopsLeadingAfterTheRenewDeadline) {
   EXPECT_GE(lost_after, seconds(10) - seconds(2));
   EXPECT_EQ(sample(registry, R"(leader_election_master_status{name="hvo"})"), 0);
   a.elector->stop();
+}
+
+// Records reconciles; the first one blocks until let go, so a lost lease can arrive mid-reconcile.
+class FirstCallBlocksReconciler : public Reconciler {
+ public:
+  Result<ReconcileResult> reconcile(const Request& request) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    keys_.push_back(request.key());
+    cv_.notify_all();
+    if (keys_.size() == 1)
+      cv_.wait(lock, [this] { return released_; });
+    return ReconcileResult::done();
+  }
+  void wait_for_calls(std::size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return keys_.size() >= count; });
+  }
+  void let_go() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  std::vector<std::string> keys() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return keys_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> keys_;
+  bool released_ = false;
+};
+
+// The wiring the operator uses: controllers run only while leading. When renewals fail past the
+// renew deadline, the controller is stopped before the elector reports the loss: the reconcile
+// in progress finishes, nothing queued is reconciled, and nothing starts afterwards.
+TEST_F(ElectionRace, LosingTheLeaseStopsReconcilingAtOnce) {
+  FirstCallBlocksReconciler reconciler;
+  Controller controller({"vm", 1, {}}, reconciler, registry);
+  Candidate a;
+  make(a, "a");
+  LeaderElectionOptions o = options("a");
+  o.on_started_leading = [&] {
+    ++a.started;
+    controller.start();
+  };
+  o.on_stopped_leading = [&] {
+    controller.stop();
+    ++a.stopped;
+  };
+  a.elector = std::make_unique<LeaderElector>(client, o, registry, clock);
+  ASSERT_TRUE(a.elector->start().ok());
+  advance_until([&] { return a.elector->is_leader(); });
+
+  controller.enqueue({"ns", "busy"});
+  reconciler.wait_for_calls(1);
+  controller.enqueue({"ns", "queued-1"});
+  controller.enqueue({"ns", "queued-2"});
+  server->require_token("nobody-has-this");  // every renewal now fails with 401
+  advance_until([&] { return controller.queue().shutting_down(); });
+  EXPECT_EQ(a.stopped.load(), 0);  // still waiting for the running reconcile
+  reconciler.let_go();
+  advance_until([&] { return a.stopped.load() == 1; });
+  EXPECT_FALSE(a.elector->is_leader());
+  controller.enqueue({"ns", "after-loss"});
+  a.elector->stop();
+  EXPECT_EQ(reconciler.keys(), (std::vector<std::string>{"ns/busy"}));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "tests/runtime/fake_api_server.h"
 #include "tests/runtime/fake_clock.h"
 #include "tests/runtime/metrics_text.h"
@@ -169,6 +171,46 @@ TEST_F(RestClientTest, ServerErrorOnPatchIsNotRetried) {
   auto patched = client.patch(kVms, "ns", "web", PatchType::kMerge, R"({"spec":{"cpu":3}})");
   ASSERT_FALSE(patched.ok());
   EXPECT_EQ(server->requests().size(), 1u);
+}
+
+// A 5xx may come after the server acted: only verbs that can be repeated safely are retried
+// (GET, LIST, PUT guarded by resourceVersion, DELETE); POST and PATCH fail at once.
+TEST_F(RestClientTest, ServerErrorsAreRetriedForIdempotentVerbsOnly) {
+  RestClient client = make_client();
+  ASSERT_TRUE(client.create(kVms, "ns", vm("web")).ok());
+  const json stored = client.get(kVms, "ns", "web").value();
+  struct Case {
+    const char* verb;
+    std::function<bool()> call;  // true when it succeeded
+    bool retried;
+  };
+  const std::vector<Case> cases = {
+      {"GET", [&] { return client.get(kVms, "ns", "web").ok(); }, true},
+      {"LIST", [&] { return client.list(kVms, "ns").ok(); }, true},
+      {"PUT",
+       [&] {
+         json object = stored;  // still current: nothing before it changed the object
+         object["spec"]["cpu"] = 3;
+         return client.update(kVms, object).ok();
+       },
+       true},
+      {"POST", [&] { return client.create(kVms, "ns", vm("db")).ok(); }, false},
+      {"PATCH",
+       [&] {
+         return client.patch(kVms, "ns", "web", PatchType::kMerge, R"({"spec":{"cpu":4}})").ok();
+       },
+       false},
+      {"DELETE", [&] { return client.remove(kVms, "ns", "web").ok(); }, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.verb);
+    // The first attempt meets a 503 (the server did not act); a retry would succeed.
+    server->add_fault(testing::answer_with(
+        testing::status_response(503, "ServiceUnavailable", "etcd leader changed")));
+    const std::size_t before = server->requests().size();
+    EXPECT_EQ(c.call(), c.retried);
+    EXPECT_EQ(server->requests().size() - before, c.retried ? 2u : 1u);
+  }
 }
 
 TEST_F(RestClientTest, RereadsARotatedTokenAfter401) {
