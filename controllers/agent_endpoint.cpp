@@ -1,12 +1,10 @@
 #include "controllers/agent_endpoint.h"
 
-#include "controllers/kinds.h"
-
 namespace hvo::controllers {
 
-Result<AgentEndpoint> agent_endpoint(ClusterApi& api, const api::HyperVHost& host) {
+Result<AgentEndpoint> agent_endpoint(SecretSource& secrets, const api::HyperVHost& host) {
   const auto& ref = host.spec.credentials_secret_ref;
-  auto secret = api.get(kSecrets, ref.namespace_, ref.name);
+  auto secret = secrets.secret(ref.namespace_, ref.name);
   if (!secret.ok()) {
     return secret.error().with_context("host " + host.metadata.name + ": credentials secret " +
                                        ref.namespace_ + "/" + ref.name);

@@ -135,4 +135,17 @@ void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const 
   }
 }
 
+void enqueue_hosts_using_secret(const kube::Store& hosts, const k8s::Json& secret,
+                                const Enqueue& enqueue) {
+  const auto& metadata = secret.value("metadata", k8s::Json::object());
+  const std::string ns = metadata.value("namespace", std::string());
+  const std::string name = metadata.value("name", std::string());
+  for (const auto& host : hosts.list()) {
+    const auto ref =
+        host->value(k8s::Json::json_pointer("/spec/credentialsSecretRef"), k8s::Json::object());
+    if (ref.value("namespace", std::string()) == ns && ref.value("name", std::string()) == name)
+      enqueue(host->value(k8s::Json::json_pointer("/metadata/name"), std::string()));
+  }
+}
+
 }  // namespace hvo::controllers

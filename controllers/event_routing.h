@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "api/k8s/json_codec.h"
 #include "operator/informer.h"
 #include "operator/store.h"
 
@@ -35,6 +36,11 @@ kube::EventHandlers vm_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers quota_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers host_events(RoutingCaches caches, Queues queues);
+
+// Enqueues every HyperVHost whose spec.credentialsSecretRef names `secret` (it was added,
+// changed or deleted: a rotated token or certificate is used at once, a removed one reported).
+void enqueue_hosts_using_secret(const kube::Store& hosts, const k8s::Json& secret,
+                                const Enqueue& enqueue);
 
 // Enqueues every VM whose status.host is `host` (its reachability changed).
 void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue);

@@ -11,12 +11,13 @@
 namespace hvo::controllers {
 
 HyperVHostReconciler::HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms,
-                                           ClusterApi& api, AgentClientCache& agents,
-                                           EventSink& events, HostReconcilerOptions options,
-                                           const kube::Clock& clock)
+                                           ClusterApi& api, SecretSource& secrets,
+                                           AgentClientCache& agents, EventSink& events,
+                                           HostReconcilerOptions options, const kube::Clock& clock)
     : hosts_(hosts),
       vms_(vms),
       api_(api),
+      secrets_(secrets),
       agents_(agents),
       events_(events),
       options_(options),
@@ -61,7 +62,7 @@ HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host) {
   poll.now = k8s::Time(clock_.wall_now());
   poll.allocated = allocated_on(host.metadata.name);
 
-  auto target = agent_endpoint(api_, host);
+  auto target = agent_endpoint(secrets_, host);
   if (!target.ok()) {
     poll.failure_reason = "InvalidCredentials";
     poll.failure_message = target.error().message();

@@ -15,6 +15,7 @@
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
 #include "controllers/host_status.h"
+#include "controllers/secret_source.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
 #include "operator/store.h"
@@ -28,8 +29,11 @@ struct HostReconcilerOptions {
 
 class HyperVHostReconciler : public kube::Reconciler {
  public:
+  // Credentials come from `secrets` (in the operator an informer cache, so polls do not GET
+  // the Secret; a changed Secret requeues the host through the wiring).
   HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms, ClusterApi& api,
-                       AgentClientCache& agents, EventSink& events, HostReconcilerOptions options,
+                       SecretSource& secrets, AgentClientCache& agents, EventSink& events,
+                       HostReconcilerOptions options,
                        const kube::Clock& clock = kube::real_clock());
 
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
@@ -49,6 +53,7 @@ class HyperVHostReconciler : public kube::Reconciler {
   const kube::Store& hosts_;
   const kube::Store& vms_;
   ClusterApi& api_;
+  SecretSource& secrets_;
   AgentClientCache& agents_;
   EventSink& events_;
   const HostReconcilerOptions options_;

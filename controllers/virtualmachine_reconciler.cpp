@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/v1alpha1/validation.h"
 #include "controllers/agent_endpoint.h"
 #include "controllers/api_conversions.h"
 #include "controllers/cache_views.h"
@@ -68,12 +69,14 @@ const char* power_event_reason(agent::PowerAction action) {
 }  // namespace
 
 VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api,
-                                                   AgentClientCache& agents, EventSink& events,
+                                                   SecretSource& secrets, AgentClientCache& agents,
+                                                   EventSink& events,
                                                    PendingReservations& reservations,
                                                    VmReconcilerOptions options,
                                                    const kube::Clock& clock)
     : caches_(caches),
       api_(api),
+      secrets_(secrets),
       agents_(agents),
       events_(events),
       reservations_(reservations),
@@ -250,6 +253,10 @@ Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::Virt
 }
 
 Result<agent::VmSpec> VirtualMachineReconciler::desired_spec(const Pass& pass) {
+  // The API's semantic validation first (what the CRD schema cannot express, e.g. memory in
+  // multiples of 2Mi), so its field paths name the problem, not the agent's wording.
+  if (const k8s::FieldErrors problems = api::validate(pass.vm); !problems.empty())
+    return Error(ErrorCode::kInvalidArgument, k8s::join(problems));
   auto data = user_data(pass.vm);
   if (!data.ok())
     return data.error();
@@ -456,7 +463,7 @@ Result<std::shared_ptr<AgentClient>> VirtualMachineReconciler::agent_for(Pass& p
         "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
     return std::shared_ptr<AgentClient>();
   }
-  auto endpoint = agent_endpoint(api_, *host);
+  auto endpoint = agent_endpoint(secrets_, *host);
   if (!endpoint.ok()) {
     pass.facts.host_unreachable = endpoint.error().message();
     return std::shared_ptr<AgentClient>();

@@ -26,6 +26,7 @@
 #include "controllers/cluster_api.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/resources.h"
+#include "controllers/secret_source.h"
 #include "controllers/vm_assessment.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
@@ -52,8 +53,10 @@ struct VmReconcilerOptions {
 
 class VirtualMachineReconciler : public kube::Reconciler {
  public:
-  VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api, AgentClientCache& agents,
-                           EventSink& events, PendingReservations& reservations,
+  // Host credentials come from `secrets` (the operator's Secret cache).
+  VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api, SecretSource& secrets,
+                           AgentClientCache& agents, EventSink& events,
+                           PendingReservations& reservations,
                            VmReconcilerOptions options = VmReconcilerOptions(),
                            const kube::Clock& clock = kube::real_clock());
 
@@ -116,6 +119,7 @@ class VirtualMachineReconciler : public kube::Reconciler {
 
   const VmReconcilerCaches caches_;
   ClusterApi& api_;
+  SecretSource& secrets_;
   AgentClientCache& agents_;
   EventSink& events_;
   PendingReservations& reservations_;

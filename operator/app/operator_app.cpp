@@ -16,6 +16,7 @@
 #include "controllers/hypervhost_reconciler.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_reconciler.h"
+#include "controllers/secret_cache.h"
 #include "controllers/tenant_reconciler.h"
 #include "controllers/virtualmachine_reconciler.h"
 #include "operator/client_config.h"
@@ -60,6 +61,13 @@ class Operator : public OperatorApp {
         rest_(std::move(http), config.server, kube::make_token_source(config, kube::real_clock()),
               registry_),
         api_(rest_),
+        api_secrets_(api_),
+        secrets_(rest_, api_secrets_,
+                 [this](const k8s::Json& secret) {
+                   enqueue_hosts_using_secret(
+                       host_informer_->store(), secret,
+                       [this](const std::string& host) { host_controller_.queue().add(host); });
+                 }),
         recorder_(rest_, recorder_options()),
         events_(recorder_),
         agent_metrics_(registry_),
@@ -71,9 +79,9 @@ class Operator : public OperatorApp {
         quota_informer_(make_informer(rest_, kQuotas)),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
-                       api_, agents_, events_, reservations_),
-        host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, agents_, events_,
-                         host_options()),
+                       api_, secrets_, agents_, events_, reservations_),
+        host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
+                         events_, host_options()),
         tenant_reconciler_(tenant_informer_->store(), vm_informer_->store(), api_, events_,
                            options_.tenant_admin_cluster_role),
         quota_reconciler_({quota_informer_->store(), vm_informer_->store(),
@@ -228,6 +236,7 @@ class Operator : public OperatorApp {
     if (elector_)
       elector_->stop();
     stop_controllers();
+    secrets_.stop();
     for (auto* informer : informers())
       informer->stop();
     recorder_.flush();
@@ -241,6 +250,9 @@ class Operator : public OperatorApp {
   metrics::Registry registry_;
   kube::RestClient rest_;
   RestClusterApi api_;
+  ApiSecretSource api_secrets_;
+  // Host credentials, watched in the namespaces hosts name; a change requeues those hosts.
+  SecretCache secrets_;
   kube::EventRecorder recorder_;
   RecorderEventSink events_;
   AgentClientMetrics agent_metrics_;

@@ -27,7 +27,7 @@ class HyperVHostReconcilerTest : public ReconcilerFixture {
   HostReconcilerOptions options{
       std::chrono::seconds(30),
       HeartbeatSettings{std::chrono::seconds(0), std::chrono::seconds(60)}};
-  HyperVHostReconciler reconciler{hosts, vms, cluster, agents, events, options};
+  HyperVHostReconciler reconciler{hosts, vms, cluster, secrets, agents, events, options};
   std::vector<std::string> flipped;
 };
 

@@ -10,6 +10,7 @@
 #include "controllers/agent_client_cache.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_ledger.h"
+#include "controllers/secret_source.h"
 #include "tests/controllers/fake_agent.h"
 #include "tests/controllers/fake_cluster.h"
 
@@ -18,6 +19,20 @@ namespace hvo::controllers::testing {
 inline const char* const kReadyCondition =
     R"([{"type": "Ready", "status": "True", "reason": "HostReady", "message": "",
          "lastTransitionTime": "2026-11-22T00:00:00Z"}])";
+
+// Reads Secrets through the in-memory API and counts the reads.
+class CountingSecretSource : public SecretSource {
+ public:
+  explicit CountingSecretSource(ClusterApi& api) : api_(api) {}
+  Result<k8s::Json> secret(const std::string& ns, const std::string& name) override {
+    ++reads;
+    return api_.secret(ns, name);
+  }
+  int reads = 0;
+
+ private:
+  ApiSecretSource api_;
+};
 
 class ReconcilerFixture : public ::testing::Test {
  protected:
@@ -101,6 +116,7 @@ class ReconcilerFixture : public ::testing::Test {
   kube::Store tenants;
   kube::Store quotas;
   FakeCluster cluster;
+  CountingSecretSource secrets{cluster};
   FakeEvents events;
   FakeConnector connector;
   AgentClientCache agents{connector};

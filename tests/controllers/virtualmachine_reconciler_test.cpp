@@ -33,7 +33,7 @@ class VirtualMachineReconcilerTest : public ReconcilerFixture {
   }
 
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, agents, events, reservations};
+      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, reservations};
 };
 
 TEST_F(VirtualMachineReconcilerTest, NewVmRunsOnAHostWithStatusAndFinalizer) {

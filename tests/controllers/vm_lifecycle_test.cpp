@@ -34,7 +34,7 @@ class VmLifecycleTest : public ReconcilerFixture {
   void restart_operator() {
     reservations_after_restart = std::make_unique<PendingReservations>();
     reconciler = std::make_unique<VirtualMachineReconciler>(
-        VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, agents, events,
+        VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, secrets, agents, events,
         *reservations_after_restart);
   }
   // Quota.status.used as the Quota reconciler recomputes it from the VMs.
@@ -52,8 +52,9 @@ class VmLifecycleTest : public ReconcilerFixture {
   }
 
   std::unique_ptr<PendingReservations> reservations_after_restart;
-  std::unique_ptr<VirtualMachineReconciler> reconciler = std::make_unique<VirtualMachineReconciler>(
-      VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, agents, events, reservations);
+  std::unique_ptr<VirtualMachineReconciler> reconciler =
+      std::make_unique<VirtualMachineReconciler>(VmReconcilerCaches{vms, hosts, tenants, quotas},
+                                                 cluster, secrets, agents, events, reservations);
 };
 
 TEST_F(VmLifecycleTest, PermanentAgentRefusalReleasesTheReservationAndStopsRetrying) {
@@ -328,6 +329,25 @@ TEST_F(VmLifecycleTest, SemanticallyInvalidSpecNamesTheFieldAndNeverReachesAnAge
   EXPECT_NE(condition_field(object, "Ready", "message").find("spec.memory"), std::string::npos)
       << condition_field(object, "Ready", "message");
   EXPECT_EQ(agent->calls, 0);
+  EXPECT_EQ(events_with_reason("InvalidSpec"), 1);
+}
+
+// e2e finding F1: memory the schema accepts but the API's validation refuses never reaches the
+// agent (which would answer with its own wording and field name).
+TEST_F(VmLifecycleTest, ApiValidationRunsBeforeQuotaAndTheAgent) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1", [](nlohmann::json& spec) { spec["memory"]["startup"] = "1001Mi"; });
+
+  reconcile("web-1");
+  reconcile("web-1");
+
+  const auto object = vm("web-1");
+  EXPECT_EQ(condition_field(object, "Ready", "reason"), "InvalidSpec");
+  const std::string message = condition_field(object, "Ready", "message");
+  EXPECT_EQ(message.rfind("spec.memory.startup: ", 0), 0u) << message;
+  EXPECT_EQ(agent->calls, 0);
+  EXPECT_EQ(quota_used()["vcpus"], 0);
+  EXPECT_FALSE(object["status"].contains("host"));
   EXPECT_EQ(events_with_reason("InvalidSpec"), 1);
 }
 

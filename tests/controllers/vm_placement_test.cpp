@@ -39,7 +39,7 @@ class VmPlacementTest : public ReconcilerFixture {
 
   kube::testing::FakeClock clock;
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, agents, events, reservations,
+      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, reservations,
       VmReconcilerOptions(),         clock};
 };
 
