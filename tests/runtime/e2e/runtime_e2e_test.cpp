@@ -3,6 +3,8 @@
 // of its own, so tests do not see each other's objects. Deadlines only bound failures.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -20,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/process/process.h"
 #include "operator/api_error.h"
 #include "operator/client_config.h"
 #include "operator/controller.h"
@@ -27,6 +30,8 @@
 #include "operator/leader_elector.h"
 #include "operator/rest_client.h"
 #include "operator/token_source.h"
+#include "operator/typed_informer.h"
+#include "operator/typed_kinds.h"
 #include "tests/support/control_plane.h"
 
 namespace hvo::kube {
@@ -39,7 +44,7 @@ const GroupVersionResource kConfigMaps{"", "v1", "configmaps", true};
 const GroupVersionResource kNamespaces{"", "v1", "namespaces", false};
 const GroupVersionResource kQuotas{"hyperv.operator.io", "v1alpha1", "quotas", false};
 
-constexpr Duration kBound = seconds(20);  // how long a test waits before calling it a failure
+constexpr Duration kBound = seconds(60);  // how long a test waits before calling it a failure
 
 // Polls `done` until it holds or `bound` passed; returns whether it held.
 bool eventually(const std::function<bool()>& done, Duration bound = kBound) {
@@ -530,6 +535,157 @@ TEST_F(RuntimeE2eTest, RotatedTokenFileIsPickedUpAfterTheOldTokenIsRevoked) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnauthenticated) << refused.error().message();
 }
+
+// The typed client and a typed informer view over the emulator: the CRD's schema accepts what the
+// typed encoder writes, the status subresource and optimistic concurrency work with structs, the
+// patch kinds and paging reach the real REST semantics, and the lister decodes the cache.
+TEST_F(RuntimeE2eTest, TypedClientRoundTripsVirtualMachinesThroughTheEmulator) {
+  VirtualMachineClient vms(admin());
+  auto make = [&](const std::string& name) {
+    api::VirtualMachine vm;
+    vm.metadata.name = name;
+    vm.metadata.namespace_ = ns_;
+    vm.metadata.labels["tier"] = "web";
+    vm.spec.cpu.count = 2;
+    vm.spec.memory.startup = k8s::Quantity::parse("4Gi").value();
+    vm.spec.image = "rocky-10";
+    return vm;
+  };
+  auto created = vms.create(make("web-1"));
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  EXPECT_FALSE(created->metadata.uid.empty());
+  for (const char* name : {"web-2", "web-3"})
+    ASSERT_TRUE(vms.create(make(name)).ok());
+
+  // A typed informer sees what the client wrote; the lister hands out decoded copies.
+  SharedInformer informer(admin(), [&] {
+    InformerOptions options = informer_options_for<api::VirtualMachine>();
+    options.reflector.namespace_name = ns_;
+    return options;
+  }());
+  TypedInformer<api::VirtualMachine> typed(informer);
+  std::mutex mu;
+  std::vector<std::string> seen;
+  TypedEventHandlers<api::VirtualMachine> handlers;
+  handlers.on_update = [&](const api::VirtualMachine&, const api::VirtualMachine& vm) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(vm.metadata.name + " " + vm.status.host);
+  };
+  typed.add_event_handlers(handlers);
+  informer.start();
+  ASSERT_TRUE(typed.wait_for_sync());
+  EXPECT_EQ(typed.lister().list().items.size(), 3u);
+  EXPECT_TRUE(typed.lister().list().errors.empty());
+
+  // Status through the subresource; a stale write is Conflict and a re-read succeeds.
+  api::VirtualMachine stale = *created;
+  api::VirtualMachine fresh = *created;
+  fresh.status.host = "hv-01";
+  auto with_status = vms.update_status(fresh);
+  ASSERT_TRUE(with_status.ok()) << with_status.error().message();
+  EXPECT_EQ(with_status->status.host, "hv-01");
+  stale.status.host = "hv-02";
+  auto conflict = vms.update_status(stale);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code(), ErrorCode::kConflict) << conflict.error().message();
+  EXPECT_TRUE(eventually([&] {
+    auto cached = typed.lister().get(ns_, "web-1");
+    return cached.ok() && cached->status.host == "hv-01";
+  }));
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::find(seen.begin(), seen.end(), "web-1 hv-01") != seen.end();
+  }));
+
+  // Spec update keeps the status; merge, JSON and apply patches.
+  api::VirtualMachine bigger = *with_status;
+  bigger.spec.cpu.count = 4;
+  auto updated = vms.update(bigger);
+  ASSERT_TRUE(updated.ok()) << updated.error().message();
+  EXPECT_EQ(updated->spec.cpu.count, 4);
+  EXPECT_EQ(updated->status.host, "hv-01");
+  auto merged =
+      vms.patch(ns_, "web-1", PatchType::kMerge, {{"metadata", {{"labels", {{"tier", "db"}}}}}});
+  ASSERT_TRUE(merged.ok()) << merged.error().message();
+  EXPECT_EQ(merged->metadata.labels.at("tier"), "db");
+  auto json_patched =
+      vms.patch(ns_, "web-1", PatchType::kJson,
+                json::array({{{"op", "replace"}, {"path", "/spec/cpu/count"}, {"value", 6}}}));
+  ASSERT_TRUE(json_patched.ok()) << json_patched.error().message();
+  EXPECT_EQ(json_patched->spec.cpu.count, 6);
+  const json configuration = {
+      {"apiVersion", "hyperv.operator.io/v1alpha1"},
+      {"kind", "VirtualMachine"},
+      {"metadata", {{"name", "web-1"}, {"namespace", ns_}}},
+      {"spec",
+       {{"cpu", {{"count", 6}}}, {"memory", {{"startup", "4Gi"}}}, {"image", "ubuntu-24.04"}}}};
+  auto applied = vms.apply(configuration, "rte-typed", /*force=*/true);
+  ASSERT_TRUE(applied.ok()) << applied.error().message();
+  EXPECT_EQ(applied->spec.image, "ubuntu-24.04");
+  EXPECT_FALSE(vms.apply(configuration, "").ok());
+
+  // Paging: resourceVersion and continue tokens.
+  ListOptions paged;
+  paged.limit = 2;
+  auto first = vms.list(ns_, paged);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_EQ(first->items.size(), 2u);
+  EXPECT_FALSE(first->continue_token.empty());
+  EXPECT_FALSE(first->resource_version.empty());
+  auto all = vms.list_all(ns_, paged);
+  ASSERT_TRUE(all.ok()) << all.error().message();
+  std::set<std::string> names;
+  for (const auto& vm : all->items)
+    names.insert(vm.metadata.name);
+  EXPECT_EQ(names, (std::set<std::string>{"web-1", "web-2", "web-3"}));
+
+  // Delete returns the object; the informer's cache follows.
+  auto removed = vms.remove(ns_, "web-2");
+  ASSERT_TRUE(removed.ok()) << removed.error().message();
+  auto missing = vms.get(ns_, "web-2");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(eventually([&] { return !typed.lister().get(ns_, "web-2").ok(); }));
+}
+
+#ifdef HVO_OPERATOR_BINARY
+// SIGTERM to the operator binary (as the kubelet sends it) stops it gracefully and releases its
+// Lease: the holder is cleared, so a standby replica takes over at its next retry instead of
+// waiting out the lease.
+TEST_F(RuntimeE2eTest, SigtermMakesTheOperatorReleaseItsLease) {
+  process::Options options;
+  options.argv = {HVO_OPERATOR_BINARY,
+                  "--kubeconfig=" + plane().kubeconfig_path(),
+                  "--leader-elect=true",
+                  "--leader-election-namespace=" + ns_,
+                  "--leader-election-id=rte-sigterm",
+                  "--metrics-bind-address=0",
+                  "--health-probe-bind-address=0"};
+  options.env["POD_NAME"] = "rte-sigterm-pod";
+  options.std_out = process::Stdio::append_to(plane().dir() + "/rte-sigterm-operator.log");
+  options.std_err = process::Stdio::append_to(plane().dir() + "/rte-sigterm-operator.log");
+  auto spawned = process::Process::spawn(options);
+  ASSERT_TRUE(spawned.ok()) << spawned.error().message();
+  process::Process& operator_process = *spawned;  // killed by its destructor if still running
+
+  auto holder = [&]() -> std::string {
+    auto lease = admin().get(kLeaseResource, ns_, "rte-sigterm");
+    return lease.ok() ? (*lease)["spec"].value("holderIdentity", "") : "";
+  };
+  ASSERT_TRUE(eventually([&] { return !holder().empty(); }))
+      << read_file(plane().dir() + "/rte-sigterm-operator.log");
+  EXPECT_NE(holder().find("rte-sigterm-pod"), std::string::npos) << holder();
+
+  ASSERT_TRUE(operator_process.signal(SIGTERM).ok());
+  auto exited = operator_process.wait(std::chrono::duration_cast<process::Timeout>(kBound));
+  ASSERT_TRUE(exited.ok()) << exited.error().message();
+  EXPECT_TRUE(exited->success()) << exited->describe() << "\n"
+                                 << read_file(plane().dir() + "/rte-sigterm-operator.log");
+  const json released = must(admin().get(kLeaseResource, ns_, "rte-sigterm"));
+  EXPECT_EQ(released["spec"].value("holderIdentity", "<absent>"), "") << released.dump();
+  EXPECT_EQ(released["spec"].value("leaseDurationSeconds", 0), 1) << released.dump();
+}
+#endif
 
 }  // namespace
 }  // namespace hvo::kube
