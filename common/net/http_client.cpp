@@ -6,7 +6,17 @@
 // idle time between reads; whole-request timeouts, idle timeouts of streams and cancellation
 // are ours (TaskWaiter), and each ends the request through a cancellation token, which closes
 // its connection rather than returning it to the pool.
+//
+// Stale connections: cpprest resends a request by itself when a pooled connection turns out to
+// be closed while it waits for the status line, whatever the method, unless the body cannot be
+// rewound. So bodies of non-idempotent requests go out as one-way streams, and the resend
+// decision is ours (replay_policy.h): at most once, on a fresh pool. Whenever a pooled
+// connection failed, or a response came with trailers (which cpprest does not read, leaving
+// bytes on the connection that corrupt the next response: etcd's gateway sends them with
+// errors), the pool is replaced, so the other idle connections of a restarted server are not
+// tried one by one.
 #include <cpprest/http_client.h>
+#include <cpprest/producerconsumerstream.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,6 +27,7 @@
 #include "common/net/detail/tls_setup.h"
 #include "common/net/http_client.h"
 #include "common/net/line_splitter.h"
+#include "common/net/replay_policy.h"
 
 namespace hvo::net {
 namespace {
@@ -56,10 +67,26 @@ class CancelHook {
   Cancellation::CallbackId id_ = 0;
 };
 
+// The body as a stream cpprest cannot rewind, so it never resends the request on its own.
+void set_one_way_body(web::http::http_request& out, const std::string& body) {
+  concurrency::streams::producer_consumer_buffer<uint8_t> buffer;
+  if (!body.empty()) {
+    buffer.putn_nocopy(reinterpret_cast<const uint8_t*>(body.data()), body.size()).get();
+  }
+  buffer.close(std::ios_base::out).get();
+  std::string content_type = "application/octet-stream";
+  if (out.headers().has("Content-Type"))
+    content_type = out.headers()["Content-Type"];
+  out.set_body(buffer.create_istream(), body.size(), content_type);
+}
+
 class ClientImpl : public HttpClient {
  public:
-  ClientImpl(HttpClientConfig config, std::unique_ptr<http_client> client)
-      : config_(std::move(config)), client_(std::move(client)) {}
+  ClientImpl(HttpClientConfig config, web::uri base, http_client_config client_config)
+      : config_(std::move(config)),
+        base_(std::move(base)),
+        client_config_(std::move(client_config)),
+        client_(std::make_shared<http_client>(base_, client_config_)) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override;
   Result<HttpResponse> stream_lines(const HttpRequest& request,
@@ -78,15 +105,38 @@ class ClientImpl : public HttpClient {
                        pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
                        Clock::time_point deadline, const char* waiting_for) const;
   Error to_error(const HttpRequest& request, std::exception_ptr failure) const;
+  // Sends the request and waits for the response headers until `deadline`; resends it once
+  // when replay_policy.h allows.
   Result<web::http::http_response> await_headers(const HttpRequest& request,
                                                  pplx::cancellation_token_source& cancel_source,
-                                                 TaskWaiter& waiter);
+                                                 TaskWaiter& waiter, Clock::time_point deadline);
   Result<HttpResponse> await_body(const HttpRequest& request, web::http::http_response response,
                                   pplx::cancellation_token_source& cancel_source,
                                   TaskWaiter& waiter, Clock::time_point deadline);
 
+  std::shared_ptr<http_client> current_client() const {
+    std::lock_guard<std::mutex> lock(client_mu_);
+    return client_;
+  }
+  // Replaces the pool of `used` (if still current) by an empty one; calls in flight finish on
+  // the old one, whose idle connections close when the last of them is done.
+  void discard_pool(const std::shared_ptr<http_client>& used, const char* reason) {
+    std::lock_guard<std::mutex> lock(client_mu_);
+    if (client_ != used)
+      return;
+    client_ = std::make_shared<http_client>(base_, client_config_);
+    spdlog::debug("http_client_pool_discarded base_url={} reason={}", config_.base_url, reason);
+  }
+  Result<web::http::http_response> send_headers_once(const HttpRequest& request,
+                                                     pplx::cancellation_token_source& cancel_source,
+                                                     TaskWaiter& waiter, Clock::time_point deadline,
+                                                     const std::shared_ptr<http_client>& client);
+
   const HttpClientConfig config_;
-  const std::unique_ptr<http_client> client_;
+  const web::uri base_;
+  const http_client_config client_config_;
+  mutable std::mutex client_mu_;
+  std::shared_ptr<http_client> client_;
 };
 
 std::string ClientImpl::describe(const HttpRequest& request) const {
@@ -116,7 +166,11 @@ web::http::http_request ClientImpl::to_cpprest(const HttpRequest& request) const
   // cpprest takes the Host header as the name for SNI and certificate verification.
   if (!config_.tls.server_name.empty())
     out.headers()["Host"] = config_.tls.server_name;
-  if (!request.body.empty()) {
+  if (!is_idempotent(request)) {
+    if (!out.headers().has("Content-Type") && !request.body.empty())
+      out.headers().add("Content-Type", "application/octet-stream");
+    set_one_way_body(out, request.body);
+  } else if (!request.body.empty()) {
     detail::set_body_bytes(out, request.body, "application/octet-stream");
   }
   return out;
@@ -164,16 +218,46 @@ Result<T> ClientImpl::await_task(const HttpRequest& request, pplx::task<T> task,
   }
 }
 
-Result<web::http::http_response> ClientImpl::await_headers(
-    const HttpRequest& request, pplx::cancellation_token_source& cancel_source,
-    TaskWaiter& waiter) {
+Result<web::http::http_response> ClientImpl::send_headers_once(
+    const HttpRequest& request, pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
+    Clock::time_point deadline, const std::shared_ptr<http_client>& client) {
   pplx::task<web::http::http_response> sent;
   try {
-    sent = client_->request(to_cpprest(request), cancel_source.get_token());
+    sent = client->request(to_cpprest(request), cancel_source.get_token());
   } catch (...) {
     return to_error(request, std::current_exception());
   }
-  return await_task(request, sent, cancel_source, waiter, deadline_for(request), "no response");
+  return await_task(request, sent, cancel_source, waiter, deadline, "no response");
+}
+
+Result<web::http::http_response> ClientImpl::await_headers(
+    const HttpRequest& request, pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
+    Clock::time_point deadline) {
+  auto client = current_client();
+  auto response = send_headers_once(request, cancel_source, waiter, deadline, client);
+  if (!response.ok() && response.error().code() == ErrorCode::kUnavailable) {
+    const FailurePoint failure = classify_failure(response.error().message());
+    if (failure != FailurePoint::kNotConnected)
+      discard_pool(client, "connection failed");
+    const ReplayDecision decision = decide_replay(request, failure);
+    if (!decision.replay) {
+      if (decision.caution.empty())
+        return response;
+      return Error(response.error().code(),
+                   response.error().message() + " (" + decision.caution + ")");
+    }
+    spdlog::info("http_request_resent request=\"{}\" error=\"{}\"", describe(request),
+                 response.error().message());
+    client = current_client();
+    response = send_headers_once(request, cancel_source, waiter, deadline, client);
+    if (!response.ok()) {
+      return Error(response.error().code(),
+                   response.error().message() + " (also when resent on a new connection)");
+    }
+  }
+  if (response.ok() && response->headers().has("Trailer"))
+    discard_pool(client, "response with trailers");
+  return response;
 }
 
 HttpResponse to_response(const web::http::http_response& response, std::string body) {
@@ -200,7 +284,7 @@ Result<HttpResponse> ClientImpl::send(const HttpRequest& request) {
   pplx::cancellation_token_source cancel_source;
   TaskWaiter waiter;
   auto deadline = deadline_for(request);
-  auto response = await_headers(request, cancel_source, waiter);
+  auto response = await_headers(request, cancel_source, waiter, deadline);
   if (!response.ok())
     return response.error();
   return await_body(request, std::move(response).value(), cancel_source, waiter, deadline);
@@ -222,7 +306,7 @@ Result<HttpResponse> ClientImpl::stream_lines(const HttpRequest& request,
     interrupt();
   });
   auto deadline = deadline_for(request);
-  auto headers = await_headers(request, cancel_source, waiter);
+  auto headers = await_headers(request, cancel_source, waiter, deadline);
   if (!headers.ok())
     return headers.error();
   web::http::http_response response = std::move(headers).value();
@@ -311,8 +395,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig& c
         });
   }
   try {
-    auto client = std::make_unique<http_client>(base, client_config);
-    return std::unique_ptr<HttpClient>(std::make_unique<ClientImpl>(config, std::move(client)));
+    return std::unique_ptr<HttpClient>(
+        std::make_unique<ClientImpl>(config, std::move(base), std::move(client_config)));
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInvalidArgument, "http client " + config.base_url + ": " + e.what());
   }

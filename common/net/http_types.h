@@ -26,6 +26,10 @@ struct HttpRequest {
   std::string body;
   // Server side only: the client's IP address as the socket reports it ("127.0.0.1").
   std::string remote_address;
+  // Client side only: sending this request twice does no more than sending it once, so after a
+  // connection failure it may be resent (replay_policy.h). GET, HEAD, OPTIONS and TRACE, and
+  // requests with an Idempotency-Key header, always count as idempotent.
+  bool idempotent = false;
   // Client side only: bounds this request instead of HttpClientConfig::timeout when non-zero.
   std::chrono::milliseconds timeout{0};
 

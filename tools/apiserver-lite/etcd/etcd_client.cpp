@@ -19,21 +19,17 @@ Result<std::unique_ptr<EtcdClient>> EtcdClient::create(const std::string& endpoi
 }
 
 Result<json> EtcdClient::post(const std::string& path, const json& body,
-                              const std::string& operation) {
+                              const std::string& operation, bool idempotent) {
   net::HttpRequest request;
   request.method = "POST";
   request.path = path;
   request.headers["Content-Type"] = "application/json";
   request.body = body.dump();
+  // The gateway takes every call as a POST. Reads may be resent after a connection failure
+  // (the HTTP client does it once); a transaction sent whole may have been applied, so it is not:
+  // resending it would fail its compare and report a conflict for our own write.
+  request.idempotent = idempotent;
   auto response = http_->send(request);
-  if (!response.ok() && response.error().code() == ErrorCode::kUnavailable) {
-    // A connection etcd closed while idle fails the first request on it: retry once on a new
-    // one. A transaction that did apply before the failure then fails its compare, which the
-    // caller reports as a conflict rather than writing twice.
-    spdlog::warn("etcd_request_retried operation={} error={}", operation,
-                 response.error().message());
-    response = http_->send(request);
-  }
   if (!response.ok()) {
     return response.error().with_context("etcd " + operation + " at " + endpoint_);
   }
@@ -48,7 +44,8 @@ Result<json> EtcdClient::post(const std::string& path, const json& body,
 
 Result<RangeResult> EtcdClient::range(const std::string& key, const std::string& range_end,
                                       int64_t limit, int64_t revision) {
-  auto body = post("/v3/kv/range", range_request(key, range_end, limit, revision), "range");
+  auto body = post("/v3/kv/range", range_request(key, range_end, limit, revision), "range",
+                   /*idempotent=*/true);
   if (!body.ok())
     return body.error();
   return parse_range_response(*body);
@@ -73,7 +70,8 @@ Result<TxnResult> EtcdClient::delete_if(const std::string& key, int64_t expected
 }
 
 Result<int64_t> EtcdClient::delete_range(const std::string& key, const std::string& range_end) {
-  auto body = post("/v3/kv/deleterange", delete_range_request(key, range_end), "delete range");
+  auto body = post("/v3/kv/deleterange", delete_range_request(key, range_end), "delete range",
+                   /*idempotent=*/true);
   if (!body.ok())
     return body.error();
   auto header = body->value("header", json::object());
@@ -92,7 +90,8 @@ Result<int64_t> EtcdClient::grant_lease(std::chrono::seconds ttl) {
 }
 
 Status EtcdClient::compact(int64_t revision) {
-  auto body = post("/v3/kv/compaction", {{"revision", std::to_string(revision)}}, "compaction");
+  auto body = post("/v3/kv/compaction", {{"revision", std::to_string(revision)}}, "compaction",
+                   /*idempotent=*/true);
   if (!body.ok())
     return body.error();
   return OkStatus();
@@ -115,6 +114,7 @@ Status EtcdClient::watch(const std::string& key, const std::string& range_end,
   request.path = "/v3/watch";
   request.headers["Content-Type"] = "application/json";
   request.body = watch_create_request(key, range_end, start_revision).dump();
+  request.idempotent = true;  // opening a watch changes nothing
   Status parse_status;
   auto on_line = [&](std::string_view line) {
     if (line.empty())

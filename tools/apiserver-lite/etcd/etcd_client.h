@@ -51,8 +51,9 @@ class EtcdClient {
  private:
   EtcdClient(std::string endpoint, std::unique_ptr<net::HttpClient> http)
       : endpoint_(std::move(endpoint)), http_(std::move(http)) {}
+  // `idempotent`: the call may be resent after a connection failure (see post()).
   Result<nlohmann::json> post(const std::string& path, const nlohmann::json& body,
-                              const std::string& operation);
+                              const std::string& operation, bool idempotent = false);
 
   std::string endpoint_;
   std::unique_ptr<net::HttpClient> http_;
