@@ -6,6 +6,7 @@
 #include "controllers/api_conversions.h"
 #include "controllers/cache_views.h"
 #include "controllers/conditions.h"
+#include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
 
 namespace hvo::controllers {
@@ -36,7 +37,11 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
     return host.error().with_context("hypervhost " + request.name);
 
   const bool was_ready = k8s::is_true(host->status.conditions, condition_type::kReady);
-  const HostStatusUpdate update = next_host_status(*host, poll(*host), options_.heartbeat);
+  std::shared_ptr<AgentClient> client;
+  const HostPoll polled = poll(*host, client);
+  if (polled.info && client && vm_drift_)
+    report_drift(request.name, *client);
+  const HostStatusUpdate update = next_host_status(*host, polled, options_.heartbeat);
   if (update.changed) {
     api::HyperVHost next = *host;
     next.status = update.status;
@@ -57,24 +62,40 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
   return kube::ReconcileResult::after(next_poll());
 }
 
-HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host) {
+void HyperVHostReconciler::report_drift(const std::string& host, AgentClient& client) {
+  auto inventory = client.inventory();
+  if (!inventory.ok()) {
+    spdlog::warn("host_inventory_failed host={} error={}", host, inventory.error().message);
+    return;
+  }
+  for (const auto& key : drifted_vms(host, cached_vms(vms_), inventory.value())) {
+    spdlog::info("vm_drift_seen host={} vm={}", host, key);
+    vm_drift_(key);
+  }
+}
+
+HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
+                                    std::shared_ptr<AgentClient>& client) {
   HostPoll poll;
   poll.now = k8s::Time(clock_.wall_now());
   poll.allocated = allocated_on(host.metadata.name);
 
   auto target = agent_endpoint(secrets_, host);
-  if (!target.ok()) {
+  auto built =
+      target.ok() ? agents_.get(*target) : Result<std::shared_ptr<AgentClient>>(target.error());
+  if (!built.ok()) {
     poll.failure_reason = "InvalidCredentials";
-    poll.failure_message = target.error().message();
-  } else if (auto client = agents_.get(*target); !client.ok()) {
-    poll.failure_reason = "InvalidCredentials";
-    poll.failure_message = client.error().message();
-  } else if (auto info = client.value()->host_info(); !info.ok()) {
-    poll.failure_reason =
-        info.error().failure == AgentFailure::kRejected ? "AgentError" : "AgentUnreachable";
-    poll.failure_message = info.error().message;
+    poll.failure_message = built.error().message();
   } else {
-    poll.info = std::move(info).value();
+    client = std::move(built).value();
+    auto info = client->host_info();
+    if (!info.ok()) {
+      poll.failure_reason =
+          info.error().failure == AgentFailure::kRejected ? "AgentError" : "AgentUnreachable";
+      poll.failure_message = info.error().message;
+    } else {
+      poll.info = std::move(info).value();
+    }
   }
   if (!poll.info) {
     spdlog::warn("host_poll_failed host={} reason={} error={}", host.metadata.name,

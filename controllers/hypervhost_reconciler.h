@@ -42,9 +42,17 @@ class HyperVHostReconciler : public kube::Reconciler {
   void on_readiness_change(std::function<void(const std::string& host)> callback) {
     readiness_changed_ = std::move(callback);
   }
+  // When set, each successful poll also reads the host's inventory (GET /v1/vms) and calls this
+  // with the key of every VM placed there that the inventory lacks or shows in another power
+  // state (inventory_drift.h), so drift is corrected within a poll, not a VM resync.
+  void on_vm_drift(std::function<void(const std::string& vm_key)> callback) {
+    vm_drift_ = std::move(callback);
+  }
 
  private:
-  HostPoll poll(const api::HyperVHost& host);
+  // `client` receives the agent's client when one could be built.
+  HostPoll poll(const api::HyperVHost& host, std::shared_ptr<AgentClient>& client);
+  void report_drift(const std::string& host, AgentClient& client);
   ResourceAmounts allocated_on(const std::string& host) const;
   std::optional<k8s::Time> last_contact(const api::HyperVHost& host, bool reached,
                                         const k8s::Time& now);
@@ -59,6 +67,7 @@ class HyperVHostReconciler : public kube::Reconciler {
   const HostReconcilerOptions options_;
   const kube::Clock& clock_;
   std::function<void(const std::string&)> readiness_changed_;
+  std::function<void(const std::string&)> vm_drift_;
 
   std::mutex mu_;
   std::map<std::string, k8s::Time> last_contact_;  // by host: when its agent last answered

@@ -7,6 +7,7 @@
 #include "controllers/api_conversions.h"
 #include "controllers/cache_views.h"
 #include "controllers/conditions.h"
+#include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
 #include "controllers/power_policy.h"
 #include "controllers/tenant_desired.h"
@@ -659,8 +660,7 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
   status.observed_generation = pass.vm.metadata.generation;
   if (pass.observed) {
     status.vm_id = pass.observed->vm_id;
-    status.power_state = pass.observed->raw_state.empty() ? agent::to_string(pass.observed->state)
-                                                          : pass.observed->raw_state;
+    status.power_state = power_state_text(*pass.observed);
     status.ip_addresses = pass.observed->ip_addresses;
   }
   apply_conditions(status.conditions, assessment.conditions, k8s::Time(clock_.wall_now()));

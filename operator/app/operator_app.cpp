@@ -166,6 +166,7 @@ class Operator : public OperatorApp {
     host_reconciler_.on_readiness_change([this, queues](const std::string& host) {
       enqueue_vms_on_host(vm_informer_->store(), host, queues.vm);
     });
+    host_reconciler_.on_vm_drift(queues.vm);
   }
 
   Status start_endpoints() {

@@ -1,0 +1,29 @@
+#include "controllers/inventory_drift.h"
+
+#include <map>
+
+namespace hvo::controllers {
+
+std::string power_state_text(const agent::VmStatus& vm) {
+  return vm.raw_state.empty() ? agent::to_string(vm.state) : vm.raw_state;
+}
+
+std::vector<std::string> drifted_vms(const std::string& host,
+                                     const std::vector<api::VirtualMachine>& vms,
+                                     const agent::Inventory& inventory) {
+  std::map<std::string, const agent::VmStatus*> by_uid;
+  for (const auto& vm : inventory.vms)
+    by_uid[vm.uid] = &vm;
+
+  std::vector<std::string> drifted;
+  for (const auto& vm : vms) {
+    if (vm.status.host != host || vm.status.vm_id.empty() || vm.metadata.is_being_deleted())
+      continue;
+    const auto found = by_uid.find(vm.metadata.uid);
+    if (found == by_uid.end() || power_state_text(*found->second) != vm.status.power_state)
+      drifted.push_back(vm.metadata.key());
+  }
+  return drifted;
+}
+
+}  // namespace hvo::controllers

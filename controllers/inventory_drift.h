@@ -1,0 +1,26 @@
+// Drift seen from a host's inventory (GET /v1/vms), so the host monitor can wake the VMs that
+// need the VirtualMachine reconciler at once instead of on its periodic resync: a VM deleted by
+// hand on the host is recreated within a poll, a VM stopped behind the operator's back is
+// started again (per its runStrategy).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/v1alpha1/virtual_machine_types.h"
+#include "hostagent/protocol/vm_status.h"
+
+namespace hvo::controllers {
+
+// Keys ("ns/name") of the VMs whose status places them on `host` as created (status.vmId set)
+// and that the inventory lacks, or shows in another power state than status.powerState. VMs
+// being deleted are left to their finalizer.
+std::vector<std::string> drifted_vms(const std::string& host,
+                                     const std::vector<api::VirtualMachine>& vms,
+                                     const agent::Inventory& inventory);
+
+// status.powerState as the VirtualMachine reconciler writes it: the host's own word when it
+// gave one, else the protocol's state name.
+std::string power_state_text(const agent::VmStatus& vm);
+
+}  // namespace hvo::controllers
