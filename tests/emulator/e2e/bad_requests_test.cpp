@@ -57,6 +57,32 @@ TEST_F(BadRequests, WrongContentTypesAre415) {
             415);
 }
 
+TEST_F(BadRequests, ProtobufBodyIs415AndProtobufOnlyAcceptIs406) {
+  const std::string ns = make_namespace();
+  create_widget(ns, "w1", 1);
+  const auto posted =
+      send("POST", widgets(ns), std::string("k8s\0\x0a", 5), "application/vnd.kubernetes.protobuf");
+  EXPECT_EQ(posted.status, 415) << posted.body;
+  EXPECT_EQ(nlohmann::json::parse(posted.body)["reason"], "UnsupportedMediaType");
+
+  for (const auto& path : {widgets(ns), widgets(ns) + "/w1", widgets(ns) + "?watch=1",
+                                 std::string("/api/v1/namespaces/") + ns}) {
+    auto request = plane().request("GET", path);
+    request.headers["Accept"] = "application/vnd.kubernetes.protobuf";
+    auto response = plane().http_client()->send(request);
+    ASSERT_TRUE(response.ok());
+    EXPECT_EQ(response->status, 406) << path << " -> " << response->body;
+    EXPECT_EQ(nlohmann::json::parse(response->body)["reason"], "NotAcceptable") << path;
+  }
+  // With JSON after protobuf, as client-go and kubectl ask, the answer is JSON.
+  auto request = plane().request("GET", widgets(ns) + "/w1");
+  request.headers["Accept"] = "application/vnd.kubernetes.protobuf, application/json";
+  auto response = plane().http_client()->send(request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(response->body)["metadata"]["name"], "w1");
+}
+
 TEST_F(BadRequests, HugeBodiesAre413) {
   const std::string ns = make_namespace();
   const std::string huge = R"({"metadata":{"name":"big"},"spec":{"size":1,"color":")" +

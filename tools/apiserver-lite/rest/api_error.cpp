@@ -90,18 +90,17 @@ ApiError method_not_supported(const std::string& method, const std::string& what
             json::array({{{"reason", "MethodNotAllowed"}, {"message", method + " on " + what}}})}});
 }
 
-ApiError unsupported_media_type(const std::string& content_type) {
+ApiError unsupported_media_type(const std::string& content_type, const std::string& accepted) {
   return ApiError(415, "UnsupportedMediaType",
                   "the body of the request was in an unknown format - accepted media types "
-                  "include: application/json-patch+json, application/merge-patch+json, "
-                  "application/apply-patch+yaml (got " +
-                      quoted(content_type) + ")");
+                  "include: " +
+                      accepted + " (got " + quoted(content_type) + ")");
 }
 
 ApiError not_acceptable(const std::string& accept) {
   return ApiError(406, "NotAcceptable",
-                  "the server was unable to respond with a content type that the client "
-                  "supports (got Accept " +
+                  "only the following media types are accepted: application/json, "
+                  "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io (got Accept " +
                       quoted(accept) + ")");
 }
 

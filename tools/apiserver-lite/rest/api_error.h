@@ -42,7 +42,10 @@ ApiError bad_request(const std::string& message);
 ApiError forbidden(const ResourceType& type, const std::string& name, const std::string& why);
 ApiError gone(const std::string& message);
 ApiError method_not_supported(const std::string& method, const std::string& what);
-ApiError unsupported_media_type(const std::string& content_type);
+ApiError unsupported_media_type(
+    const std::string& content_type,
+    const std::string& accepted =
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
 ApiError not_acceptable(const std::string& accept);
 ApiError unauthorized();
 ApiError internal_error(const std::string& message);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "api/schema/yaml_json.h"
 #include "tools/apiserver-lite/rest/api_error.h"
@@ -41,7 +42,7 @@ json decode_object_body(const net::HttpRequest& request) {
   const std::string type = media_type(request.header("Content-Type"));
   const bool yaml = type == "application/yaml";
   if (!type.empty() && type != "application/json" && !yaml && type != "*/*") {
-    throw unsupported_media_type(type);
+    throw unsupported_media_type(type, "application/json, application/yaml");
   }
   json body = parse_body(request.body, yaml);
   if (!body.is_object())
@@ -49,15 +50,64 @@ json decode_object_body(const net::HttpRequest& request) {
   return body;
 }
 
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos)
+    return "";
+  const auto end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t at = 0;
+  while (true) {
+    const auto next = text.find(separator, at);
+    parts.push_back(trim(text.substr(at, next == std::string::npos ? next : next - at)));
+    if (next == std::string::npos)
+      return parts;
+    at = next + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<ResponseFormat> acceptable_format(const std::string& media_range) {
+  const auto parts = split(media_range, ';');
+  const std::string type = media_type(parts[0]);
+  bool table = false;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::string parameter = media_type(parts[i]);  // lower-cased, no spaces
+    if (parameter == "q=0" || parameter == "q=0.0" || parameter == "q=0.00" ||
+        parameter == "q=0.000") {
+      return std::nullopt;
+    }
+    if (parameter == "as=table")
+      table = true;
+    else if (parameter.rfind("as=", 0) == 0)
+      return std::nullopt;  // PartialObjectMetadata and the like: the client lists a fallback
+  }
+  if (type == "application/json")
+    return table ? ResponseFormat::kTable : ResponseFormat::kJson;
+  // YAML is answered with JSON (a subset of YAML); a wildcard takes JSON too.
+  if (type == "application/yaml" || type == "*/*" || type == "application/*")
+    return ResponseFormat::kJson;
+  return std::nullopt;  // protobuf, CBOR, text/html, ...: nothing we produce
+}
+
 ResponseFormat negotiate_format(const net::HttpRequest& request) {
   const std::string accept = request.header("Accept");
-  if (accept.find("as=Table") != std::string::npos)
-    return ResponseFormat::kTable;
-  if (accept.empty() || accept.find("json") != std::string::npos ||
-      accept.find("*/*") != std::string::npos ||
-      accept.find("application/*") != std::string::npos ||
-      accept.find("yaml") != std::string::npos || accept.find("protobuf") != std::string::npos) {
+  if (trim(accept).empty())
     return ResponseFormat::kJson;
+  // The client's order stands (kubectl lists its preference first); q-values other than 0 are
+  // not ranked, as client-go and kubectl never send them.
+  for (const auto& range : split(accept, ',')) {
+    if (range.empty())
+      continue;
+    if (auto format = acceptable_format(range))
+      return *format;
   }
   throw not_acceptable(accept);
 }

@@ -3,6 +3,7 @@
 // Accept header asks for (a Table, plain JSON, or something we cannot produce: 406).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,12 @@ nlohmann::json decode_object_body(const net::HttpRequest& request);
 nlohmann::json parse_body(const std::string& text, bool yaml);
 
 enum class ResponseFormat { kJson, kTable };
-// Throws 406 when the Accept header names nothing we can produce.
+// What one Accept media range ("application/json;as=Table;v=v1;g=meta.k8s.io") asks for, or
+// nullopt when we cannot produce it (protobuf, q=0, other types).
+std::optional<ResponseFormat> acceptable_format(const std::string& media_range);
+// The first acceptable range of the Accept header (none: JSON). Throws 406 NotAcceptable when it
+// names nothing we can produce, e.g. protobuf alone: kubectl and client-go list JSON after
+// protobuf, so they get JSON.
 ResponseFormat negotiate_format(const net::HttpRequest& request);
 
 }  // namespace hvo::apiserver

@@ -57,6 +57,8 @@ void ResourceHandler::handle(const ResourceRequest& request, net::Responder& res
   if (type.namespaced && !path.name.empty() && path.ns.empty()) {
     throw path_not_found(request.http.path);
   }
+  // As kube-apiserver, the response type is settled before the body is read: 406 before 415.
+  negotiate_format(request.http);
   if (path.name.empty()) {
     if (method == "GET") {
       if (parse_list_options(request.http).watch) {
