@@ -117,6 +117,8 @@ class OperatorCluster {
   // SIGKILL, then reaps it.
   void kill_operator();
   bool operator_running();
+  // The operator's process id (0 when it does not run), e.g. to read /proc/<pid>/status.
+  int operator_pid() const { return operator_ ? operator_->pid() : 0; }
   std::string operator_log() const;
 
   KubectlResult kubectl(const std::vector<std::string>& args, const std::string& input = "",
