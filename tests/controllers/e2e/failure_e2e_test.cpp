@@ -31,7 +31,7 @@ std::string host_status_text(OperatorCluster& cluster, const std::string& host) 
 
 TEST(OperatorFailureE2E, AKilledAgentMakesItsHostNotReadyLeavesItsVmsAloneAndRecovers) {
   OperatorClusterOptions options;
-  options.host_heartbeat_timeout = seconds(5);
+  options.host_heartbeat_timeout = seconds(8);
   OperatorCluster cluster(options);
   cluster.apply(join_documents({tenant_yaml("t1"), quota_yaml("t1", "t1", {64, "256Gi", 100})}));
   std::vector<std::string> documents;
