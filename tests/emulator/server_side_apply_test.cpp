@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tools/apiserver-lite/patch/json_patches.h"
 
 namespace hvo::apiserver {
@@ -42,6 +44,66 @@ TEST(ServerSideApply, FieldsOfOtherManagersStay) {
   EXPECT_EQ(again["spec"]["color"], "red");
   EXPECT_EQ(again["spec"]["size"], 3);
   EXPECT_EQ(again["metadata"]["managedFields"].size(), 2u);
+}
+
+std::set<std::string> managers_of(const json& object) {
+  std::set<std::string> managers;
+  for (const auto& entry : object["metadata"]["managedFields"])
+    managers.insert(entry["manager"].get<std::string>());
+  return managers;
+}
+
+TEST(ServerSideApply, SettingAFieldAnotherManagerOwnsToAnotherValueConflicts) {
+  const json alice = server_side_apply(
+      nullptr, {{"metadata", {{"labels", {{"app", "a"}}}}}, {"spec", {{"size", 1}}}}, kAlice);
+  try {
+    server_side_apply(alice, {{"metadata", {{"labels", {{"app", "b"}}}}}, {"spec", {{"size", 2}}}},
+                      kBob);
+    ADD_FAILURE() << "no conflict";
+  } catch (const ApplyConflicts& error) {
+    ASSERT_EQ(error.conflicts().size(), 2u);
+    std::set<std::string> fields;
+    for (const auto& conflict : error.conflicts()) {
+      EXPECT_EQ(conflict.manager, "alice");
+      fields.insert(conflict.field);
+    }
+    EXPECT_EQ(fields, (std::set<std::string>{".metadata.labels.app", ".spec.size"}));
+    EXPECT_NE(std::string(error.what()).find("Apply failed with 2 conflicts"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(ServerSideApply, TheSameValueIsSharedOwnershipNotAConflict) {
+  const json alice = server_side_apply(nullptr, {{"spec", {{"size", 1}}}}, kAlice);
+  const json both = server_side_apply(alice, {{"spec", {{"size", 1}}}}, kBob);
+  EXPECT_EQ(managers_of(both), (std::set<std::string>{"alice", "bob"}));
+  // Alice lets go of the field; Bob still holds it, so it stays.
+  const json alice_left = server_side_apply(both, {{"spec", json::object()}}, kAlice);
+  EXPECT_EQ(alice_left["spec"]["size"], 1);
+}
+
+TEST(ServerSideApply, ForceMovesTheConflictingFieldsToTheApplyingManager) {
+  const json alice =
+      server_side_apply(nullptr, {{"spec", {{"size", 1}, {"color", "red"}}}}, kAlice);
+  ApplyRequest forced = kBob;
+  forced.force = true;
+  const json bob = server_side_apply(alice, {{"spec", {{"size", 2}}}}, forced);
+  EXPECT_EQ(bob["spec"]["size"], 2);
+  EXPECT_EQ(bob["spec"]["color"], "red");
+  for (const auto& entry : bob["metadata"]["managedFields"]) {
+    const bool owns_size = entry["fieldsV1"]["f:spec"].contains("f:size");
+    EXPECT_EQ(owns_size, entry["manager"] == "bob") << entry.dump();
+  }
+  // Alice now conflicts with Bob when she applies her old size again.
+  EXPECT_THROW(server_side_apply(bob, {{"spec", {{"size", 1}, {"color", "red"}}}}, kAlice),
+               ApplyConflicts);
+  // A manager left owning nothing leaves managedFields.
+  const json taken = server_side_apply(bob, {{"spec", {{"color", "blue"}}}}, [] {
+    ApplyRequest carol{"carol", "example.io/v1", "2026-01-01T00:00:00Z"};
+    carol.force = true;
+    return carol;
+  }());
+  EXPECT_EQ(managers_of(taken), (std::set<std::string>{"bob", "carol"}));
 }
 
 TEST(JsonPatches, MergePatchDeletesWithNull) {

@@ -108,6 +108,28 @@ TEST_F(Kubectl, ServerSideApply) {
   EXPECT_EQ(widget["metadata"]["managedFields"][0]["manager"], "kubectl");
 }
 
+TEST_F(Kubectl, ServerSideApplyConflictsWithAnotherManagerUnlessForced) {
+  const std::string ns = make_namespace();
+  run({"apply", "--server-side", "--field-manager", "alice", "-f", "-"}, widget_yaml(ns, "w1", 2));
+  const auto refused = plane().kubectl(
+      {"apply", "--server-side", "--field-manager", "bob", "-f", "-"}, widget_yaml(ns, "w1", 3));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.err.find("conflict"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(".spec.size"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("alice"), std::string::npos) << refused.err;
+
+  run({"apply", "--server-side", "--field-manager", "bob", "--force-conflicts", "-f", "-"},
+      widget_yaml(ns, "w1", 3));
+  auto read = run({"get", "widget", "w1", "-n", ns, "-o", "json", "--show-managed-fields"});
+  const json widget = json::parse(read.out);
+  EXPECT_EQ(widget["spec"]["size"], 3);
+  for (const auto& entry : widget["metadata"]["managedFields"]) {
+    const bool owns_size =
+        entry["fieldsV1"].contains("f:spec") && entry["fieldsV1"]["f:spec"].contains("f:size");
+    EXPECT_EQ(owns_size, entry["manager"] == "bob") << entry.dump();
+  }
+}
+
 TEST_F(Kubectl, WaitReturnsWhenReadyIsSetAtTheCurrentGeneration) {
   const std::string ns = make_namespace();
   json widget = create_widget(ns, "w1", 1);

@@ -282,6 +282,34 @@ TEST_F(RestSemantics, PatchKindsApplyToTheStoredObject) {
   EXPECT_EQ(status_patched["spec"]["size"], 1);
 }
 
+TEST_F(RestSemantics, ServerSideApplyConflictIs409NamingFieldAndManager) {
+  const std::string ns = make_namespace();
+  const std::string path = widgets(ns) + "/w1";
+  const std::string apply_type = "application/apply-patch+yaml";
+  auto applied = [&](int size) {
+    return json({{"apiVersion", "example.io/v1"},
+                 {"kind", "Widget"},
+                 {"metadata", {{"name", "w1"}}},
+                 {"spec", {{"size", size}}}})
+        .dump();
+  };
+  ASSERT_EQ(send("PATCH", path + "?fieldManager=alice", applied(1), apply_type).status, 201);
+  const auto refused = send("PATCH", path + "?fieldManager=bob", applied(2), apply_type);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  const json status = json::parse(refused.body);
+  EXPECT_EQ(status["reason"], "Conflict");
+  ASSERT_EQ(status["details"]["causes"].size(), 1u) << refused.body;
+  EXPECT_EQ(status["details"]["causes"][0]["reason"], "FieldManagerConflict");
+  EXPECT_EQ(status["details"]["causes"][0]["field"], ".spec.size");
+  EXPECT_NE(status["details"]["causes"][0]["message"].get<std::string>().find("alice"),
+            std::string::npos);
+  EXPECT_EQ(expect(200, "GET", path)["spec"]["size"], 1);
+
+  const auto forced = send("PATCH", path + "?fieldManager=bob&force=true", applied(2), apply_type);
+  ASSERT_EQ(forced.status, 200) << forced.body;
+  EXPECT_EQ(json::parse(forced.body)["spec"]["size"], 2);
+}
+
 TEST_F(RestSemantics, DeletingANamespaceRemovesItsObjects) {
   const std::string ns = make_namespace();
   create_widget(ns, "w1", 1);

@@ -1,5 +1,7 @@
 #include "tools/apiserver-lite/patch/server_side_apply.h"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -108,7 +110,41 @@ bool covered_by(const FieldPath& path, const std::set<FieldPath>& paths) {
   return false;
 }
 
+bool overlaps(const FieldPath& a, const FieldPath& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  return std::equal(a.begin(), a.begin() + static_cast<long>(n), b.begin());
+}
+
+std::optional<json> value_at(const json& object, const FieldPath& path) {
+  const json* node = &object;
+  for (const auto& part : path) {
+    if (!node->is_object() || !node->contains(part))
+      return std::nullopt;
+    node = &(*node)[part];
+  }
+  return *node;
+}
+
+std::string field_string(const FieldPath& path) {
+  std::string out;
+  for (const auto& part : path)
+    out += "." + part;
+  return out;
+}
+
+std::string conflicts_message(const std::vector<ApplyConflict>& conflicts) {
+  std::string message = "Apply failed with " + std::to_string(conflicts.size()) +
+                        (conflicts.size() == 1 ? " conflict:" : " conflicts:");
+  for (const auto& conflict : conflicts)
+    message += " conflict with \"" + conflict.manager + "\": " + conflict.field + ";";
+  message.pop_back();
+  return message;
+}
+
 }  // namespace
+
+ApplyConflicts::ApplyConflicts(std::vector<ApplyConflict> conflicts)
+    : std::runtime_error(conflicts_message(conflicts)), conflicts_(std::move(conflicts)) {}
 
 json server_side_apply(const json& live, const json& applied, const ApplyRequest& request) {
   json result = live.is_object() ? live : json::object();
@@ -116,21 +152,57 @@ json server_side_apply(const json& live, const json& applied, const ApplyRequest
                                 ? result["metadata"].value("managedFields", json::array())
                                 : json::array();
   std::set<FieldPath> previously_owned;
-  std::set<FieldPath> owned_by_others;
-  json kept_entries = json::array();
+  json others = json::array();
   for (const auto& entry : live_managed) {
     const bool mine =
         entry.value("manager", "") == request.manager && entry.value("operation", "") == "Apply";
-    auto paths = owned_paths(entry);
-    if (mine) {
-      previously_owned = std::move(paths);
-    } else {
-      owned_by_others.insert(paths.begin(), paths.end());
-      kept_entries.push_back(entry);
-    }
+    if (mine)
+      previously_owned = owned_paths(entry);
+    else
+      others.push_back(entry);
   }
 
   const std::set<FieldPath> now_owned = applied_paths(applied);
+
+  // A field another manager owns conflicts when this apply gives it a different value (the
+  // longer of the two paths is compared: an atomic value replacing owned sub-fields differs).
+  std::vector<ApplyConflict> conflicts;
+  std::map<std::size_t, std::set<FieldPath>> taken_over;  // index in `others` -> its paths
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    for (const auto& owned : owned_paths(others[i])) {
+      for (const auto& path : now_owned) {
+        if (!overlaps(owned, path))
+          continue;
+        // An (empty) object applied above an owned field claims nothing below it.
+        if (path.size() < owned.size() && value_at(applied, path).value_or(json()).is_object())
+          continue;
+        const FieldPath& longer = owned.size() >= path.size() ? owned : path;
+        if (value_at(result, longer) == value_at(applied, longer))
+          continue;
+        conflicts.push_back({others[i].value("manager", ""), field_string(owned)});
+        taken_over[i].insert(owned);
+        break;
+      }
+    }
+  }
+  if (!conflicts.empty() && !request.force)
+    throw ApplyConflicts(std::move(conflicts));
+
+  std::set<FieldPath> owned_by_others;
+  json kept_entries = json::array();
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    auto paths = owned_paths(others[i]);
+    json entry = others[i];
+    if (auto it = taken_over.find(i); it != taken_over.end()) {
+      for (const auto& path : it->second)
+        paths.erase(path);
+      if (paths.empty())
+        continue;  // a manager that owns nothing any more leaves managedFields
+      entry["fieldsV1"] = to_fields_v1(paths);
+    }
+    owned_by_others.insert(paths.begin(), paths.end());
+    kept_entries.push_back(std::move(entry));
+  }
   json merged_source = applied;
   if (merged_source.contains("metadata")) {
     json metadata = json::object();

@@ -1,11 +1,15 @@
 // A simplified server-side apply: the applied configuration is the manager's whole intent, so
 // its fields are merged into the live object, fields the manager applied before but leaves out
 // now are removed (unless another manager's applied set holds them), and the manager's field set
-// is recorded in metadata.managedFields (FieldsV1). Lists are atomic. Conflicts between managers
-// are not detected: every apply behaves as if forced.
+// is recorded in metadata.managedFields (FieldsV1). Lists are atomic. Setting a field another
+// manager owns to a different value is a conflict (ApplyConflicts) unless forced; forcing moves
+// the field to the applying manager. Only apply operations record ownership here (kube-apiserver
+// also records updates), so conflicts arise between apply managers.
 #pragma once
 
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +19,22 @@ struct ApplyRequest {
   std::string manager;      // fieldManager (required by the caller)
   std::string api_version;  // recorded in the managedFields entry
   std::string now;          // RFC 3339
+  bool force = false;       // ?force=true: take conflicting fields over
+};
+
+struct ApplyConflict {
+  std::string manager;
+  std::string field;  // ".spec.size", ".metadata.labels.app"
+};
+
+// Thrown by server_side_apply() when the applied configuration conflicts and is not forced.
+class ApplyConflicts : public std::runtime_error {
+ public:
+  explicit ApplyConflicts(std::vector<ApplyConflict> conflicts);
+  const std::vector<ApplyConflict>& conflicts() const { return conflicts_; }
+
+ private:
+  std::vector<ApplyConflict> conflicts_;
 };
 
 // `live` is null when the object does not exist yet.

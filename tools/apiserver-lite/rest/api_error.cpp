@@ -50,6 +50,19 @@ ApiError conflict(const ResourceType& type, const std::string& name) {
                   resource_details(type, name));
 }
 
+ApiError apply_conflict(const ResourceType& type, const std::string& name,
+                        const std::string& message,
+                        const std::vector<FieldManagerConflict>& conflicts) {
+  json details = resource_details(type, name);
+  details["causes"] = json::array();
+  for (const auto& conflict : conflicts) {
+    details["causes"].push_back({{"reason", "FieldManagerConflict"},
+                                 {"message", "conflict with " + quoted(conflict.manager)},
+                                 {"field", conflict.field}});
+  }
+  return ApiError(409, "Conflict", message, details);
+}
+
 ApiError invalid(const ResourceType& type, const std::string& name,
                  const std::vector<schema::FieldError>& causes) {
   json cause_list = json::array();

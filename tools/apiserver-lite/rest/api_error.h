@@ -36,6 +36,15 @@ class ApiError : public std::runtime_error {
 ApiError not_found(const ResourceType& type, const std::string& name);
 ApiError already_exists(const ResourceType& type, const std::string& name);
 ApiError conflict(const ResourceType& type, const std::string& name);
+// A server-side apply that sets fields other managers own: 409 Conflict with one
+// FieldManagerConflict cause per (manager, field) pair.
+struct FieldManagerConflict {
+  std::string manager;
+  std::string field;
+};
+ApiError apply_conflict(const ResourceType& type, const std::string& name,
+                        const std::string& message,
+                        const std::vector<FieldManagerConflict>& conflicts);
 ApiError invalid(const ResourceType& type, const std::string& name,
                  const std::vector<schema::FieldError>& causes);
 ApiError bad_request(const std::string& message);

@@ -34,8 +34,16 @@ PatchKind patch_kind(const ResourceType& type, const std::string& content_type) 
 
 json apply_patch(PatchKind kind, const ResourceType& type, const std::string& name,
                  const json& current, const json& patch, const ApplyRequest& apply) {
-  if (kind == PatchKind::kApply)
-    return server_side_apply(current, patch, apply);
+  if (kind == PatchKind::kApply) {
+    try {
+      return server_side_apply(current, patch, apply);
+    } catch (const ApplyConflicts& conflicts) {
+      std::vector<FieldManagerConflict> causes;
+      for (const auto& conflict : conflicts.conflicts())
+        causes.push_back({conflict.manager, conflict.field});
+      throw apply_conflict(type, name, conflicts.what(), causes);
+    }
+  }
   auto patched = kind == PatchKind::kMerge ? apply_merge_patch(current, patch)
                                            : apply_json_patch(current, patch);
   if (!patched.ok()) {
@@ -54,7 +62,8 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
   const std::string& name = request.path.name;
   const PatchKind kind = patch_kind(type, request.http.header("Content-Type"));
   const json body = parse_body(request.http.body, kind == PatchKind::kApply);
-  ApplyRequest apply{request.http.query_param("fieldManager"), type.api_version(), now_rfc3339()};
+  ApplyRequest apply{request.http.query_param("fieldManager"), type.api_version(), now_rfc3339(),
+                     request.http.query_param("force") == "true"};
   if (kind == PatchKind::kApply) {
     if (apply.manager.empty()) {
       throw invalid(
