@@ -48,12 +48,18 @@ void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool
       continue;
     if (waiting_only) {
       const auto conditions = vm->value(Json::json_pointer("/status/conditions"), Json::array());
+      // Waiting: no reservation yet, or a reserved VM whose grown spec the quota refused
+      // (Ready=False, QuotaExceeded).
       bool reserved = false;
+      bool over_quota = false;
       for (const auto& condition : conditions) {
-        reserved = reserved || (condition.value("type", "") == condition_type::kQuotaReserved &&
+        const std::string type = condition.value("type", "");
+        reserved = reserved || (type == condition_type::kQuotaReserved &&
                                 condition.value("status", "") == "True");
+        over_quota = over_quota || (type == condition_type::kReady &&
+                                    condition.value("reason", "") == "QuotaExceeded");
       }
-      if (reserved)
+      if (reserved && !over_quota)
         continue;
     }
     enqueue(key_of(*vm));

@@ -1,8 +1,9 @@
 // Which reconcilers a change wakes up. Informer handlers only enqueue keys; these decide which:
 //   VirtualMachine changed  → the VM; the Quotas of its tenant and the Tenant (their status sums
 //                             the VMs)
-//   Quota added or its spec changed → the Quota; the tenant's VMs waiting for quota (a raised
-//                             quota admits them at once instead of on a poll)
+//   Quota added or its spec changed → the Quota; the tenant's VMs waiting for quota (not yet
+//                             reserved, or grown beyond it): a raised quota admits them at once
+//                             instead of on a poll
 //   Tenant added or its spec changed → the Tenant; the VMs in its namespaces (policy, selector)
 //   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
 //                             nothing, or every poll would trigger another); deleted → its VMs

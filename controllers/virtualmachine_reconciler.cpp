@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/v1alpha1/validation.h"
 #include "controllers/agent_endpoint.h"
 #include "controllers/api_conversions.h"
@@ -114,6 +116,7 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   pass.facts.generation = pass.vm.metadata.generation;
   pass.facts.run_strategy = pass.vm.spec.run_strategy;
   pass.facts.quota_reserved = is_reserved(pass.vm);
+  pass.facts.phase_before = pass.vm.status.phase.value_or(VirtualMachinePhase::kPending);
   pass.facts.host = pass.vm.status.host;
 
   auto desired = desired_spec(pass);
@@ -130,6 +133,17 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
     return kube::ReconcileResult::done();  // the next spec change brings it back
   }
 
+  if (pass.facts.quota_reserved &&
+      !(vm_requested(pass.vm.spec) == to_amounts(*pass.vm.status.allocated))) {
+    auto resized = resize_reservation(pass);
+    if (!resized.ok())
+      return resized.error();
+    if (!*resized) {
+      if (auto written = write_status(pass); !written.ok())
+        return written.error();
+      return kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
+    }
+  }
   if (!pass.facts.quota_reserved) {
     auto admitted = admit(pass);
     if (!admitted.ok())
@@ -335,6 +349,50 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
     reservations_.record(charge);
   }
   spdlog::info("vm_quota_reserved vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
+               format_bytes(requested.memory));
+  return true;
+}
+
+Result<bool> VirtualMachineReconciler::resize_reservation(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
+  const ResourceAmounts requested = vm_requested(pass.vm.spec);
+  const ResourceAmounts current = to_amounts(*pass.vm.status.allocated);
+  const bool grows = requested.cpu > current.cpu || requested.memory > current.memory ||
+                     requested.storage > current.storage;
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
+
+  std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant) {
+    lock.lock();
+    if (grows) {
+      // The new size against every quota of the tenant, the host-scoped ones of its host too;
+      // the VM's own current charge is replaced, not added to.
+      std::vector<VmCharge> charges = reservations_.overlay(
+          cached_charges(cached_vms(caches_.vms), cached_tenants(caches_.tenants), key));
+      charges.erase(std::remove_if(charges.begin(), charges.end(),
+                                   [&](const VmCharge& charge) { return charge.vm == key; }),
+                    charges.end());
+      const auto hosts = host_labels(cached_hosts(caches_.hosts));
+      if (auto denial = check_admission(tenant, quota_usage(requested), pass.vm.status.host,
+                                        tenant_quotas(tenant), charges, hosts)) {
+        pass.facts.growth_exceeded = denial->message;
+        return false;
+      }
+    }
+  }
+
+  pass.vm.status.allocated = to_api(requested);
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  if (pass.tenant) {
+    reservations_.record(VmCharge{key, tenant, pass.vm.status.host, quota_usage(requested), false});
+  }
+  {
+    std::lock_guard<std::mutex> placed(placement_mu_);
+    if (auto found = recent_placements_.find(key); found != recent_placements_.end())
+      found->second.amounts = requested;
+  }
+  spdlog::info("vm_quota_resized vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
                format_bytes(requested.memory));
   return true;
 }

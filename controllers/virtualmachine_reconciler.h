@@ -5,7 +5,8 @@
 //   finalizer     added before anything else
 //   validate      spec and tenant policy → InvalidSpec (no retries until the spec changes)
 //   admit         quota reservation recorded on status (QuotaReserved, allocated) before any
-//                 agent call; one VM of a tenant at a time (PendingReservations)
+//                 agent call; one VM of a tenant at a time (PendingReservations); a spec that
+//                 grew is admitted again before the agent sees it
 //   place         the scheduler's host written to status.host before any agent call, so a
 //                 retry goes to the same host
 //   converge      the agent's VM made to match the spec (ensure), power per runStrategy and
@@ -84,6 +85,10 @@ class VirtualMachineReconciler : public kube::Reconciler {
   Result<std::optional<std::string>> user_data(const api::VirtualMachine& vm);
   // False when the quota denied the VM (facts say why).
   Result<bool> admit(Pass& pass);
+  // The spec's amounts differ from the reservation: a larger VM is admitted again (against its
+  // host's scoped quotas too) before the agent sees it; a smaller one just records less. False
+  // when the quota denied the growth (facts say why).
+  Result<bool> resize_reservation(Pass& pass);
   // False when no host fits (facts say why).
   Result<bool> place(Pass& pass);
   std::vector<QuotaSnapshot> tenant_quotas(const std::string& tenant) const;

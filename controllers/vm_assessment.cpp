@@ -48,6 +48,10 @@ class Assessor {
                          "Waiting for the tenant's quota to be reserved.");
     }
     set(type::kQuotaReserved, true, "Reserved", "The VM's resources are reserved in quota.");
+    if (facts_.growth_exceeded) {
+      return stalled(facts_.phase_before, "QuotaExceeded",
+                     *facts_.growth_exceeded + " (the VM keeps its current size until it fits)");
+    }
 
     if (facts_.host.empty()) {
       if (facts_.unschedulable) {

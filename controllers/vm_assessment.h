@@ -35,6 +35,10 @@ struct VmFacts {
   std::optional<std::string> invalid_spec;  // "spec.networks[0].switch: ..."
   bool quota_reserved = false;
   std::optional<std::string> quota_exceeded;  // QuotaDenial::message
+  // The spec grew beyond what the quota allows: the VM keeps its reservation and its current
+  // size (nothing is sent to the agent) and its phase stays `phase_before`.
+  std::optional<std::string> growth_exceeded;  // QuotaDenial::message
+  api::VirtualMachinePhase phase_before = api::VirtualMachinePhase::kPending;
 
   std::string host;                             // status.host; empty before scheduling
   std::optional<std::string> unschedulable;     // "0/3 hosts fit: ..."

@@ -1,6 +1,8 @@
 // Which reconcilers a change wakes up, and the domain metrics computed from the caches.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "controllers/domain_metrics.h"
@@ -32,6 +34,19 @@ class EventRoutingTest : public testing::ReconcilerFixture {
   RoutingCaches caches() { return {vms, tenants, quotas}; }
   std::vector<std::string> woken;
 };
+
+TEST_F(EventRoutingTest, RaisedQuotaWakesVmsWhoseGrowthItRefused) {
+  nlohmann::json grown = vm("admitted");
+  grown["status"]["conditions"] = {
+      {{"type", "QuotaReserved"}, {"status", "True"}},
+      {{"type", "Ready"}, {"status", "False"}, {"reason", "QuotaExceeded"}}};
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, grown).ok());
+
+  quota_events(caches(), queues()).on_add(cluster.object(kQuotas, "", "team-a"));
+
+  EXPECT_NE(std::find(woken.begin(), woken.end(), "vm:team-a/admitted"), woken.end());
+  EXPECT_NE(std::find(woken.begin(), woken.end(), "vm:team-a/waiting"), woken.end());
+}
 
 TEST_F(EventRoutingTest, VmChangeWakesTheVmItsTenantsQuotasAndTheTenant) {
   vm_events(caches(), queues()).on_add(vm("waiting"));

@@ -380,5 +380,63 @@ TEST_F(VmLifecycleTest, SpecTurnedInvalidOnARunningVmKeepsItsReservation) {
   EXPECT_EQ(quota_used()["vcpus"], 2);  // it still runs and holds what it takes
 }
 
+TEST_F(VmLifecycleTest, GrownSpecIsAdmittedAgainBeforeTheAgentSeesIt) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle("web-1");
+
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["cpu"]["count"] = 6; });
+  settle("web-1");
+
+  EXPECT_EQ(vm("web-1")["status"]["allocated"]["cpu"], 6);
+  EXPECT_EQ(quota_used()["vcpus"], 6);
+  ASSERT_EQ(agent->ensured.size(), 2u);
+  EXPECT_EQ(agent->ensured[1].cpu.count, 6);
+}
+
+TEST_F(VmLifecycleTest, GrowthBeyondTheQuotaKeepsTheCurrentSizeUntilRaised) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  add_vm("web-2");
+  settle("web-1");
+  settle("web-2");
+
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["cpu"]["count"] = 8; });
+  const auto result = reconcile("web-1");
+
+  auto object = vm("web-1");
+  EXPECT_EQ(condition_field(object, "Ready", "reason"), "QuotaExceeded");
+  EXPECT_EQ(condition_field(object, "Ready", "message"),
+            "quota team-a: vcpus used 2 + requested 8 exceeds hard 8 (the VM keeps its current "
+            "size until it fits)");
+  EXPECT_EQ(condition_field(object, "QuotaReserved", "status"), "True");
+  EXPECT_EQ(object["status"]["phase"], "Running");
+  EXPECT_EQ(object["status"]["allocated"]["cpu"], 2);
+  EXPECT_EQ(quota_used()["vcpus"], 4);
+  EXPECT_EQ(agent->ensured.size(), 2u);  // the grown spec never reached the agent
+  EXPECT_EQ(result.requeue_after, kube::Duration::zero());
+
+  cluster.edit_spec(kQuotas, "", "team-a",
+                    [](nlohmann::json& spec) { spec["hard"]["vcpus"] = 10; });
+  settle("web-1");
+  EXPECT_EQ(vm("web-1")["status"]["allocated"]["cpu"], 8);
+  EXPECT_EQ(quota_used()["vcpus"], 10);
+  EXPECT_EQ(agent->ensured.size(), 3u);
+}
+
+TEST_F(VmLifecycleTest, ShrunkSpecRecordsTheSmallerReservation) {
+  add_host("hv-01");
+  add_vm("web-1", [](nlohmann::json& spec) { spec["cpu"]["count"] = 4; });
+  settle("web-1");
+
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["cpu"]["count"] = 2; });
+  settle("web-1");
+
+  EXPECT_EQ(quota_used()["vcpus"], 2);
+}
+
 }  // namespace
 }  // namespace hvo::controllers
