@@ -172,6 +172,8 @@ void ControlPlane::start_apiserver() {
                   dir() + "/certs",
                   "--watch-bookmark-interval",
                   std::to_string(bookmark_seconds)};
+  options.argv.push_back("--etcd-compaction-interval");
+  options.argv.push_back(std::to_string(options_.etcd_compaction_interval.count()) + "ms");
   if (options_.audit_log) {
     options.argv.push_back("--audit-log-path");
     options.argv.push_back(audit_log_path());

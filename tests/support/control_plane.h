@@ -33,6 +33,9 @@ struct ControlPlaneOptions {
   // Start the emulator with --audit-log-path DIR/audit.log (kept across restarts): one
   // audit.k8s.io/v1 Event per request and stage; read it with audit_events().
   bool audit_log = false;
+  // --etcd-compaction-interval; zero (the default here, unlike the emulator's 5m) keeps all
+  // history, so tests compact only when they ask (compact()).
+  std::chrono::milliseconds etcd_compaction_interval{0};
 };
 
 struct KubectlResult {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tools/apiserver-lite/server/api_server.h"
+#include "tools/apiserver-lite/util/go_duration.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ const char* kUsage = R"(usage: apiserver-lite [flags]
   --tls-san NAME                 extra DNS name or IP for the generated certificate (repeatable)
   --watch-bookmark-interval S    seconds between watch bookmarks (default 30)
   --watch-window N               recent changes kept per resource for resuming watches (default 10000)
+  --etcd-compaction-interval D   compact etcd this often ("5m", "30s"; default 5m; 0 disables)
   --audit-log-path FILE          append one audit.k8s.io/v1 Event per request as a JSON line
   --v LEVEL                      log level: trace, debug, info, warn, error (default info)
 )";
@@ -71,6 +73,11 @@ int main(int argc, char** argv) {
       } else if (flag == "--watch-bookmark-interval") {
         options.bookmark_interval =
             std::chrono::milliseconds(static_cast<int64_t>(std::stod(value) * 1000));
+      } else if (flag == "--etcd-compaction-interval") {
+        auto interval = hvo::apiserver::parse_go_duration(value);
+        if (!interval)
+          return usage_error("bad value for " + flag + ": " + value + " (want e.g. 5m, 30s, 0)");
+        options.compaction_interval = *interval;
       } else if (flag == "--watch-window") {
         options.watch_window = static_cast<std::size_t>(std::stoul(value));
       } else {

@@ -14,6 +14,7 @@
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/server/router.h"
 #include "tools/apiserver-lite/storage/object_store.h"
+#include "tools/apiserver-lite/storage/periodic_compactor.h"
 #include "tools/apiserver-lite/tls/serving_certs.h"
 #include "tools/apiserver-lite/util/random_ids.h"
 #include "tools/apiserver-lite/watch/watch_hub.h"
@@ -72,12 +73,16 @@ class RunningApiServer : public ApiServer {
     if (!server.ok())
       return server.error().with_context("serving on port " + std::to_string(options.port));
     http_ = std::move(server).value();
+    if (options.compaction_interval.count() > 0) {
+      compactor_ = std::make_unique<PeriodicCompactor>(*etcd_, hub_, options.compaction_interval);
+    }
     return OkStatus();
   }
 
   uint16_t port() const override { return http_ ? http_->port() : 0; }
 
   void stop() override {
+    compactor_.reset();
     if (http_) {
       http_->stop();
       http_.reset();
@@ -112,6 +117,7 @@ class RunningApiServer : public ApiServer {
   std::shared_ptr<AuditLog> audit_log_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;
+  std::unique_ptr<PeriodicCompactor> compactor_;  // last: uses etcd_ and hub_
 };
 
 }  // namespace

@@ -26,6 +26,9 @@ struct ApiServerOptions {
   // --audit-log-path: one audit.k8s.io/v1 Event (level Metadata) per request and stage, as JSON
   // lines; empty: no audit log.
   std::string audit_log_path;
+  // --etcd-compaction-interval: compact etcd this often, keeping one interval of history, as
+  // kube-apiserver does; 0 disables (then only POST /admin/compact compacts).
+  std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
 };
 
 class ApiServer {
