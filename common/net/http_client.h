@@ -104,7 +104,10 @@ class HttpClient {
   // Sends a request and reads the whole response. Any HTTP status is a successful Result;
   // connection failures (refused, reset, TLS handshake) are kUnavailable, an expired timeout
   // (request.timeout, else config.timeout, for the whole exchange) is kTimeout. Messages name
-  // the method and URL.
+  // the method and URL. After a connection failure (a kept-alive connection the server closed or
+  // a restarted server) the request is sent again once, on a new connection, only when that is
+  // safe (replay_policy.h: idempotent, or not sent whole); otherwise the kUnavailable message
+  // says the server may have applied it. stream_lines() does the same until the headers arrive.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 
   // Sends a request whose response is a stream of '\n'-terminated lines (watch). For a 2xx
