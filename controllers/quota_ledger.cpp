@@ -83,6 +83,31 @@ void PendingReservations::record(const VmCharge& charge) {
   pending_[charge.vm] = charge;
 }
 
+std::optional<VmCharge> PendingReservations::find(const std::string& vm) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto found = pending_.find(vm);
+  if (found == pending_.end())
+    return std::nullopt;
+  return found->second;
+}
+
+std::optional<VmCharge> PendingReservations::record_returning_previous(const VmCharge& charge) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::optional<VmCharge> previous;
+  if (auto found = pending_.find(charge.vm); found != pending_.end())
+    previous = found->second;
+  pending_[charge.vm] = charge;
+  return previous;
+}
+
+void PendingReservations::restore(const std::string& vm, const std::optional<VmCharge>& previous) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (previous)
+    pending_[vm] = *previous;
+  else
+    pending_.erase(vm);
+}
+
 void PendingReservations::release(const std::string& vm) {
   std::lock_guard<std::mutex> lock(mu_);
   pending_.erase(vm);

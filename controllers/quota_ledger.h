@@ -96,14 +96,21 @@ std::optional<QuotaDenial> check_admission(const std::string& tenant, const Quot
 
 // Reservations written to the API but perhaps not yet seen by the informer cache. The
 // VirtualMachine controller admits one VM of a tenant at a time (tenant_lock) and records each
-// reservation here right after its status write, so the next admission counts it even when the
-// cache lags. Keyed by VM: a VM present both in the cache and here counts once (this entry wins,
+// reservation here before releasing the lock and writing the status (restored if the write
+// fails), so the next admission counts it even when the cache lags, and the lock is never held
+// across an API round trip. A failed write briefly over-counts, which can only refuse, never
+// over-admit. Keyed by VM: a VM present both in the cache and here counts once (this entry wins,
 // as it is newer). Entries are dropped once the cache shows the same amounts on the same host,
 // or on release (the VM's reservation was given back, or the VM is gone).
 class PendingReservations {
  public:
   void record(const VmCharge& charge);
   void release(const std::string& vm);
+  std::optional<VmCharge> find(const std::string& vm);
+  // Records `charge` and returns what was pending for its VM before, for restore() when the
+  // status write that should carry the charge fails.
+  std::optional<VmCharge> record_returning_previous(const VmCharge& charge);
+  void restore(const std::string& vm, const std::optional<VmCharge>& previous);
 
   // The cache's charges with pending ones overlaid; drops pending entries the cache now shows.
   std::vector<VmCharge> overlay(std::vector<VmCharge> from_cache);

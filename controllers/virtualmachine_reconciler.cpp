@@ -90,6 +90,7 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   const std::string key = request.key();
   const kube::ObjectPtr object = caches_.vms.get(key);
   if (!object) {
+    forget_own_writes(key);
     reservations_.release(key);
     std::lock_guard<std::mutex> lock(placement_mu_);
     recent_placements_.erase(key);
@@ -98,6 +99,14 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   auto parsed = api::VirtualMachine::from_json(*object);
   if (!parsed.ok())
     return parsed.error().with_context("virtualmachine " + key);
+  // The cache still shows a version this process already wrote over (the pass was queued before
+  // the watch delivered our last write): acting on it would only end in a 409 Conflict and a
+  // backoff. The watch event of our write enqueues the VM again; the requeue is a safety net.
+  if (cache_behind_own_write(key, parsed->metadata.resource_version)) {
+    spdlog::debug("vm_cache_behind vm={} resourceVersion={}", key,
+                  parsed->metadata.resource_version);
+    return kube::ReconcileResult::after(options_.in_progress);
+  }
   if (parsed->metadata.is_being_deleted())
     return finalize(std::move(parsed).value());
 
@@ -239,6 +248,32 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
   return kube::ReconcileResult::done();
 }
 
+void VirtualMachineReconciler::note_own_write(const std::string& key, const std::string& replaced,
+                                              const k8s::Json& written) {
+  std::lock_guard<std::mutex> lock(own_writes_mu_);
+  OwnWrites& writes = own_writes_[key];
+  writes.superseded.insert(replaced);
+  writes.latest =
+      written.value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string());
+}
+
+bool VirtualMachineReconciler::cache_behind_own_write(const std::string& key,
+                                                      const std::string& cached) {
+  std::lock_guard<std::mutex> lock(own_writes_mu_);
+  const auto found = own_writes_.find(key);
+  if (found == own_writes_.end())
+    return false;
+  if (found->second.superseded.count(cached))
+    return true;
+  own_writes_.erase(found);  // caught up with our last write, or someone wrote after it
+  return false;
+}
+
+void VirtualMachineReconciler::forget_own_writes(const std::string& key) {
+  std::lock_guard<std::mutex> lock(own_writes_mu_);
+  own_writes_.erase(key);
+}
+
 bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
   if (!vm.status.vm_id.empty() || k8s::is_true(vm.status.conditions, condition_type::kProvisioned))
     return true;
@@ -264,6 +299,7 @@ Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::Virt
   auto updated = api_.update(kVirtualMachines, vm.to_json());
   if (!updated.ok())
     return updated.error().with_context("virtualmachine " + vm.metadata.key() + ": add finalizer");
+  note_own_write(vm.metadata.key(), vm.metadata.resource_version, *updated);
   return api::VirtualMachine::from_json(*updated);
 }
 
@@ -324,6 +360,7 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
 
   // One admission per tenant at a time, counting reservations the cache may not show yet.
   std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
+  std::optional<VmCharge> previous;
   if (pass.tenant) {
     lock.lock();
     const std::vector<QuotaSnapshot> quotas = tenant_quotas(tenant);
@@ -335,18 +372,18 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
       pass.facts.quota_exceeded = denial->message;
       return false;
     }
+    // Counted from now on; the status write happens without the lock.
+    previous = reservations_.record_returning_previous(
+        VmCharge{key, tenant, pass.vm.status.host, quota_usage(requested), false});
+    lock.unlock();
   }
 
   pass.vm.status.allocated = to_api(requested);
   pass.facts.quota_reserved = true;
-  if (auto written = write_status(pass); !written.ok())
+  if (auto written = write_status(pass); !written.ok()) {
+    if (pass.tenant)
+      reservations_.restore(key, previous);
     return written.error();
-  if (pass.tenant) {
-    VmCharge charge;
-    charge.vm = key;
-    charge.tenant = tenant;
-    charge.usage = quota_usage(requested);
-    reservations_.record(charge);
   }
   spdlog::info("vm_quota_reserved vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
                format_bytes(requested.memory));
@@ -421,7 +458,7 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
   std::unique_lock<std::mutex> tenant_lock(reservations_.tenant_lock(tenant), std::defer_lock);
   if (pass.tenant)
     tenant_lock.lock();
-  std::lock_guard<std::mutex> lock(placement_mu_);
+  std::unique_lock<std::mutex> placement_lock(placement_mu_);
 
   // What every host already holds: the VMs the cache shows placed (with a reservation), and
   // placements written by this process that the cache does not show yet.
@@ -485,20 +522,29 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
     pass.awaiting_hosts = !decision.awaiting.empty();
     return false;
   }
+  // Counted on the host (and by its scoped quotas) from now on; the status write happens
+  // without the locks, and a failed one takes the placement back.
   recent_placements_[key] = {*decision.host, request->requested, request->anti_affinity_group};
+  std::optional<VmCharge> previous;
+  const bool charged = pass.tenant && pass.facts.quota_reserved && pass.vm.status.allocated;
+  if (charged) {
+    previous = reservations_.record_returning_previous(VmCharge{
+        key, tenant, *decision.host, quota_usage(to_amounts(*pass.vm.status.allocated)), false});
+  }
+  placement_lock.unlock();
+  if (tenant_lock.owns_lock())
+    tenant_lock.unlock();
+
   pass.vm.status.host = *decision.host;
   pass.facts.host = *decision.host;
   if (auto written = write_status(pass); !written.ok()) {
-    recent_placements_.erase(key);
+    {
+      std::lock_guard<std::mutex> relock(placement_mu_);
+      recent_placements_.erase(key);
+    }
+    if (charged)
+      reservations_.restore(key, previous);
     return written.error();
-  }
-  if (pass.tenant && pass.facts.quota_reserved && pass.vm.status.allocated) {
-    VmCharge charge;
-    charge.vm = key;
-    charge.tenant = tenant;
-    charge.host = *decision.host;
-    charge.usage = quota_usage(to_amounts(*pass.vm.status.allocated));
-    reservations_.record(charge);
   }
   spdlog::info("vm_scheduled vm={} host={} strategy={}", key, *decision.host,
                api::to_string(pass.vm.spec.placement.strategy));
@@ -734,6 +780,7 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
   auto written = api_.update_status(kVirtualMachines, next.to_json());
   if (!written.ok())
     return written.error().with_context("virtualmachine " + key + ": write status");
+  note_own_write(key, pass.vm.metadata.resource_version, *written);
   auto reread = api::VirtualMachine::from_json(*written);
   if (!reread.ok())
     return reread.error().with_context("virtualmachine " + key + ": status answer");

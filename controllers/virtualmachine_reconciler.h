@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,19 @@ class VirtualMachineReconciler : public kube::Reconciler {
 
   std::mutex operations_mu_;
   std::map<std::string, TrackedOperation> operations_;  // by VM uid
+
+  // resourceVersions this process wrote over, by VM key, until the cache shows a newer one: a
+  // pass that starts from one of them is skipped (cache_behind_own_write).
+  struct OwnWrites {
+    std::set<std::string> superseded;
+    std::string latest;
+  };
+  void note_own_write(const std::string& key, const std::string& replaced,
+                      const k8s::Json& written);
+  bool cache_behind_own_write(const std::string& key, const std::string& cached);
+  void forget_own_writes(const std::string& key);
+  std::mutex own_writes_mu_;
+  std::map<std::string, OwnWrites> own_writes_;
 };
 
 }  // namespace hvo::controllers

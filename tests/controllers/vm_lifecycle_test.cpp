@@ -438,5 +438,44 @@ TEST_F(VmLifecycleTest, ShrunkSpecRecordsTheSmallerReservation) {
   EXPECT_EQ(quota_used()["vcpus"], 2);
 }
 
+// e2e finding F3: a pass queued before the watch delivered the reconciler's own last write
+// starts from a stale cache; it is skipped instead of ending in a 409 and a backoff.
+TEST_F(VmLifecycleTest, PassOnACacheBehindOwnWritesIsSkippedWithoutWritesOrAgentCalls) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  cluster.lag_caches = true;
+  reconcile("web-1");  // finalizer, reservation, host, ensure: all written, none cached
+  const int writes = cluster.writes;
+  const int calls = agent->calls;
+
+  const auto result = reconcile("web-1");
+
+  EXPECT_EQ(result.requeue_after, VmReconcilerOptions().in_progress);
+  EXPECT_EQ(cluster.writes, writes);
+  EXPECT_EQ(agent->calls, calls);
+
+  // Once the cache shows the latest write, passes go on as usual.
+  cluster.lag_caches = false;
+  vms.upsert("team-a/web-1", std::make_shared<const k8s::Json>(vm("web-1")));
+  settle("web-1");
+  EXPECT_EQ(vm("web-1")["status"]["phase"], "Running");
+  EXPECT_EQ(agent->ensured.size(), 1u);
+}
+
+TEST_F(VmLifecycleTest, AdmissionsOfOneTenantCountEachOtherWithoutHoldingALockAcrossWrites) {
+  add_host("hv-01");
+  cluster.edit_spec(kQuotas, "", "team-a", [](nlohmann::json& spec) { spec["hard"]["vms"] = 2; });
+  for (const char* name : {"a", "b", "c"})
+    add_vm(name);
+  cluster.lag_caches = true;
+
+  for (const char* name : {"a", "b", "c"})
+    reconcile(name);
+
+  EXPECT_EQ(condition_field(vm("a"), "QuotaReserved", "status"), "True");
+  EXPECT_EQ(condition_field(vm("b"), "QuotaReserved", "status"), "True");
+  EXPECT_EQ(condition_field(vm("c"), "QuotaReserved", "reason"), "QuotaExceeded");
+}
+
 }  // namespace
 }  // namespace hvo::controllers
