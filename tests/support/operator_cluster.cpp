@@ -421,6 +421,17 @@ std::vector<json> OperatorCluster::list(const std::string& plural, const std::st
   return std::vector<json>(items.begin(), items.end());
 }
 
+std::vector<json> OperatorCluster::events(const std::string& ns) {
+  auto response =
+      api_->send(plane_.request("GET", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events"));
+  if (!response.ok() || response->status != 200) {
+    throw std::runtime_error("LIST events in " + ns + ": " +
+                             (response.ok() ? response->body : response.error().message()));
+  }
+  const auto items = json::parse(response->body).value("items", json::array());
+  return std::vector<json>(items.begin(), items.end());
+}
+
 void OperatorCluster::merge_patch(const std::string& plural, const std::string& ns,
                                   const std::string& name, const json& patch) {
   auto response = api_->send(plane_.request("PATCH", object_path(plural, ns, name), patch.dump(),

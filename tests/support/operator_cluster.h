@@ -134,6 +134,8 @@ class OperatorCluster {
                           const std::string& name);
   // LIST the items of a plural resource of the group in `ns` (empty: all namespaces).
   std::vector<json> list(const std::string& plural, const std::string& ns = "");
+  // The Events (events.k8s.io/v1, as the operator writes them) of namespace `ns`.
+  std::vector<json> events(const std::string& ns);
   // JSON merge patch of the object's spec (or anything else). Throws on failure.
   void merge_patch(const std::string& plural, const std::string& ns, const std::string& name,
                    const json& patch);

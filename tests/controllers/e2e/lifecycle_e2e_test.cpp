@@ -226,6 +226,22 @@ TEST(OperatorLifecycleE2E, AnInvalidVmGetsInvalidSpecAndNeverReachesAnAgent) {
   EXPECT_NE(memory_message.value("message", "").find("spec.memory.startup"), std::string::npos)
       << memory_message.dump();
 
+  // Each invalid VM got a Warning Event saying so.
+  for (const auto& name : {"vm-bad-switch", "vm-bad-memory"}) {
+    EXPECT_TRUE(eventually(
+        [&] {
+          for (const auto& event : cluster.events("t1")) {
+            if (event.value("regarding", nlohmann::json::object()).value("name", "") == name &&
+                event.value("reason", "") == "InvalidSpec" && event.value("type", "") == "Warning")
+              return true;
+          }
+          return false;
+        },
+        seconds(30)))
+        << name << " has no InvalidSpec Warning Event; events in t1: "
+        << nlohmann::json(cluster.events("t1")).dump();
+  }
+
   // A valid VM applied afterwards gets through, so the operator has had every chance to act on
   // the invalid ones by the time it is Ready.
   cluster.apply(vm_yaml(vm_shape("vm-good", "t1")));
