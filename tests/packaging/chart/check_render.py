@@ -150,7 +150,7 @@ def check_rbac(objects, values, check):
     expected[("", "namespaces")] = {"get", "create", "patch"}
     expected[("rbac.authorization.k8s.io", "rolebindings")] = {"get", "create", "delete"}
     expected[("rbac.authorization.k8s.io", "clusterroles", (tenant_role,))] = {"bind"}
-    expected[("", "secrets")] = {"get"}
+    expected[("", "secrets")] = {"get", "list", "watch"}
     expected[("events.k8s.io", "events")] = {"create", "patch"}
     check.expect_equal(grants, expected, "operator ClusterRole grants")
     for rule in operator_role.get("rules", []):
