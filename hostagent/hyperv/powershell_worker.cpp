@@ -72,8 +72,9 @@ void PowerShellWorker::discard_locked(const char* reason) {
   if (!worker_)
     return;
   spdlog::warn("powershell_worker_discarded pid={} reason={}", worker_->pid(), reason);
-  worker_->kill();
-  worker_->wait(std::chrono::seconds(5));
+  // Best effort: the worker is being thrown away whatever kill and wait report.
+  (void)worker_->kill();
+  (void)worker_->wait(std::chrono::seconds(5));
   worker_.reset();
 }
 
@@ -122,7 +123,7 @@ AgentResult<std::string> OneShotPowerShell::run(Script script, const std::string
     return powershell_failed("cannot start PowerShell", spawned.error());
   auto output = spawned->communicate(input_json, settings_.call_timeout);
   if (!output.ok()) {
-    spawned->kill();
+    (void)spawned->kill();  // the timeout is the error worth reporting
     return powershell_failed(std::string("PowerShell did not finish ") + script_name(script),
                              output.error());
   }
