@@ -7,7 +7,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools_dir="${HVO_TOOLS_DIR:-$here/.tools}"
 
 debian_packages=(
-  build-essential cmake ccache pkg-config clang-format
+  build-essential cmake ccache pkg-config clang clang-format shellcheck
+  g++-mingw-w64-x86-64-posix
   libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   etcd-server etcd-client prometheus lua5.1 genisoimage
@@ -55,4 +56,44 @@ if [[ ! -x "$tools_dir/bin/helm" || ! -x "$tools_dir/bin/kubectl" ]]; then
     install -m 0755 "$found" "$tools_dir/bin/$tool"
   done
   rm -rf "$unpack"
+fi
+
+# PowerShell 7 runs the Hyper-V driver's scripts in the tests, against the Hyper-V rules model
+# (tests/agent/hyperv-model). It comes from NuGet as a .NET global tool; the version is named
+# because the newest one does not install here. Pester, the PowerShell test framework, is a NuGet
+# package whose files are the module; `dotnet restore` of a download-only project fetches it.
+pwsh_version=7.6.10
+pester_version=6.2.0
+pwsh_bin="$HOME/.dotnet/tools/pwsh"
+pester_dir="$tools_dir/pester/$pester_version"
+if command -v dotnet >/dev/null 2>&1; then
+  if [[ ! -x "$pwsh_bin" ]] || [[ "$("$pwsh_bin" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]]; then
+    echo "install-deps: installing PowerShell $pwsh_version as a .NET global tool"
+    dotnet tool uninstall --global PowerShell >/dev/null 2>&1 || true
+    dotnet tool install --global PowerShell --version "$pwsh_version" >/dev/null
+  fi
+  mkdir -p "$tools_dir/bin"
+  ln -sf "$pwsh_bin" "$tools_dir/bin/pwsh"
+  if [[ ! -f "$pester_dir/Pester.psd1" ]]; then
+    echo "install-deps: fetching Pester $pester_version"
+    work=$(mktemp -d)
+    cat >"$work/pester-download.csproj" <<PROJECT
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Pester" Version="[$pester_version]" /></ItemGroup>
+</Project>
+PROJECT
+    dotnet restore "$work/pester-download.csproj" --packages "$work/packages" >/dev/null
+    mkdir -p "$pester_dir"
+    cp -R "$work/packages/pester/$pester_version/tools/." "$pester_dir/"
+    rm -rf "$work"
+  fi
+else
+  echo "install-deps: no .NET SDK on this machine, so no PowerShell: the PowerShell tests will" \
+    "be reported as skipped. Install the .NET SDK (Debian: dotnet-sdk from Microsoft's" \
+    "packages) and run this script again, or put pwsh 7 on PATH." >&2
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "install-deps: CI=true and no pwsh: the Hyper-V driver tests cannot run" >&2
+    exit 1
+  fi
 fi
