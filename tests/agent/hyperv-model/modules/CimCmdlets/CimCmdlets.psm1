@@ -1,0 +1,40 @@
+# Stand-in for CimCmdlets (Windows only) with the one class the agent's scripts read:
+# Win32_OperatingSystem (Caption, Version, FreePhysicalMemory in KB, TotalVisibleMemorySize in KB),
+# from the Hyper-V model's state (host.osCaption, host.osVersion, host.freeMemoryBytes).
+Set-StrictMode -Version Latest
+
+function Get-CimInstance {
+    [CmdletBinding(DefaultParameterSetName = 'ClassNameComputerSet')]
+    param(
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', Mandatory, Position = 0)]
+        [string]$ClassName,
+
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')]
+        [string]$Namespace = 'root/cimv2',
+
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')]
+        [string]$Filter,
+
+        [string[]]$Property
+    )
+    if ($ClassName -ne 'Win32_OperatingSystem') {
+        throw ('Hyper-V model: Get-CimInstance models only Win32_OperatingSystem, not ' + $ClassName)
+    }
+    $statePath = [string]$env:HVMODEL_STATE
+    if ($statePath -eq '' -or -not (Test-Path -LiteralPath $statePath)) {
+        throw 'Hyper-V model: HVMODEL_STATE does not name an existing state file'
+    }
+    $state = Get-Content -LiteralPath $statePath -Raw | ConvertFrom-Json -AsHashtable -Depth 64
+    $hostInfo = $state['host']
+    $os = [pscustomobject]@{
+        Caption                = [string]$hostInfo['osCaption']
+        Version                = [string]$hostInfo['osVersion']
+        CSName                 = [string]$hostInfo['name']
+        FreePhysicalMemory     = [uint64]([int64]$hostInfo['freeMemoryBytes'] / 1024)
+        TotalVisibleMemorySize = [uint64]([int64]$hostInfo['memoryCapacityBytes'] / 1024)
+    }
+    $os.PSObject.TypeNames.Insert(0, 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem')
+    return $os
+}
+
+Export-ModuleMember -Function Get-CimInstance
