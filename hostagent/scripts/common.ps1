@@ -118,7 +118,8 @@ function Test-PathUnder {
 }
 
 # The folder of a VM the agent creates: <vmDir>\<uid>. New-VM -Path puts the VM's configuration
-# there, so a VM whose marker was never written is still recognisable as ours.
+# in a folder named after the VM inside it (the VM's Path), so a VM whose marker was never
+# written is still recognisable as ours.
 function Get-VmFolder {
     param([string]$VmDir, [string]$Uid)
     return Get-NormalPath (Join-Path $VmDir $Uid)
@@ -134,7 +135,7 @@ function Find-ManagedVm {
     $folder = Get-VmFolder $VmDir $Uid
     return @($all | Where-Object {
             ($null -eq (Get-NotesMarker -Notes ([string]$_.Notes) -Marker $script:UidMarker)) -and
-            (Test-SamePath ([string]$_.Path) $folder)
+            ((Test-SamePath ([string]$_.Path) $folder) -or (Test-PathUnder ([string]$_.Path) $folder))
         })
 }
 

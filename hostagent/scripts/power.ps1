@@ -1,27 +1,15 @@
 # Power actions on a managed VM found by its VMId.
 #   start:    Off or Saved -> Start-VM; Paused -> Resume-VM.
-#   shutdown: asks the guest through the Shutdown integration service and waits at most
-#             timeoutSeconds, then turns the VM off. Stop-VM has no timeout of its own (it waits
-#             for the guest as long as it takes), so the request goes through
-#             Msvm_ShutdownComponent.InitiateShutdown, which returns at once, and the script
-#             polls the state: no background job, no second process.
+#   shutdown: asks the guest to shut down (Stop-VM without -TurnOff, through the Shutdown
+#             integration service) and waits at most timeoutSeconds, then turns the VM off.
+#             Stop-VM has no timeout of its own (it waits for the guest as long as it takes), so
+#             it runs in a second runspace of this same process while this one watches the clock:
+#             no background job, no second process (Start-Job costs a powershell.exe on 5.1).
 #   turnoff:  Stop-VM -TurnOff.
-#   restart:  shutdown as above (turn-off included when the guest ignores it), then Start-VM.
+#   restart:  shutdown as above (turned off when the guest ignores it), then Start-VM.
 #   save:     Save-VM.
 param($Request)
 . (Join-Path $PSScriptRoot 'common.ps1')
-
-# Asks the guest to shut down; $false when it cannot be asked (no Shutdown integration service,
-# or it refused), so the caller turns the VM off instead of waiting for nothing.
-function Request-GuestShutdown {
-    param($Vm)
-    $id = ([guid][string]$Vm.Id).ToString()  # a GUID by type: nothing else reaches the filter
-    $component = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' -Filter ("SystemName='" + $id + "'")) | Select-Object -First 1
-    if ($null -eq $component) { return $false }
-    $result = Invoke-CimMethod -InputObject $component -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'hyperv-operator shutdown' }
-    $code = [int64]$result.ReturnValue
-    return ($code -eq 0 -or $code -eq 4096)  # completed, or transition started
-}
 
 # Returns 'Graceful' when the guest shut down in time, 'TurnedOff' when the VM was turned off.
 function Stop-Bounded {
@@ -29,19 +17,31 @@ function Stop-Bounded {
     $vm = Get-VM -Id $VmId
     if ([string]$vm.State -eq 'Off') { return 'Graceful' }
     if ([string]$vm.State -eq 'Paused') { Resume-VM -VM $vm }  # a frozen guest hears nothing
-    $asked = $false
-    if ($TimeoutSeconds -gt 0) { $asked = Request-GuestShutdown $vm }
-    if ($asked) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if ([string](Get-VM -Id $VmId).State -eq 'Off') { return 'Graceful' }
-            Start-Sleep -Milliseconds 250
+    $shutdown = $null
+    try {
+        if ($TimeoutSeconds -gt 0) {
+            $shutdown = [PowerShell]::Create()
+            $null = $shutdown.AddCommand('Stop-VM').AddParameter('VM', $vm).AddParameter('Force').AddParameter('Confirm', $false)
+            $pending = $shutdown.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+            # Ends early when Stop-VM returns: the guest is off, or it could not be asked (no
+            # Shutdown integration service), which no amount of waiting changes.
+            while ([DateTime]::UtcNow -lt $deadline -and -not $pending.IsCompleted) {
+                if ([string](Get-VM -Id $VmId).State -eq 'Off') { break }
+                Start-Sleep -Milliseconds 200
+            }
+        }
+        $vm = Get-VM -Id $VmId
+        if ([string]$vm.State -eq 'Off') { return 'Graceful' }
+        Stop-VM -VM $vm -TurnOff -Force -Confirm:$false
+        return 'TurnedOff'
+    } finally {
+        # The VM is off by now, so a Stop-VM still waiting for the guest returns promptly.
+        if ($null -ne $shutdown) {
+            $shutdown.Stop()
+            $shutdown.Dispose()
         }
     }
-    $vm = Get-VM -Id $VmId
-    if ([string]$vm.State -eq 'Off') { return 'Graceful' }
-    Stop-VM -VM $vm -TurnOff -Force -Confirm:$false
-    return 'TurnedOff'
 }
 
 Invoke-AgentScript -Request $Request -Body {
