@@ -102,12 +102,12 @@ function Set-HvModelVmState {
 }
 
 # The call log: one entry per cmdlet call (cmdlet, parameters, vmName, vmState, ok, error),
-# refused calls included. -Cmdlet filters by name.
+# refused calls included. -Cmdlet filters by name. Wrap in @() to count.
 function Get-HvModelCalls {
     param([string]$Cmdlet, [string]$StatePath = $env:HVMODEL_STATE)
     $calls = @((Get-HvModelState -StatePath $StatePath).calls)
     if ($Cmdlet -ne '') { $calls = @($calls | Where-Object { $_.cmdlet -eq $Cmdlet }) }
-    return , $calls
+    return $calls
 }
 
 function Clear-HvModelCalls {
