@@ -6,7 +6,9 @@
 
 #include "common/process/environment.h"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include "common/process/windows_handle.h"
+#else
 #include <unistd.h>
 #endif
 
@@ -118,6 +120,29 @@ Result<std::string> resolve_program(const std::string& name,
                "start " + name + ": " +
                    (has_directory_part(name) ? "not an executable file"
                                              : "not found on PATH " + search_path));
+}
+
+Result<std::string> current_executable_path() {
+#ifdef _WIN32
+  std::wstring buffer(MAX_PATH, L'\0');
+  while (true) {
+    const DWORD size =
+        GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
+    if (size == 0)
+      return Error(ErrorCode::kNotFound, "GetModuleFileNameW failed");
+    if (size < buffer.size()) {
+      buffer.resize(size);
+      return to_utf8(buffer);
+    }
+    buffer.resize(buffer.size() * 2);  // truncated: try a larger buffer
+  }
+#else
+  std::error_code ec;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    return Error(ErrorCode::kNotFound, "read /proc/self/exe: " + ec.message());
+  return path.string();
+#endif
 }
 
 }  // namespace hvo::process

@@ -27,4 +27,8 @@ Result<std::string> resolve_program(const std::string& name,
                                     const std::vector<std::string>& child_env,
                                     bool case_insensitive_names);
 
+// The full path of the running program (/proc/self/exe, GetModuleFileNameW), so files shipped
+// beside it are found wherever it was installed. kNotFound when the system does not say.
+Result<std::string> current_executable_path();
+
 }  // namespace hvo::process

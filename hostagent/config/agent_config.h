@@ -35,8 +35,9 @@ struct LimitSettings {
 };
 
 struct HypervSettings {
-  std::string powershell = "powershell.exe";  // or "pwsh"; a path or a name on PATH
-  std::string script_dir;                     // the fixed .ps1 scripts; default: beside the binary
+  // Full path of powershell.exe or pwsh; empty: Windows PowerShell in %SystemRoot%\System32.
+  std::string powershell;
+  std::string script_dir;  // the fixed .ps1 scripts; default: beside the binary
   int64_t call_timeout_ms = 120000;
   int64_t worker_start_timeout_ms = 30000;
 };

@@ -20,19 +20,27 @@ const Item* find_named(const std::vector<Item>& items, const std::string& name) 
   return it == items.end() ? nullptr : &*it;
 }
 
+// How far a VM's state lets its configuration change.
+enum class Phase { kOff, kRunning, kFrozen };
+
+Phase phase_of(VmState state) {
+  if (state == VmState::kOff)
+    return Phase::kOff;
+  return state == VmState::kRunning ? Phase::kRunning : Phase::kFrozen;
+}
+
 // Sorts each difference into "now", "after power-off" or "never".
 class Planner {
  public:
-  explicit Planner(bool vm_is_off) : vm_is_off_(vm_is_off) {}
+  explicit Planner(Phase phase) : phase_(phase) {}
 
   void live(bool differs, const std::string& field) {
     if (differs)
-      plan_.apply_now.push_back(field);
+      (phase_ == Phase::kFrozen ? plan_.restart_required : plan_.apply_now).push_back(field);
   }
   void needs_off(bool differs, const std::string& field) {
-    if (!differs)
-      return;
-    (vm_is_off_ ? plan_.apply_now : plan_.restart_required).push_back(field);
+    if (differs)
+      (phase_ == Phase::kOff ? plan_.apply_now : plan_.restart_required).push_back(field);
   }
   void never(bool differs, const std::string& field) {
     if (differs)
@@ -41,7 +49,7 @@ class Planner {
   ConvergencePlan take() { return std::move(plan_); }
 
  private:
-  bool vm_is_off_;
+  Phase phase_;
   ConvergencePlan plan_;
 };
 
@@ -49,10 +57,30 @@ void plan_memory(const MemorySpec& want, const MemorySpec& have, Planner& planne
   planner.needs_off(want.startup_bytes != have.startup_bytes, field::kMemoryStartup);
   const bool toggles = want.dynamic.has_value() != have.dynamic.has_value();
   planner.needs_off(toggles, field::kMemoryDynamic);
-  // Minimum, maximum and buffer change on a running VM with dynamic memory.
-  if (!toggles && want.dynamic) {
-    planner.live(!(*want.dynamic == *have.dynamic), field::kMemoryDynamicLimits);
-  }
+  if (toggles || !want.dynamic)
+    return;  // turning dynamic memory on sets its limits in the same call
+  // A running VM's dynamic minimum may only go down and its maximum only up (Hyper-V never
+  // takes back memory the guest holds); the buffer changes either way.
+  const auto& w = *want.dynamic;
+  const auto& h = *have.dynamic;
+  if (w.minimum_bytes < h.minimum_bytes)
+    planner.live(true, field::kMemoryMinimum);
+  else
+    planner.needs_off(w.minimum_bytes > h.minimum_bytes, field::kMemoryMinimum);
+  if (w.maximum_bytes > h.maximum_bytes)
+    planner.live(true, field::kMemoryMaximum);
+  else
+    planner.needs_off(w.maximum_bytes < h.maximum_bytes, field::kMemoryMaximum);
+  planner.live(w.buffer_percent != h.buffer_percent, field::kMemoryBuffer);
+}
+
+void plan_firmware(const VmSpec& want, const FirmwareSpec& have, Planner& planner) {
+  const std::string template_wanted = effective_secure_boot_template(want);
+  const bool secure_boot_differs =
+      want.firmware.secure_boot != have.secure_boot ||
+      (!template_wanted.empty() && template_wanted != have.secure_boot_template);
+  planner.needs_off(secure_boot_differs, field::kSecureBoot);
+  planner.needs_off(want.firmware.tpm != have.tpm, field::kTpm);
 }
 
 // Generation 2 VMs take NICs and SCSI disks hot; generation 1 needs the VM off.
@@ -106,11 +134,6 @@ void plan_disks(const VmSpec& want, const VmSpec& have, Planner& planner) {
   }
 }
 
-bool cpu_controls_differ(const CpuSpec& a, const CpuSpec& b) {
-  return a.reserve_percent != b.reserve_percent || a.limit_percent != b.limit_percent ||
-         a.weight != b.weight;
-}
-
 // "networks[nic0].vlanId" → {"nic0", ".vlanId"}; false when `field` is not of `prefix`.
 bool split_device_field(const std::string& field, const std::string& prefix, std::string& device,
                         std::string& rest) {
@@ -158,17 +181,29 @@ void copy_disk_member(DiskSpec& disk, const DiskSpec& want, const std::string& m
 
 }  // namespace
 
-ConvergencePlan plan_convergence(const VmSpec& desired, const VmSpec& current, bool vm_is_off) {
-  Planner planner(vm_is_off);
+std::string effective_secure_boot_template(const VmSpec& spec) {
+  if (!spec.firmware.secure_boot)
+    return "";
+  if (!spec.firmware.secure_boot_template.empty())
+    return spec.firmware.secure_boot_template;
+  return spec.cloud_init ? "MicrosoftUEFICertificateAuthority" : "";
+}
+
+ConvergencePlan plan_convergence(const VmSpec& desired, const VmSpec& current, VmState state) {
+  Planner planner(phase_of(state));
+  const CpuSpec& want = desired.cpu;
+  const CpuSpec& have = current.cpu;
   planner.never(desired.generation != current.generation, field::kGeneration);
   planner.never(desired.image != current.image, field::kImage);
-  planner.needs_off(desired.cpu.count != current.cpu.count, field::kCpuCount);
-  planner.live(cpu_controls_differ(desired.cpu, current.cpu), field::kCpuControls);
-  planner.needs_off(
-      desired.cpu.expose_virtualization_extensions != current.cpu.expose_virtualization_extensions,
-      field::kCpuNested);
+  planner.needs_off(want.count != have.count, field::kCpuCount);
+  planner.live(want.reserve_percent != have.reserve_percent, field::kCpuReserve);
+  planner.live(want.limit_percent != have.limit_percent, field::kCpuLimit);
+  planner.live(want.weight != have.weight, field::kCpuWeight);
+  planner.needs_off(want.expose_virtualization_extensions != have.expose_virtualization_extensions,
+                    field::kCpuNested);
   plan_memory(desired.memory, current.memory, planner);
-  planner.needs_off(!(desired.firmware == current.firmware), field::kFirmware);
+  if (desired.generation == 2 && current.generation == 2)
+    plan_firmware(desired, current.firmware, planner);
   plan_networks(desired, current, planner);
   plan_disks(desired, current, planner);
   return planner.take();
@@ -182,21 +217,35 @@ VmSpec apply_fields(const VmSpec& current, const VmSpec& desired,
     std::string rest;
     if (f == field::kCpuCount)
       next.cpu.count = desired.cpu.count;
-    if (f == field::kCpuControls) {
+    if (f == field::kCpuReserve)
       next.cpu.reserve_percent = desired.cpu.reserve_percent;
+    if (f == field::kCpuLimit)
       next.cpu.limit_percent = desired.cpu.limit_percent;
+    if (f == field::kCpuWeight)
       next.cpu.weight = desired.cpu.weight;
-    }
     if (f == field::kCpuNested) {
       next.cpu.expose_virtualization_extensions = desired.cpu.expose_virtualization_extensions;
     }
     if (f == field::kMemoryStartup)
       next.memory.startup_bytes = desired.memory.startup_bytes;
-    if (f == field::kMemoryDynamic || f == field::kMemoryDynamicLimits) {
+    if (f == field::kMemoryDynamic)
       next.memory.dynamic = desired.memory.dynamic;
+    if (next.memory.dynamic && desired.memory.dynamic) {
+      if (f == field::kMemoryMinimum)
+        next.memory.dynamic->minimum_bytes = desired.memory.dynamic->minimum_bytes;
+      if (f == field::kMemoryMaximum)
+        next.memory.dynamic->maximum_bytes = desired.memory.dynamic->maximum_bytes;
+      if (f == field::kMemoryBuffer)
+        next.memory.dynamic->buffer_percent = desired.memory.dynamic->buffer_percent;
     }
-    if (f == field::kFirmware)
-      next.firmware = desired.firmware;
+    if (f == field::kSecureBoot) {
+      next.firmware.secure_boot = desired.firmware.secure_boot;
+      const std::string wanted = effective_secure_boot_template(desired);
+      if (!wanted.empty())
+        next.firmware.secure_boot_template = wanted;
+    }
+    if (f == field::kTpm)
+      next.firmware.tpm = desired.firmware.tpm;
     if (split_device_field(f, "networks", device, rest)) {
       apply_device_field(next.networks, desired.networks, device, rest, &copy_nic_member);
     }

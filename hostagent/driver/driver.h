@@ -21,6 +21,8 @@ class Driver {
   virtual std::string name() const = 0;  // "sim" | "hyperv"
   virtual AgentResult<HostInfo> host_info() = 0;
   virtual AgentResult<Inventory> inventory() = 0;
+  // One managed VM, read on its own (GET /v1/vms/{uid}); kNotFound when no VM carries the uid.
+  virtual AgentResult<VmStatus> vm(const std::string& uid) = 0;
   // Creates the VM if missing, converges what can change now, reports what needs the VM off and
   // applies the power intent. `seed_iso_path` is the cloud-init ISO to attach ("" detaches).
   virtual AgentResult<EnsureResult> ensure(const VmSpec& spec,

@@ -1,5 +1,8 @@
 #include "hostagent/hyperv/hyperv_driver.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -13,8 +16,13 @@ namespace {
 
 using nlohmann::json;
 
-AgentResult<json> run_json(ScriptRunner& runner, Script script, const json& input) {
-  auto text = runner.run(script, input.dump());
+std::chrono::milliseconds seconds_ms(int64_t seconds) {
+  return std::chrono::milliseconds(std::max<int64_t>(0, seconds) * 1000);
+}
+
+AgentResult<json> run_json(ScriptRunner& runner, Script script, const json& input,
+                           std::chrono::milliseconds waits = std::chrono::milliseconds(0)) {
+  auto text = runner.run(script, input.dump(), waits);
   if (!text.ok())
     return text.error();
   auto parsed = json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
@@ -59,9 +67,20 @@ AgentResult<std::optional<json>> find_row(ScriptRunner& runner, const std::strin
   return std::optional<json>(vms[0]);
 }
 
+// A row the host could not read in full: its configuration cannot be planned against.
+AgentStatus row_usable(const json& row, const std::string& uid) {
+  const std::string error = ps_string(row, "error");
+  if (error.empty())
+    return {};
+  return make_error(AgentErrorCode::kDriverError, "the VM of " + uid + " cannot be read", error);
+}
+
+// The spec as the ensure script gets it: cloud-init stays out (it goes into the seed ISO, never
+// to PowerShell), and the secure boot template is the one the VM must end up with.
 json spec_input(const VmSpec& spec) {
   json j = spec;
-  j.erase("cloudInit");  // user-data goes in the seed ISO, never to PowerShell
+  j.erase("cloudInit");
+  j["firmware"]["secureBootTemplate"] = effective_secure_boot_template(spec);
   return j;
 }
 
@@ -70,10 +89,20 @@ ErrorBody unmanaged_row(const std::string& uid) {
                     "the VM of " + uid + " lost its owner marker during the call");
 }
 
+VmState row_state(const json& row) {
+  std::string raw;
+  return ps_vm_state(row.contains("state") ? row["state"] : json("Other"), raw);
+}
+
+const json& row_of(const json& result) {
+  static const json empty = json::object();
+  return result.contains("vm") ? result["vm"] : empty;
+}
+
 }  // namespace
 
 AgentResult<HostInfo> HypervDriver::host_info() {
-  auto result = run_json(*runner_, Script::kHostInfo,
+  auto result = run_json(*reads_, Script::kHostInfo,
                          {{"vmDir", paths_.vm_dir}, {"imageDir", paths_.image_dir}});
   if (!result.ok())
     return result.error();
@@ -87,17 +116,30 @@ AgentResult<HostInfo> HypervDriver::host_info() {
                    ps_int(r, "storageCapacityBytes")};
   info.free = {std::max<int64_t>(0, info.capacity.cpu - ps_int(r, "allocatedCpu")),
                ps_int(r, "freeMemoryBytes"), ps_int(r, "storageFreeBytes")};
+  // Every Hyper-V host with these cmdlets (Windows Server 2012 R2 and later) has these three;
+  // the others are probed by the script.
   info.capabilities = {"dynamicMemory", "hotAddNetworkAdapter", "secureBoot"};
   if (r.value("nestedVirtualization", false))
     info.capabilities.push_back("nestedVirtualization");
   if (r.value("tpm", false))
     info.capabilities.push_back("tpm");
+  for (const auto& version : ps_list(r, "supportedVersions")) {
+    if (version.is_string())
+      info.capabilities.push_back("configurationVersion/" + version.get<std::string>());
+  }
   for (const auto& sw : ps_list(r, "switches")) {
     info.switches.push_back(
         {ps_string(sw, "name"),
          ps_switch_type(sw.contains("switchType") ? sw["switchType"] : json())});
   }
+  // An image the host cannot read is left out (nothing could be created from it) and logged;
+  // it never fails the whole answer.
   for (const auto& image : ps_list(r, "images")) {
+    const std::string error = ps_string(image, "error");
+    if (!error.empty()) {
+      spdlog::warn("image_unreadable image={} error=\"{}\"", ps_string(image, "name"), error);
+      continue;
+    }
     info.images.push_back({ps_string(image, "name"), ps_int(image, "sizeBytes")});
   }
   info.vm_count = ps_int(r, "managedVmCount");
@@ -106,7 +148,7 @@ AgentResult<HostInfo> HypervDriver::host_info() {
 }
 
 AgentResult<Inventory> HypervDriver::inventory() {
-  auto rows = inventory_rows(*runner_, "");
+  auto rows = inventory_rows(*reads_, "");
   if (!rows.ok())
     return rows.error();
   Inventory inventory;
@@ -119,31 +161,58 @@ AgentResult<Inventory> HypervDriver::inventory() {
   return inventory;
 }
 
+AgentResult<VmStatus> HypervDriver::vm(const std::string& uid) {
+  auto row = find_row(*reads_, uid);
+  if (!row.ok())
+    return row.error();
+  if (!row.value())
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  auto status = vm_row_status(**row, wall_clock_ms());
+  if (!status)
+    return unmanaged_row(uid);
+  return std::move(*status);
+}
+
 AgentResult<EnsureResult> HypervDriver::ensure(const VmSpec& spec,
                                                const std::string& seed_iso_path) {
-  // Step 1: find the VM by its marker, or create it bare (New-VM, marker in Notes). After a
-  // crash anywhere later, this step finds the VM again instead of making a second one.
+  // Step 1: find the VM by its marker (or its folder), or create it. After a crash anywhere
+  // later, this step finds the VM again instead of making a second one.
   json switches = json::array();
   for (const auto& net : spec.networks)
     switches.push_back(net.switch_name);
-  auto created = run_json(*runner_, Script::kEnsure,
+  auto created = run_json(*writes_, Script::kEnsure,
                           {{"phase", "create"},
                            {"spec", spec_input(spec)},
+                           {"vmName", spec.host_vm_name()},
                            {"switches", switches},
                            {"vmDir", paths_.vm_dir},
                            {"imageDir", paths_.image_dir}});
   if (!created.ok())
     return created.error();
-  const json& row = created->contains("vm") ? (*created)["vm"] : json::object();
-  const VmSpec current = vm_row_config(row);
-  if (current.uid != spec.uid)
+  json row = row_of(*created);
+  if (auto usable = row_usable(row, spec.uid); !usable.ok())
+    return usable.error();
+  if (vm_row_config(row).uid != spec.uid)
     return unmanaged_row(spec.uid);
-  std::string raw_state;
-  const bool off = ps_vm_state(row.value("state", json("Other")), raw_state) == VmState::kOff;
 
-  // Step 2: converge what can change now; the rest waits for the VM to be off.
-  const ConvergencePlan plan = plan_convergence(spec, current, off);
-  auto applied = run_json(*runner_, Script::kEnsure,
+  // Step 2: power Off is a bounded graceful stop (turned off when the guest does not finish in
+  // time), done first so the changes that need the VM off apply in the same call. A saved VM
+  // keeps its memory: it is not thrown away to reach Off.
+  const VmState state = row_state(row);
+  if (spec.power == PowerIntent::kOff && state != VmState::kOff && state != VmState::kSaved) {
+    auto stopped = run_json(*writes_, Script::kPower,
+                            {{"vmId", ps_string(row, "vmId")},
+                             {"action", "shutdown"},
+                             {"timeoutSeconds", spec.shutdown_timeout_seconds}},
+                            seconds_ms(spec.shutdown_timeout_seconds));
+    if (!stopped.ok())
+      return stopped.error();
+    row = row_of(*stopped);
+  }
+
+  // Step 3: converge what the VM's state allows now; the rest waits for the VM to be off.
+  const ConvergencePlan plan = plan_convergence(spec, vm_row_config(row), row_state(row));
+  auto applied = run_json(*writes_, Script::kEnsure,
                           {{"phase", "apply"},
                            {"vmId", ps_string(row, "vmId")},
                            {"spec", spec_input(spec)},
@@ -154,11 +223,12 @@ AgentResult<EnsureResult> HypervDriver::ensure(const VmSpec& spec,
                            {"imageDir", paths_.image_dir}});
   if (!applied.ok())
     return applied.error();
-  auto status =
-      vm_row_status(applied->contains("vm") ? (*applied)["vm"] : json::object(), wall_clock_ms());
+  auto status = vm_row_status(row_of(*applied), wall_clock_ms());
   if (!status)
     return unmanaged_row(spec.uid);
   status->restart_required_fields = plan.restart_required;
+  if (applied->value("seedDeferred", false))
+    status->restart_required_fields.push_back(field::kCloudInit);
 
   EnsureResult result;
   result.vm = std::move(*status);
@@ -169,32 +239,31 @@ AgentResult<EnsureResult> HypervDriver::ensure(const VmSpec& spec,
 }
 
 AgentResult<VmStatus> HypervDriver::power(const std::string& uid, const PowerRequest& request) {
-  auto row = find_row(*runner_, uid);
+  auto row = find_row(*writes_, uid);
   if (!row.ok())
     return row.error();
   if (!row.value())
     return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
-  auto result = run_json(*runner_, Script::kPower,
-                         {{"vmId", ps_string(**row, "vmId")},
-                          {"action", to_string(request.action)},
-                          {"timeoutSeconds", request.timeout_seconds}});
+  const bool waits =
+      request.action == PowerAction::kShutdown || request.action == PowerAction::kRestart;
+  auto result =
+      run_json(*writes_, Script::kPower,
+               {{"vmId", ps_string(**row, "vmId")},
+                {"action", to_string(request.action)},
+                {"timeoutSeconds", request.timeout_seconds}},
+               waits ? seconds_ms(request.timeout_seconds) : std::chrono::milliseconds(0));
   if (!result.ok())
     return result.error();
-  auto status =
-      vm_row_status(result->contains("vm") ? (*result)["vm"] : json::object(), wall_clock_ms());
+  auto status = vm_row_status(row_of(*result), wall_clock_ms());
   if (!status)
     return unmanaged_row(uid);
   return std::move(*status);
 }
 
 AgentStatus HypervDriver::remove(const std::string& uid) {
-  auto row = find_row(*runner_, uid);
-  if (!row.ok())
-    return row.error();
-  if (!row.value())
-    return {};  // already gone
-  auto result = run_json(*runner_, Script::kRemove,
-                         {{"vmId", ps_string(**row, "vmId")}, {"vmDir", paths_.vm_dir}});
+  // The script finds the VM itself (by marker, or by its folder when the marker was never
+  // written) and cleans <vmDir>\<uid> even when no VM is left: a retried delete finishes the job.
+  auto result = run_json(*writes_, Script::kRemove, {{"uid", uid}, {"vmDir", paths_.vm_dir}});
   if (!result.ok())
     return result.error();
   return {};

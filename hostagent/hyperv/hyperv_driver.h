@@ -19,18 +19,23 @@ struct HypervPaths {
 
 class HypervDriver final : public Driver {
  public:
-  HypervDriver(std::unique_ptr<ScriptRunner> runner, HypervPaths paths)
-      : runner_(std::move(runner)), paths_(std::move(paths)) {}
+  // `writes` runs ensure, power and remove; `reads` runs host info and inventory, so reads never
+  // wait behind a long write (give each its own RunnerPool).
+  HypervDriver(std::unique_ptr<ScriptRunner> writes, std::unique_ptr<ScriptRunner> reads,
+               HypervPaths paths)
+      : writes_(std::move(writes)), reads_(std::move(reads)), paths_(std::move(paths)) {}
 
   std::string name() const override { return "hyperv"; }
   AgentResult<HostInfo> host_info() override;
   AgentResult<Inventory> inventory() override;
+  AgentResult<VmStatus> vm(const std::string& uid) override;
   AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
 
  private:
-  std::unique_ptr<ScriptRunner> runner_;
+  std::unique_ptr<ScriptRunner> writes_;
+  std::unique_ptr<ScriptRunner> reads_;
   const HypervPaths paths_;
 };
 

@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace hvo::agent {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::string script_path(const PowerShellSettings& settings, const std::string& file) {
   return settings.script_dir.empty() ? file : settings.script_dir + "/" + file;
@@ -27,7 +31,26 @@ std::string last_nonempty_line(const std::string& text) {
   return text.substr(begin, end + 1 - begin);
 }
 
+// The reply line of request `id`: a JSON object whose "id" is that id.
+bool is_reply_to(const std::string& line, const std::string& id) {
+  if (line.empty() || line.front() != '{')
+    return false;
+  const auto reply = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  return reply.is_object() && reply.contains("id") && reply["id"].is_string() &&
+         reply["id"].get<std::string>() == id;
+}
+
 }  // namespace
+
+std::string default_powershell_path() {
+#ifdef _WIN32
+  const char* root = std::getenv("SystemRoot");
+  const std::string system_root = root != nullptr && *root != '\0' ? root : "C:\\Windows";
+  return system_root + "\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+#else
+  return "pwsh";
+#endif
+}
 
 std::vector<std::string> powershell_argv(const PowerShellSettings& settings,
                                          const std::string& script_file) {
@@ -78,40 +101,47 @@ void PowerShellWorker::discard_locked(const char* reason) {
   worker_.reset();
 }
 
-AgentResult<std::string> PowerShellWorker::run(Script script, const std::string& input_json) {
+AgentResult<std::string> PowerShellWorker::run(Script script, const std::string& input_json,
+                                               std::chrono::milliseconds waits) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto started = ensure_started_locked(); !started.ok())
     return started.error();
   const std::string id = std::to_string(next_id_++);
+  const auto timeout = settings_.call_timeout + waits;
+  const auto deadline = Clock::now() + timeout;
   // JSON escapes every control character, so one request is exactly one line.
   const std::string request =
       nlohmann::json{
           {"id", id}, {"script", script_name(script)}, {"input", nlohmann::json::parse(input_json)}}
           .dump() +
       "\n";
-  if (auto written = worker_->write_stdin(request, settings_.call_timeout); !written.ok()) {
+  if (auto written = worker_->write_stdin(request, timeout); !written.ok()) {
     discard_locked("write_failed");
     return powershell_failed(std::string("cannot send ") + script_name(script) + " to the worker",
                              written.error());
   }
-  auto line = worker_->read_until(process::Stream::kStdout, "\n", settings_.call_timeout);
-  if (!line.ok()) {
-    discard_locked(line.error().code() == ErrorCode::kTimeout ? "timeout" : "exited");
-    return powershell_failed(
-        std::string("PowerShell worker gave no answer to ") + script_name(script), line.error());
+  while (true) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto line = worker_->read_until(process::Stream::kStdout, "\n",
+                                    std::max(left, std::chrono::milliseconds(1)));
+    if (!line.ok()) {
+      discard_locked(line.error().code() == ErrorCode::kTimeout ? "timeout" : "exited");
+      return powershell_failed(
+          std::string("PowerShell worker gave no answer to ") + script_name(script), line.error());
+    }
+    std::string text = std::move(line).value();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+      text.pop_back();
+    if (is_reply_to(text, id))
+      return parse_script_reply(text, script);
+    spdlog::debug("powershell_worker_skipped_line script={} pid={} line=\"{}\"",
+                  script_name(script), worker_->pid(), text.substr(0, 200));
   }
-  const auto reply = nlohmann::json::parse(line.value(), nullptr, false);
-  if (!reply.is_object() || reply.value("id", "") != id) {
-    discard_locked("out_of_step");  // a stray line means we can no longer pair replies
-    return make_error(
-        AgentErrorCode::kDriverError,
-        std::string("PowerShell worker answered out of step for ") + script_name(script),
-        line.value().substr(0, 2000));
-  }
-  return parse_script_reply(line.value(), script);
 }
 
-AgentResult<std::string> OneShotPowerShell::run(Script script, const std::string& input_json) {
+AgentResult<std::string> OneShotPowerShell::run(Script script, const std::string& input_json,
+                                                std::chrono::milliseconds waits) {
   process::Options options;
   options.argv = powershell_argv(settings_, std::string(script_name(script)) + ".ps1");
   options.std_in = process::Stdio::pipe();
@@ -121,7 +151,7 @@ AgentResult<std::string> OneShotPowerShell::run(Script script, const std::string
   auto spawned = process::Process::spawn(options);
   if (!spawned.ok())
     return powershell_failed("cannot start PowerShell", spawned.error());
-  auto output = spawned->communicate(input_json, settings_.call_timeout);
+  auto output = spawned->communicate(input_json, settings_.call_timeout + waits);
   if (!output.ok()) {
     (void)spawned->kill();  // the timeout is the error worth reporting
     return powershell_failed(std::string("PowerShell did not finish ") + script_name(script),

@@ -4,6 +4,7 @@
 // argument.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "hostagent/protocol/agent_result.h"
@@ -17,8 +18,14 @@ class ScriptRunner {
  public:
   virtual ~ScriptRunner() = default;
   // The script's `result` as JSON text, or its error (code, message, detail) as it reported it;
-  // Timeout / DriverError when PowerShell itself failed.
-  virtual AgentResult<std::string> run(Script script, const std::string& input_json) = 0;
+  // Timeout / DriverError when PowerShell itself failed. `waits` is time the script spends
+  // waiting on purpose (a guest's shutdown): it is added to the runner's own call timeout, so a
+  // slow guest is never mistaken for a hung worker.
+  virtual AgentResult<std::string> run(Script script, const std::string& input_json,
+                                       std::chrono::milliseconds waits) = 0;
+  AgentResult<std::string> run(Script script, const std::string& input_json) {
+    return run(script, input_json, std::chrono::milliseconds(0));
+  }
 };
 
 // Reads a script's reply line {"ok":true,"result":…} / {"ok":false,"error":{…}}; a reply that is

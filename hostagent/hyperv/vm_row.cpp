@@ -131,6 +131,7 @@ std::optional<VmStatus> vm_row_status(const nlohmann::json& row, int64_t now_ms)
         {ps_string(disk, "name"), ps_string(disk, "path"), ps_int(disk, "sizeBytes")});
   }
   s.dvd_path = ps_string(row, "dvdPath");
+  s.error = ps_string(row, "error");
   const auto generation = notes_marker(notes, kGenerationMarker);
   s.object_generation = generation ? std::atoll(generation->c_str()) : 0;
   return s;

@@ -77,7 +77,11 @@ bool CloudInitSpec::operator==(const CloudInitSpec& o) const {
 }
 
 std::string VmSpec::host_vm_name() const {
-  return namespace_ + "." + name;
+  const std::string full = namespace_ + "." + name;
+  if (full.size() <= kMaxHostVmName)
+    return full;
+  const std::string suffix = "~" + uid.substr(0, 8);
+  return full.substr(0, kMaxHostVmName - suffix.size()) + suffix;
 }
 
 void to_json(nlohmann::json& json, const VmSpec& spec) {
@@ -122,6 +126,7 @@ void to_json(nlohmann::json& json, const VmSpec& spec) {
                          {"networkData", spec.cloud_init->network_data}};
   }
   json["power"] = to_string(spec.power);
+  json["shutdownTimeoutSeconds"] = spec.shutdown_timeout_seconds;
 }
 
 namespace wire {
@@ -237,6 +242,10 @@ VmSpec read_vm_spec(const nlohmann::json& json, const std::string& path) {
   if (!power)
     throw FieldError(r.path_of("power"), "must be Running, Off or Unchanged");
   spec.power = *power;
+  spec.shutdown_timeout_seconds =
+      r.integer("shutdownTimeoutSeconds").value_or(spec.shutdown_timeout_seconds);
+  if (spec.shutdown_timeout_seconds < 0 || spec.shutdown_timeout_seconds > 3600)
+    throw FieldError(r.path_of("shutdownTimeoutSeconds"), "must be 0..3600");
   return spec;
 }
 

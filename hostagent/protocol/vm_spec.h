@@ -88,10 +88,16 @@ struct VmSpec {
   std::vector<NetworkSpec> networks;
   std::optional<CloudInitSpec> cloud_init;
   PowerIntent power = PowerIntent::kRunning;
+  // With power Off, how long the guest gets to shut down before the VM is turned off
+  // (spec.shutdown.timeoutSeconds; absent on the wire: 120).
+  int64_t shutdown_timeout_seconds = 120;
 
   // The VM's name on the host: "<namespace>.<name>" (namespaces carry no dots, so it is
-  // unambiguous). Display only: the agent never looks a VM up by name.
+  // unambiguous), at most kMaxHostVmName characters: a longer one is cut and ends in "~" and
+  // the uid's first 8 characters, so it stays readable and two cut names still differ. Display
+  // only: the agent never looks a VM up by name.
   std::string host_vm_name() const;
+  static constexpr std::size_t kMaxHostVmName = 100;  // Hyper-V's limit
 };
 
 void to_json(nlohmann::json& json, const VmSpec& spec);

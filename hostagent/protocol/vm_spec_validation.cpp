@@ -251,6 +251,12 @@ AgentResult<VmSpec> validate_vm_spec(VmSpec spec, const SpecLimits& limits) {
   check_identity(spec, problems);
   check_cpu(spec.cpu, limits, problems);
   check_memory(spec.memory, limits, problems);
+  // Hyper-V cannot run a VM that exposes virtualization extensions with dynamic memory (the
+  // nested hypervisor's memory cannot be ballooned); New-VM accepts it, Start-VM fails.
+  problems.check(!(spec.cpu.expose_virtualization_extensions && spec.memory.dynamic),
+                 "cpu.exposeVirtualizationExtensions",
+                 "cannot be combined with memory.dynamic (nested virtualization needs static "
+                 "memory)");
   check_firmware(spec, problems);
   check_disks(spec, limits, problems);
   check_networks(spec, limits, problems);

@@ -70,6 +70,8 @@ void to_json(nlohmann::json& json, const VmStatus& s) {
   json["objectGeneration"] = s.object_generation;
   json["restartRequired"] = s.restart_required();
   json["restartRequiredFields"] = s.restart_required_fields;
+  if (!s.error.empty())
+    json["error"] = s.error;
 }
 
 void to_json(nlohmann::json& json, const Inventory& inventory) {
@@ -111,6 +113,7 @@ VmStatus read_vm_status(const nlohmann::json& json, const std::string& path) {
   s.dvd_path = r.string("dvdPath").value_or("");
   s.object_generation = r.integer("objectGeneration").value_or(0);
   s.restart_required_fields = r.string_list("restartRequiredFields");
+  s.error = r.string("error").value_or("");
   return s;
 }
 

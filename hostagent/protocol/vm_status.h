@@ -52,6 +52,10 @@ struct VmStatus {
   int64_t object_generation = 0;  // metadata.generation of the last spec applied
   // Spec fields that differ from the VM but can only change while it is off ("cpu.count").
   std::vector<std::string> restart_required_fields;
+  // Set when the host could not read this VM's configuration: what went wrong. The identity
+  // (uid, vmId, name, state) is still reported; the configuration fields are then empty. One
+  // such VM never fails the whole inventory.
+  std::string error;
   bool restart_required() const { return !restart_required_fields.empty(); }
 };
 

@@ -1,15 +1,19 @@
 # Ensure, in two phases the agent drives:
-#   create: check the image and switches, find the VM by its owner marker or create it bare
-#           (New-VM without disks or NICs, marker written to Notes at once). Returns the row.
-#   apply:  carry out the fields the agent's convergence plan names, attach the seed ISO, write
-#           the applied generation to Notes, apply the power intent. Returns the row.
+#   create: check the image and switches, find the VM by its owner marker (or by its folder
+#           <vmDir>\<uid> when the marker write never happened) or create it: New-VM in that
+#           folder, the marker in Notes, the spec's NICs added with their static MACs (a static
+#           MAC on an existing adapter needs the VM off) and one empty DVD drive (adding a drive
+#           needs the VM off; changing its medium does not). Returns the row.
+#   apply:  carry out the fields the agent's convergence plan names, passing each cmdlet only
+#           the parameters that changed; attach the seed ISO; write the applied generation to
+#           Notes; start (or resume) the VM when the power intent says Running. Returns the row.
 # Either phase may be repeated after a crash: create finds the VM again, apply sets values.
 param($Request)
 . (Join-Path $PSScriptRoot 'common.ps1')
 
 function Assert-Catalogue {
     param($In)
-    $image = [string]$In.spec.image
+    $image = [string](Get-Field $In.spec 'image')
     if ($image.Length -gt 0) {
         $imagePath = Join-Path ([string]$In.imageDir) ($image + '.vhdx')
         if (-not (Test-Path -LiteralPath $imagePath)) {
@@ -17,11 +21,38 @@ function Assert-Catalogue {
         }
     }
     $known = @(Get-VMSwitch | ForEach-Object { [string]$_.Name })
-    foreach ($switchName in @($In.switches)) {
+    foreach ($switchName in @(Get-Field $In 'switches')) {
+        if ($null -eq $switchName) { continue }
         if ($known -notcontains [string]$switchName) {
             throw (New-AgentError 'SwitchNotFound' ('switch ' + [string]$switchName + ' is not on this host'))
         }
     }
+}
+
+function Find-Named {
+    param($Items, [string]$Name)
+    return @(@($Items) | Where-Object { $null -ne $_ -and [string]$_.name -eq $Name }) | Select-Object -First 1
+}
+
+function Set-VlanOf {
+    param($Adapter, $Want)
+    $vlanId = Get-Field $Want 'vlanId'
+    if ($null -ne $vlanId) {
+        Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId ([int]$vlanId)
+    } else {
+        Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Untagged
+    }
+}
+
+# A new adapter gets its static MAC at creation: Hyper-V refuses to change the MAC of an existing
+# adapter while the VM runs, but adding an adapter with one is a hot add like any other.
+function Add-Nic {
+    param($Vm, $Want)
+    $add = @{ VM = $Vm; Name = [string]$Want.name; SwitchName = [string]$Want.switch; Passthru = $true }
+    $mac = [string](Get-Field $Want 'macAddress')
+    if ($mac -ne '') { $add.StaticMacAddress = $mac }
+    $adapter = Add-VMNetworkAdapter @add
+    if ($null -ne (Get-Field $Want 'vlanId')) { Set-VlanOf $adapter $Want }
 }
 
 function Invoke-Create {
@@ -29,99 +60,75 @@ function Invoke-Create {
     Assert-Catalogue $In
     $spec = $In.spec
     $uid = [string]$spec.uid
-    $found = @(Find-ManagedVm -Uid $uid)
+    $vmDir = [string]$In.vmDir
+    $found = @(Find-ManagedVm -Uid $uid -VmDir $vmDir)
     if ($found.Count -gt 1) {
         throw (New-AgentError 'Conflict' ('more than one VM carries the owner marker ' + $uid))
     }
-    if ($found.Count -eq 1) { return [ordered]@{ created = $false; vm = (ConvertTo-VmRow $found[0]) } }
+    $markerNotes = $script:UidMarker + $uid + "`n" + $script:ImageMarker + [string](Get-Field $spec 'image')
+    if ($found.Count -eq 1) {
+        $vm = $found[0]
+        # Found by its folder: the previous attempt stopped between New-VM and the marker.
+        if ($null -eq (Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:UidMarker)) {
+            Set-VM -VM $vm -Notes $markerNotes
+            $vm = Get-VM -Id $vm.Id
+        }
+        return [ordered]@{ created = $false; vm = (ConvertTo-VmRow $vm) }
+    }
     $newVm = @{
-        Name               = [string]$spec.namespace + '.' + [string]$spec.name
+        Name               = [string]$In.vmName
         Generation         = [int16]$spec.generation
         MemoryStartupBytes = [int64]$spec.memory.startupBytes
         NoVHD              = $true
-        Path               = Join-Path ([string]$In.vmDir) $uid
+        Path               = (Get-VmFolder $vmDir $uid)
     }
     $vm = New-VM @newVm
-    $notes = $script:UidMarker + $uid + "`n" + $script:ImageMarker + [string]$spec.image
-    Set-VM -VM $vm -Notes $notes
-    Get-VMNetworkAdapter -VM $vm | Remove-VMNetworkAdapter -Confirm:$false
-    Get-VMDvdDrive -VM $vm | Remove-VMDvdDrive -Confirm:$false
-    return [ordered]@{ created = $true; vm = (ConvertTo-VmRow $vm) }
-}
-
-function Find-Named {
-    param($Items, [string]$Name)
-    return @($Items | Where-Object { [string]$_.name -eq $Name }) | Select-Object -First 1
-}
-
-function Set-Memory {
-    param($Vm, $Spec)
-    $memory = @{ VM = $Vm; StartupBytes = [int64]$Spec.memory.startupBytes }
-    if ($null -ne $Spec.memory.dynamic) {
-        $memory.DynamicMemoryEnabled = $true
-        $memory.MinimumBytes = [int64]$Spec.memory.dynamic.minimumBytes
-        $memory.MaximumBytes = [int64]$Spec.memory.dynamic.maximumBytes
-        $memory.Buffer = [int32]$Spec.memory.dynamic.bufferPercent
-    } else {
-        $memory.DynamicMemoryEnabled = $false
+    Set-VM -VM $vm -Notes $markerNotes
+    # New-VM adds an adapter of its own (and, for generation 1, a DVD drive): replace them.
+    @(Get-VMNetworkAdapter -VM $vm) | ForEach-Object { Remove-VMNetworkAdapter -VMNetworkAdapter $_ -Confirm:$false }
+    foreach ($want in @(Get-Field $spec 'networks')) {
+        if ($null -ne $want) { Add-Nic $vm $want }
     }
-    Set-VMMemory @memory
-}
-
-function Set-Firmware {
-    param($Vm, $Spec)
-    if ($Vm.Generation -ne 2) { return }
-    $firmware = @{ VM = $Vm; EnableSecureBoot = 'Off' }
-    if ($Spec.firmware.secureBoot) {
-        $firmware.EnableSecureBoot = 'On'
-        if ([string]$Spec.firmware.secureBootTemplate -ne '') {
-            $firmware.SecureBootTemplate = [string]$Spec.firmware.secureBootTemplate
-        }
-    }
-    Set-VMFirmware @firmware
-    $tpmOn = [bool](Get-VMSecurity -VM $Vm).TpmEnabled
-    if ($Spec.firmware.tpm -and -not $tpmOn) {
-        Set-VMKeyProtector -VM $Vm -NewLocalKeyProtector
-        Enable-VMTPM -VM $Vm
-    } elseif (-not $Spec.firmware.tpm -and $tpmOn) {
-        Disable-VMTPM -VM $Vm
-    }
+    if (@(Get-VMDvdDrive -VM $vm).Count -eq 0) { $null = Add-VMDvdDrive -VM $vm -Passthru }
+    return [ordered]@{ created = $true; vm = (ConvertTo-VmRow (Get-VM -Id $vm.Id)) }
 }
 
 function Set-Nic {
     param($Vm, $Spec, [string]$Name, [string]$Member)
-    $want = Find-Named $Spec.networks $Name
+    $want = Find-Named (Get-Field $Spec 'networks') $Name
     $adapter = @(Get-VMNetworkAdapter -VM $Vm | Where-Object { [string]$_.Name -eq $Name }) | Select-Object -First 1
     if ($Member -eq '') {
         if ($null -ne $adapter) { Remove-VMNetworkAdapter -VMNetworkAdapter $adapter -Confirm:$false }
-        if ($null -eq $want) { return }
-        $adapter = Add-VMNetworkAdapter -VM $Vm -Name $Name -SwitchName ([string]$want.switch) -Passthru
-        $Member = 'all'
+        if ($null -ne $want) { Add-Nic $Vm $want }
+        return
+    }
+    if ($null -eq $adapter -or $null -eq $want) {
+        throw (New-AgentError 'Internal' ('network adapter ' + $Name + ' is not on the VM'))
     }
     if ($Member -eq '.switch') {
         Connect-VMNetworkAdapter -VMNetworkAdapter $adapter -SwitchName ([string]$want.switch)
-    }
-    if ($Member -eq '.vlanId' -or $Member -eq 'all') {
-        if ($null -ne $want.vlanId) {
-            Set-VMNetworkAdapterVlan -VMNetworkAdapter $adapter -Access -VlanId ([int]$want.vlanId)
-        } else {
-            Set-VMNetworkAdapterVlan -VMNetworkAdapter $adapter -Untagged
-        }
-    }
-    if ($Member -eq '.macAddress' -or ($Member -eq 'all' -and [string]$want.macAddress -ne '')) {
-        if ([string]$want.macAddress -ne '') {
-            Set-VMNetworkAdapter -VMNetworkAdapter $adapter -StaticMacAddress ([string]$want.macAddress)
+    } elseif ($Member -eq '.vlanId') {
+        Set-VlanOf $adapter $want
+    } elseif ($Member -eq '.macAddress') {
+        $mac = [string](Get-Field $want 'macAddress')
+        if ($mac -ne '') {
+            Set-VMNetworkAdapter -VMNetworkAdapter $adapter -StaticMacAddress $mac
         } else {
             Set-VMNetworkAdapter -VMNetworkAdapter $adapter -DynamicMacAddress
         }
     }
 }
 
+function Get-DiskPath {
+    param($In, [string]$Name)
+    return Join-Path (Get-VmFolder ([string]$In.vmDir) ([string]$In.spec.uid)) ($Name + '.vhdx')
+}
+
 function Set-Disk {
     param($Vm, $In, [string]$Name, [string]$Member)
-    $want = Find-Named $In.spec.disks $Name
-    $path = Join-Path (Join-Path ([string]$In.vmDir) ([string]$In.spec.uid)) ($Name + '.vhdx')
-    $drive = @(Get-VMHardDiskDrive -VM $Vm | Where-Object { [string]$_.Path -eq $path }) | Select-Object -First 1
+    $want = Find-Named (Get-Field $In.spec 'disks') $Name
+    $path = Get-DiskPath $In $Name
+    $drive = @(Get-VMHardDiskDrive -VM $Vm | Where-Object { Test-SamePath ([string]$_.Path) $path }) | Select-Object -First 1
     if ($Member -eq '.sizeBytes') {
         Resize-VHD -Path $path -SizeBytes ([int64]$want.sizeBytes)
         return
@@ -135,66 +142,136 @@ function Set-Disk {
         if ([string]$want.source -eq 'image') {
             $parent = Join-Path ([string]$In.imageDir) ([string]$In.spec.image + '.vhdx')
             $null = New-VHD -Path $path -ParentPath $parent -Differencing
-            if ([int64]$want.sizeBytes -gt 0) { Resize-VHD -Path $path -SizeBytes ([int64]$want.sizeBytes) }
+            if ([int64]$want.sizeBytes -gt 0 -and [int64](Get-VHD -Path $path).Size -lt [int64]$want.sizeBytes) {
+                Resize-VHD -Path $path -SizeBytes ([int64]$want.sizeBytes)
+            }
         } else {
             $null = New-VHD -Path $path -SizeBytes ([int64]$want.sizeBytes) -Dynamic
         }
     }
-    if ($null -eq $drive) { Add-VMHardDiskDrive -VM $Vm -Path $path }
-    if ([string]$want.source -eq 'image' -and $Vm.Generation -eq 2) {
-        Set-VMFirmware -VM $Vm -FirstBootDevice (Get-VMHardDiskDrive -VM $Vm | Where-Object { [string]$_.Path -eq $path })
+    if ($null -eq $drive) { $drive = Add-VMHardDiskDrive -VM $Vm -Path $path -Passthru }
+    if ([string]$want.source -eq 'image' -and [int]$Vm.Generation -eq 2 -and [string]$Vm.State -eq 'Off') {
+        Set-VMFirmware -VM $Vm -FirstBootDevice $drive
     }
 }
 
-function Set-Field {
-    param($Vm, $In, [string]$Field)
+# One Set-VMProcessor call with the processor fields of the plan, and only those.
+function Set-Processor {
+    param($Vm, $Cpu, [string[]]$Fields)
+    $set = @{ VM = $Vm }
+    if ($Fields -contains 'cpu.count') { $set.Count = [int64]$Cpu.count }
+    if ($Fields -contains 'cpu.reservePercent') { $set.Reserve = [int64]$Cpu.reservePercent }
+    if ($Fields -contains 'cpu.limitPercent') { $set.Maximum = [int64]$Cpu.limitPercent }
+    if ($Fields -contains 'cpu.weight') { $set.RelativeWeight = [int32]$Cpu.weight }
+    if ($Fields -contains 'cpu.exposeVirtualizationExtensions') {
+        $set.ExposeVirtualizationExtensions = [bool]$Cpu.exposeVirtualizationExtensions
+    }
+    if ($set.Count -gt 1) { Set-VMProcessor @set }
+}
+
+# One Set-VMMemory call with the memory fields of the plan, and only those. Turning dynamic
+# memory on sets its limits in the same call, so min <= startup <= max holds at every step.
+function Set-Memory {
+    param($Vm, $Memory, [string[]]$Fields)
+    $set = @{ VM = $Vm }
+    $dynamic = Get-Field $Memory 'dynamic'
+    if ($Fields -contains 'memory.startupBytes') { $set.StartupBytes = [int64]$Memory.startupBytes }
+    if ($Fields -contains 'memory.dynamic') { $set.DynamicMemoryEnabled = ($null -ne $dynamic) }
+    if ($null -ne $dynamic) {
+        $toggled = ($Fields -contains 'memory.dynamic')
+        if ($toggled -or $Fields -contains 'memory.dynamic.minimumBytes') { $set.MinimumBytes = [int64]$dynamic.minimumBytes }
+        if ($toggled -or $Fields -contains 'memory.dynamic.maximumBytes') { $set.MaximumBytes = [int64]$dynamic.maximumBytes }
+        if ($toggled -or $Fields -contains 'memory.dynamic.bufferPercent') { $set.Buffer = [int32]$dynamic.bufferPercent }
+    }
+    if ($set.Count -gt 1) { Set-VMMemory @set }
+}
+
+function Set-SecureBoot {
+    param($Vm, $Firmware)
+    $set = @{ VM = $Vm; EnableSecureBoot = 'Off' }
+    if ([bool]$Firmware.secureBoot) {
+        $set.EnableSecureBoot = 'On'
+        $template = [string](Get-Field $Firmware 'secureBootTemplate')
+        if ($template -ne '') { $set.SecureBootTemplate = $template }
+    }
+    Set-VMFirmware @set
+}
+
+# A virtual TPM needs a key protector first; an existing one is kept (replacing it would make
+# the TPM's sealed secrets unreadable).
+function Set-Tpm {
+    param($Vm, $Firmware)
+    if ([bool]$Firmware.tpm) {
+        if (-not (Test-KeyProtector $Vm)) { Set-VMKeyProtector -VM $Vm -NewLocalKeyProtector }
+        Enable-VMTPM -VM $Vm
+    } else {
+        Disable-VMTPM -VM $Vm
+    }
+}
+
+# Get-VMKeyProtector answers a short placeholder (0,0,0,4) for a VM without a key protector.
+function Test-KeyProtector {
+    param($Vm)
+    $protector = @(Get-VMKeyProtector -VM $Vm)
+    return ($protector.Count -gt 4)
+}
+
+function Set-Fields {
+    param($Vm, $In, [string[]]$Fields)
     $spec = $In.spec
-    $cpu = $spec.cpu
-    if ($Field -eq 'cpu.count') { Set-VMProcessor -VM $Vm -Count ([int64]$cpu.count); return }
-    if ($Field -eq 'cpu.controls') {
-        Set-VMProcessor -VM $Vm -Reserve ([int64]$cpu.reservePercent) -Maximum ([int64]$cpu.limitPercent) -RelativeWeight ([int32]$cpu.weight)
-        return
+    Set-Processor $Vm $spec.cpu $Fields
+    Set-Memory $Vm $spec.memory $Fields
+    foreach ($field in $Fields) {
+        if ($field -like 'cpu.*' -or $field -like 'memory.*') { continue }
+        if ($field -eq 'firmware.secureBoot') { Set-SecureBoot $Vm $spec.firmware; continue }
+        if ($field -eq 'firmware.tpm') { Set-Tpm $Vm $spec.firmware; continue }
+        if ($field -match '^networks\[([^\]]+)\](\.[A-Za-z]+)?$') { Set-Nic $Vm $spec $Matches[1] ([string]$Matches[2]); continue }
+        if ($field -match '^disks\[([^\]]+)\](\.[A-Za-z]+)?$') { Set-Disk $Vm $In $Matches[1] ([string]$Matches[2]); continue }
+        throw (New-AgentError 'Internal' ('ensure.ps1 does not know field ' + $field))
     }
-    if ($Field -eq 'cpu.exposeVirtualizationExtensions') {
-        Set-VMProcessor -VM $Vm -ExposeVirtualizationExtensions ([bool]$cpu.exposeVirtualizationExtensions)
-        return
-    }
-    if ($Field -like 'memory.*') { Set-Memory $Vm $spec; return }
-    if ($Field -eq 'firmware') { Set-Firmware $Vm $spec; return }
-    if ($Field -match '^networks\[([a-z0-9-]+)\](\.[A-Za-z]+)?$') { Set-Nic $Vm $spec $Matches[1] ([string]$Matches[2]); return }
-    if ($Field -match '^disks\[([a-z0-9-]+)\](\.[A-Za-z]+)?$') { Set-Disk $Vm $In $Matches[1] ([string]$Matches[2]); return }
-    throw (New-AgentError 'Internal' ('ensure.ps1 does not know field ' + $Field))
 }
 
+# Changing the medium of an existing DVD drive works while the VM runs; adding a drive does not,
+# so a VM without one gets the seed only once it is off. Returns $true when the seed had to wait.
 function Set-Seed {
     param($Vm, [string]$SeedIso)
     $dvd = @(Get-VMDvdDrive -VM $Vm) | Select-Object -First 1
     if ($SeedIso -eq '') {
-        if ($null -ne $dvd) { Set-VMDvdDrive -VMDvdDrive $dvd -Path $null }
-        return
+        if ($null -ne $dvd -and [string]$dvd.Path -ne '') { Set-VMDvdDrive -VMDvdDrive $dvd -Path $null }
+        return $false
     }
-    if ($null -eq $dvd) { Add-VMDvdDrive -VM $Vm -Path $SeedIso; return }
-    if ([string]$dvd.Path -ne $SeedIso) { Set-VMDvdDrive -VMDvdDrive $dvd -Path $SeedIso }
+    if ($null -eq $dvd) {
+        if ([string]$Vm.State -ne 'Off') { return $true }
+        $null = Add-VMDvdDrive -VM $Vm -Path $SeedIso -Passthru
+        return $false
+    }
+    if (-not (Test-SamePath ([string]$dvd.Path) $SeedIso)) { Set-VMDvdDrive -VMDvdDrive $dvd -Path $SeedIso }
+    return $false
 }
 
 function Invoke-Apply {
     param($In)
-    $vm = Get-VM -Id ([string]$In.vmId)
-    foreach ($field in @($In.fields)) { Set-Field $vm $In ([string]$field) }
-    Set-Seed $vm ([string]$In.seedIso)
-    $uid = Get-NotesMarker -Notes $vm.Notes -Marker $script:UidMarker
-    $image = Get-NotesMarker -Notes $vm.Notes -Marker $script:ImageMarker
+    $vmId = [string]$In.vmId
+    $vm = Get-VM -Id $vmId
+    Set-Fields $vm $In @(@(Get-Field $In 'fields') | ForEach-Object { [string]$_ })
+    $vm = Get-VM -Id $vmId
+    $seedDeferred = Set-Seed $vm ([string](Get-Field $In 'seedIso'))
+    $uid = Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:UidMarker
+    $image = Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:ImageMarker
     $notes = $script:UidMarker + $uid + "`n" + $script:ImageMarker + $image + "`n" + $script:GenerationMarker + [string]$In.spec.objectGeneration
     Set-VM -VM $vm -Notes $notes
-    $state = [string](Get-VM -Id ([string]$In.vmId)).State
-    if ([string]$In.power -eq 'Running' -and ($state -eq 'Off' -or $state -eq 'Saved')) { Start-VM -VM $vm }
-    if ([string]$In.power -eq 'Off' -and $state -eq 'Running') { Stop-VM -VM $vm -Force }
-    return [ordered]@{ vm = (ConvertTo-VmRow (Get-VM -Id ([string]$In.vmId))) }
+    $state = [string](Get-VM -Id $vmId).State
+    if ([string]$In.power -eq 'Running') {
+        if ($state -eq 'Off' -or $state -eq 'Saved') { Start-VM -VM $vm }
+        elseif ($state -eq 'Paused') { Resume-VM -VM $vm }
+    }
+    return [ordered]@{ vm = (ConvertTo-VmRow (Get-VM -Id $vmId)); seedDeferred = [bool]$seedDeferred }
 }
 
 Invoke-AgentScript -Request $Request -Body {
     param($In)
-    if ([string]$In.phase -eq 'create') { return Invoke-Create $In }
-    if ([string]$In.phase -eq 'apply') { return Invoke-Apply $In }
+    $phase = [string](Get-Field $In 'phase')
+    if ($phase -eq 'create') { return Invoke-Create $In }
+    if ($phase -eq 'apply') { return Invoke-Apply $In }
     throw (New-AgentError 'Internal' 'ensure.ps1 needs phase create or apply')
 }

@@ -1,6 +1,7 @@
 # The agent's long-lived PowerShell worker: one JSON request per line on stdin
 # ({"id","script","input"}), one JSON reply per line on stdout ({"id","ok","result"|"error"}).
-# The script to run is looked up in a fixed table; the request never names a file.
+# The script to run is looked up in a fixed table; the request never names a file. The agent
+# skips any other line it reads (until the one with its id), so a stray line costs nothing.
 . (Join-Path $PSScriptRoot 'common.ps1')
 
 $scripts = @{
@@ -18,12 +19,16 @@ while ($true) {
     $id = ''
     try {
         $request = $line | ConvertFrom-Json
-        $id = [string]$request.id
-        $name = [string]$request.script
+        $id = [string](Get-Field $request 'id')
+        $name = [string](Get-Field $request 'script')
         if (-not $scripts.ContainsKey($name)) {
             throw (New-AgentError 'Internal' 'the worker does not know this script')
         }
-        $reply = @(& (Join-Path $PSScriptRoot $scripts[$name]) -Request $request.input)[-1]
+        $data = Get-Field $request 'input'
+        if ($null -eq $data) { $data = New-Object PSObject }  # $null would make it read stdin
+        $output = @(& (Join-Path $PSScriptRoot $scripts[$name]) -Request $data)
+        if ($output.Count -eq 0) { throw (New-AgentError 'Internal' ('script ' + $name + ' returned nothing')) }
+        $reply = $output[$output.Count - 1]
     } catch {
         $reply = ConvertTo-ErrorReply $_
     }

@@ -143,14 +143,10 @@ net::HttpResponse AgentApi::get_vms() {
 }
 
 net::HttpResponse AgentApi::get_vm(const std::string& uid) {
-  auto inventory = service_.driver().inventory();
-  if (!inventory.ok())
-    return error_response(inventory.error());
-  for (const auto& vm : inventory->vms) {
-    if (vm.uid == uid)
-      return json_response(200, vm);
-  }
-  return error_response(make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid));
+  auto vm = service_.driver().vm(uid);
+  if (!vm.ok())
+    return error_response(vm.error());
+  return json_response(200, vm.value());
 }
 
 net::HttpResponse AgentApi::put_vm(const net::HttpRequest& request, const std::string& uid) {

@@ -40,6 +40,10 @@ AgentResult<Inventory> MeteredDriver::inventory() {
   return result;
 }
 
+AgentResult<VmStatus> MeteredDriver::vm(const std::string& uid) {
+  return timed("vm", [&] { return inner_.vm(uid); });
+}
+
 AgentResult<EnsureResult> MeteredDriver::ensure(const VmSpec& spec,
                                                 const std::string& seed_iso_path) {
   return timed("ensure", [&] { return inner_.ensure(spec, seed_iso_path); });

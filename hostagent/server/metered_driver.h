@@ -16,6 +16,7 @@ class MeteredDriver final : public Driver {
   std::string name() const override { return inner_.name(); }
   AgentResult<HostInfo> host_info() override;
   AgentResult<Inventory> inventory() override;
+  AgentResult<VmStatus> vm(const std::string& uid) override;
   AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;

@@ -194,6 +194,17 @@ AgentResult<Inventory> SimDriver::inventory() {
   return inventory;
 }
 
+AgentResult<VmStatus> SimDriver::vm(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(uid, "inventory"); !status.ok())
+    return status.error();
+  auto found = vms_.find(uid);
+  if (found == vms_.end())
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  settle(found->second, now_());
+  return sim_vm_status(found->second, now_(), config_.vm_dir);
+}
+
 AgentStatus SimDriver::check_fits_on_create(const VmSpec& spec, const Usage& usage) const {
   if (spec.cpu.count > config_.capacity.cpu) {
     return insufficient(spec.uid, "logical processors", spec.cpu.count, config_.capacity.cpu,
@@ -275,7 +286,7 @@ AgentResult<EnsureResult> SimDriver::ensure(const VmSpec& spec, const std::strin
   SimVm& vm = found->second;
   settle(vm, now_());
 
-  const ConvergencePlan plan = plan_convergence(spec, vm.config, vm.state == VmState::kOff);
+  const ConvergencePlan plan = plan_convergence(spec, vm.config, vm.state);
   VmSpec next = apply_fields(vm.config, spec, plan.apply_now);
   const Usage usage = usage_locked();
   const int64_t growth = disk_bytes(next) - disk_bytes(vm.config);

@@ -6,7 +6,8 @@ answers like the agent's scripts would, with rows shaped like Windows PowerShell
 them: integer enums, \\/Date(ms)\\/ times, a TimeSpan object, one-element arrays unwrapped.
 
 $HVO_FAKE_PWSH_MODE changes its behaviour: "crash-once" exits on the first request (and only the
-first run does), "hang" never answers, "garbage" prints a line that is not JSON.
+first run does), "hang" never answers, "garbage" prints stray lines (not JSON, and a reply to
+another id) before each reply, "slow" answers after 1.5 s.
 """
 import json
 import os
@@ -103,10 +104,12 @@ def main():
                 sys.exit(3)
             if MODE == "hang":
                 time.sleep(3600)
+            request = json.loads(line)
             if MODE == "garbage":
                 print("WARNING: something PowerShell printed", flush=True)
-                continue
-            request = json.loads(line)
+                print(json.dumps({"id": "stale", "ok": False}), flush=True)
+            if MODE == "slow":
+                time.sleep(1.5)
             print(reply_line(request["script"], request["input"], request["id"]), flush=True)
         return
     text = sys.stdin.read()

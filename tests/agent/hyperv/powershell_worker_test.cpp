@@ -60,13 +60,26 @@ TEST(PowerShellWorker, SilentWorkerTimesOutAndIsReplaced) {
   EXPECT_EQ(fake.argvs().size(), 2u);  // the hung worker was killed, a new one started
 }
 
-TEST(PowerShellWorker, StrayOutputIsADriverErrorAndDropsTheWorker) {
+TEST(PowerShellWorker, StrayLinesAreSkippedUntilTheReplyWithTheRequestsId) {
   FakePowerShell fake("garbage");
   PowerShellWorker worker(fake.settings());
-  const auto result = worker.run(Script::kInventory, "{}");
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, AgentErrorCode::kDriverError);
-  EXPECT_NE(result.error().detail.find("WARNING"), std::string::npos);
+  for (int i = 0; i < 3; ++i) {
+    const auto result = worker.run(Script::kInventory, R"({"uid":"u-7"})");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_NE(result.value().find("u-7"), std::string::npos);
+  }
+  EXPECT_EQ(worker.restarts(), 0);  // the stray lines never cost the worker
+}
+
+// A script that waits on purpose (a guest's shutdown) gets that time on top of the call timeout.
+TEST(PowerShellWorker, TimeAScriptWaitsOnPurposeIsAddedToTheCallTimeout) {
+  FakePowerShell fake("slow");  // answers after 1.5 s
+  PowerShellWorker worker(fake.settings(std::chrono::milliseconds(500)));
+  const auto cut = worker.run(Script::kPower, "{}");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().code, AgentErrorCode::kTimeout);
+  const auto waited = worker.run(Script::kInventory, "{}", std::chrono::seconds(10));
+  ASSERT_TRUE(waited.ok()) << waited.error().message;
 }
 
 TEST(OneShotPowerShell, RunsTheNamedScriptWithInputOnStdinAndReadsTheLastLine) {

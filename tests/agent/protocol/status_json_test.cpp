@@ -52,6 +52,21 @@ TEST(InventoryJson, RoundTripsEveryField) {
   EXPECT_EQ(parsed->unmanaged_count, 2);
 }
 
+TEST(InventoryJson, AVmTheHostCouldNotReadCarriesItsError) {
+  VmStatus broken;
+  broken.uid = "u-2";
+  broken.vm_id = "6f1c1d0e-0000-4000-8000-000000000002";
+  broken.error = "Get-VMMemory: the configuration file is corrupt";
+  Inventory inventory{{sample_status(), broken}, 0};
+  const auto json = nlohmann::json(inventory);
+  EXPECT_FALSE(json["vms"][0].contains("error"));
+  const auto parsed = parse_inventory(json.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_EQ(parsed->vms.size(), 2u);
+  EXPECT_EQ(parsed->vms[0].error, "");
+  EXPECT_EQ(parsed->vms[1].error, broken.error);
+}
+
 TEST(VmStateText, UnknownHostStatesAreOther) {
   EXPECT_EQ(parse_vm_state("Saved"), VmState::kSaved);
   EXPECT_EQ(parse_vm_state("RunningCritical"), VmState::kOther);

@@ -102,6 +102,38 @@ TEST(VmSpecJson, MalformedBodiesAreInvalidSpecNamingTheField) {
   }
 }
 
+TEST(VmSpecJson, ShutdownTimeoutDefaultsRoundTripsAndIsBounded) {
+  const std::string base =
+      R"({"uid":"u1","name":"a","namespace":"b","cpu":{"count":1},"memory":{"startupBytes":1})";
+  auto parsed = parse_vm_spec(base + "}");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->shutdown_timeout_seconds, 120);
+  parsed = parse_vm_spec(base + R"(,"shutdownTimeoutSeconds":300})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->shutdown_timeout_seconds, 300);
+  EXPECT_EQ(nlohmann::json(*parsed)["shutdownTimeoutSeconds"], 300);
+  const auto refused = parse_vm_spec(base + R"(,"shutdownTimeoutSeconds":-1})");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("shutdownTimeoutSeconds"), std::string::npos);
+}
+
+// Hyper-V allows 100 characters in a VM name; Kubernetes allows far longer names.
+TEST(VmSpecJson, HostVmNameIsCappedWithAUidSuffix) {
+  VmSpec spec;
+  spec.uid = "0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011";
+  spec.namespace_ = "team-a";
+  spec.name = "web-1";
+  EXPECT_EQ(spec.host_vm_name(), "team-a.web-1");
+  spec.name = std::string(200, 'w');
+  const std::string capped = spec.host_vm_name();
+  EXPECT_EQ(capped.size(), VmSpec::kMaxHostVmName);
+  EXPECT_EQ(capped.substr(0, 9), "team-a.ww");
+  EXPECT_EQ(capped.substr(capped.size() - 9), "~0f1e2d3c");
+  VmSpec other = spec;
+  other.uid = "1a2b3c4d-0000-0000-0000-000000000000";
+  EXPECT_NE(other.host_vm_name(), capped);
+}
+
 TEST(VmSpecJson, UnknownFieldsAreIgnoredForForwardCompatibility) {
   const auto parsed =
       parse_vm_spec(R"({"uid":"u1","name":"a","namespace":"b","cpu":{"count":1,"future":true},)"

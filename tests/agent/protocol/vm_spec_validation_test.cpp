@@ -32,6 +32,12 @@ TEST(VmSpecValidation, EachBadFieldIsRefusedWithItsPath) {
       {"too many cpus", [](VmSpec& s) { s.cpu.count = 241; }, "cpu.count"},
       {"limit over 100", [](VmSpec& s) { s.cpu.limit_percent = 101; }, "cpu.limitPercent"},
       {"weight zero", [](VmSpec& s) { s.cpu.weight = 0; }, "cpu.weight"},
+      {"nested virtualization with dynamic memory",
+       [](VmSpec& s) {
+         s.cpu.expose_virtualization_extensions = true;
+         s.memory.dynamic = DynamicMemorySpec{kGiB, 4 * kGiB, 20};
+       },
+       "cpu.exposeVirtualizationExtensions"},
       {"tiny memory", [](VmSpec& s) { s.memory.startup_bytes = kMiB; }, "memory.startupBytes"},
       {"unaligned memory", [](VmSpec& s) { s.memory.startup_bytes = kGiB + kMiB; },
        "memory.startupBytes"},

@@ -223,6 +223,7 @@ class OverlapDetector final : public Driver {
   std::string name() const override { return inner_.name(); }
   AgentResult<HostInfo> host_info() override { return inner_.host_info(); }
   AgentResult<Inventory> inventory() override { return inner_.inventory(); }
+  AgentResult<VmStatus> vm(const std::string& uid) override { return inner_.vm(uid); }
   AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed) override {
     const int now = ++inside_;
     int seen = max_inside_.load();

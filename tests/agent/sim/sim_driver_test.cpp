@@ -43,6 +43,17 @@ TEST_F(SimDriverTest, EnsureTwiceMakesOneVmAndSecondCallChangesNothing) {
   EXPECT_EQ(sim->inventory()->vms.size(), 1u);
 }
 
+TEST_F(SimDriverTest, OneVmIsReadByItsUid) {
+  auto sim = open({});
+  ASSERT_TRUE(sim->ensure(sample_spec("u-1"), "").ok());
+  ASSERT_TRUE(sim->ensure(sample_spec("u-2", "web-2"), "").ok());
+  const auto vm = sim->vm("u-2");
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+  EXPECT_EQ(vm->uid, "u-2");
+  EXPECT_EQ(vm->name, "team-a.web-2");
+  EXPECT_EQ(sim->vm("u-3").error().code, AgentErrorCode::kNotFound);
+}
+
 TEST_F(SimDriverTest, CreatedVmMatchesTheSpecAndRuns) {
   auto sim = open({});
   const auto result = sim->ensure(sample_spec(), "/seeds/u.iso");

@@ -1,6 +1,10 @@
-# Stand-in for CimCmdlets (Windows only) with the one class the agent's scripts read:
-# Win32_OperatingSystem (Caption, Version, FreePhysicalMemory in KB, TotalVisibleMemorySize in KB),
-# from the Hyper-V model's state (host.osCaption, host.osVersion, host.freeMemoryBytes).
+# Stand-in for CimCmdlets (Windows only) with the classes the agent's scripts read:
+# Win32_OperatingSystem (Caption, Version, BuildNumber, FreePhysicalMemory in KB,
+# TotalVisibleMemorySize in KB) from the Hyper-V model's state (host.osCaption, host.osVersion,
+# host.freeMemoryBytes), and Win32_Processor (Manufacturer: host.processorManufacturer, default
+# GenuineIntel), one instance per socket as on Windows.
+# https://learn.microsoft.com/windows/win32/cimwin32prov/win32-operatingsystem
+# https://learn.microsoft.com/windows/win32/cimwin32prov/win32-processor
 Set-StrictMode -Version Latest
 
 function Get-CimInstance {
@@ -17,8 +21,8 @@ function Get-CimInstance {
 
         [string[]]$Property
     )
-    if ($ClassName -ne 'Win32_OperatingSystem') {
-        throw ('Hyper-V model: Get-CimInstance models only Win32_OperatingSystem, not ' + $ClassName)
+    if ($ClassName -ne 'Win32_OperatingSystem' -and $ClassName -ne 'Win32_Processor') {
+        throw ('Hyper-V model: Get-CimInstance models only Win32_OperatingSystem and Win32_Processor, not ' + $ClassName)
     }
     $statePath = [string]$env:HVMODEL_STATE
     if ($statePath -eq '' -or -not (Test-Path -LiteralPath $statePath)) {
@@ -26,9 +30,17 @@ function Get-CimInstance {
     }
     $state = Get-Content -LiteralPath $statePath -Raw | ConvertFrom-Json -AsHashtable -Depth 64
     $hostInfo = $state['host']
+    if ($ClassName -eq 'Win32_Processor') {
+        $maker = 'GenuineIntel'
+        if ($hostInfo.Contains('processorManufacturer')) { $maker = [string]$hostInfo['processorManufacturer'] }
+        $cpu = [pscustomobject]@{ Manufacturer = $maker; NumberOfLogicalProcessors = [uint32]$hostInfo['logicalProcessorCount'] }
+        $cpu.PSObject.TypeNames.Insert(0, 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Processor')
+        return $cpu
+    }
     $os = [pscustomobject]@{
         Caption                = [string]$hostInfo['osCaption']
         Version                = [string]$hostInfo['osVersion']
+        BuildNumber            = [string](([string]$hostInfo['osVersion']).Split('.')[-1])
         CSName                 = [string]$hostInfo['name']
         FreePhysicalMemory     = [uint64]([int64]$hostInfo['freeMemoryBytes'] / 1024)
         TotalVisibleMemorySize = [uint64]([int64]$hostInfo['memoryCapacityBytes'] / 1024)

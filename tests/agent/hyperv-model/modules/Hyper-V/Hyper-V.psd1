@@ -46,7 +46,8 @@
         'Add-VMDvdDrive',
         'Set-VMDvdDrive',
         'Remove-VMDvdDrive',
-        'Get-VMHost'
+        'Get-VMHost',
+        'Get-VMHostSupportedVersion'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

@@ -32,3 +32,32 @@ function Get-VMHost {
         }
     }
 }
+
+# Get-VMHostSupportedVersion: the VM configuration versions this host can create and run
+# (state.host.supportedVersions, default Windows Server 2022's 5.0 to 10.0, 10.0 the default).
+# https://learn.microsoft.com/powershell/module/hyper-v/get-vmhostsupportedversion
+function Get-VMHostSupportedVersion {
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName')]
+    param(
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [ValidateNotNullOrEmpty()]
+        [string[]]$ComputerName,
+        [switch]$Default
+    )
+    begin { . Import-HvCallerPreference $PSCmdlet }
+    process {
+        Invoke-HvCmdlet $PSCmdlet {
+            $versions = Use-HvState -Cmdlet $PSCmdlet -Action {
+                param($State, $Options)
+                $list = @('5.0', '6.2', '7.0', '7.1', '8.0', '8.1', '8.2', '8.3', '9.0', '9.1', '10.0')
+                if ($State.host.Contains('supportedVersions')) { $list = @($State.host.supportedVersions) }
+                return , $list
+            }
+            $last = [string]$versions[$versions.Count - 1]
+            foreach ($version in $versions) {
+                if ($Default -and [string]$version -ne $last) { continue }
+                $PSCmdlet.WriteObject([pscustomobject]@{ Name = ('Microsoft Windows Server ' + [string]$version); Version = [version][string]$version; IsDefault = ([string]$version -eq $last) })
+            }
+        }
+    }
+}
