@@ -224,6 +224,8 @@ Result<agent::VmSpec> desired_vm_spec(const api::VirtualMachine& vm,
   out.networks = std::move(networks).value();
   out.cloud_init = cloud_init_spec(spec.cloud_init, user_data);
   out.power = power;
+  // The agent bounds a graceful stop it makes on its own (power: Off in ensure) by this.
+  out.shutdown_timeout_seconds = spec.shutdown.timeout_seconds;
   return out;
 }
 

@@ -24,7 +24,8 @@ nlohmann::json vm_json() {
                 {"name": "data", "source": "blank", "size": "100Gi"}],
       "networks": [{"name": "lan", "switch": "external", "vlanId": 20,
                     "macAddress": "00:15:5d:0a:0b:0c"}],
-      "cloudInit": {"metaData": "instance-id: web-1"}
+      "cloudInit": {"metaData": "instance-id: web-1"},
+      "shutdown": {"mode": "Graceful", "timeoutSeconds": 300}
     }
   })");
 }
@@ -62,6 +63,7 @@ TEST(DesiredVmSpec, ConvertsQuantitiesDefaultsAndMac) {
   EXPECT_EQ(spec->cloud_init->user_data, "#cloud-config\n");
   EXPECT_EQ(spec->cloud_init->meta_data, "instance-id: web-1");
   EXPECT_EQ(spec->power, agent::PowerIntent::kRunning);
+  EXPECT_EQ(spec->shutdown_timeout_seconds, 300);
 }
 
 struct InvalidCase {
