@@ -174,6 +174,16 @@ arch_openssl=$(find /usr/include -maxdepth 2 -path '*-linux-gnu*/openssl' -type 
 }
 cp "$arch_openssl"/*.h "$work/arch/openssl/"
 
+# POSIX headers that mingw-w64 ships and MSVC does not: a file including one would compile here
+# and fail under MSVC, so they are replaced by headers that stop the compile. strings.h joins
+# the list once common/net/http_types.h no longer includes it (strcasecmp; MSVC has _stricmp).
+msvc_absent=(unistd.h dirent.h poll.h sys/socket.h sys/wait.h arpa/inet.h netinet/in.h)
+for header in "${msvc_absent[@]}"; do
+  mkdir -p "$work/msvc-absent/$(dirname "$header")"
+  printf '#error "<%s> is a POSIX header that MSVC does not have"\n' "$header" \
+    >"$work/msvc-absent/$header"
+done
+
 # The flags go into a GCC response file (quoted there: HVO_VERSION is a string literal).
 # -isystem: warnings in the libraries' own headers are theirs, not ours.
 # -Wno-deprecated-declarations: Boost 1.74's asio/ssl calls OpenSSL 1.x functions.
@@ -182,7 +192,7 @@ cp "$arch_openssl"/*.h "$work/arch/openssl/"
 cat >"$work/flags" <<FLAGS
 -std=c++17 -fsyntax-only -Wall -Wextra -Werror -Wno-deprecated-declarations -Wno-redundant-move
 -D_WIN32_WINNT=0x0A00 -DSPDLOG_FMT_EXTERNAL '-DHVO_VERSION="0.0.0-check"'
-'-I$repo' -isystem '$work/include' -isystem '$work/arch'
+'-I$work/msvc-absent' '-I$repo' -isystem '$work/include' -isystem '$work/arch'
 FLAGS
 export HVO_WCC_CXX=$cxx HVO_WCC_FLAGS=$work/flags HVO_WCC_LOGS=$work/logs
 mkdir -p "$work/logs"
