@@ -21,21 +21,30 @@ constexpr const char* kUsage =
     "usage: hyperv-agent [serve] --config <agent.yaml> [--log-format text|json] "
     "[--log-level info]\n"
     "       hyperv-agent certs --out-dir DIR --host NAME [--dns NAME]... [--ip ADDRESS]...\n"
+    "                          [--ca-dir DIR] [--secret-out FILE] (see certs --help)\n"
     "       hyperv-agent --version\n";
 
-// Writes the certificate files and prints the Secret manifest on stdout.
+// Writes the certificate files; the Secret manifest goes to --secret-out or stdout, notes on
+// where everything went to stderr.
 int certs(const std::vector<std::string>& args) {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << hvo::agent::kCertsUsage;
+    return 0;
+  }
   auto options = hvo::agent::parse_certs_args(args);
   if (!options.ok()) {
     std::cerr << "hyperv-agent: " << options.error().message() << "\n" << hvo::agent::kCertsUsage;
     return 2;
   }
-  auto manifest = hvo::agent::run_certs(options.value());
-  if (!manifest.ok()) {
-    std::cerr << "hyperv-agent: " << manifest.error().message() << "\n";
+  auto outcome = hvo::agent::run_certs(options.value());
+  if (!outcome.ok()) {
+    std::cerr << "hyperv-agent: " << outcome.error().message() << "\n";
     return 1;
   }
-  std::cout << manifest.value();
+  for (const auto& note : outcome->notes)
+    std::cerr << "hyperv-agent certs: " << note << "\n";
+  if (options->secret_out.empty())
+    std::cout << outcome->manifest;
   return 0;
 }
 

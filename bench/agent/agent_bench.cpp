@@ -35,13 +35,16 @@ VmSpec spec_for(int i) {
 }
 
 // One agent (API, runner, sim) with kVms VMs, built once for all benchmarks.
+// At least kMinTokenBytes: the agent refuses shorter tokens.
+constexpr const char* kToken = "bench-token-0123456789abcdef0123456789";
+
 struct Agent {
   Agent() {
     spdlog::set_level(spdlog::level::warn);  // one info line per ensure would dominate the timing
     dir =
         std::filesystem::temp_directory_path() / ("hvo-bench-agent-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "token") << "bench-token";
+    std::ofstream(dir / "token") << kToken;
     SimConfig config;
     config.capacity = {4096, 1LL << 44, 1LL << 50};
     sim = std::move(SimDriver::open(config)).value();
@@ -71,7 +74,7 @@ struct Agent {
     request.method = method;
     request.path = path;
     request.body = body;
-    request.headers["Authorization"] = "Bearer bench-token";
+    request.headers["Authorization"] = std::string("Bearer ") + kToken;
     return api->handle(request);
   }
 

@@ -20,7 +20,11 @@ std::string timestamp(spdlog::log_clock::time_point time) {
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds);
   std::time_t whole = static_cast<std::time_t>(seconds.count());
   std::tm utc{};
+#ifdef _WIN32
+  gmtime_s(&utc, &whole);  // the Windows CRT's thread-safe form; it has no gmtime_r
+#else
   gmtime_r(&whole, &utc);
+#endif
   char text[32];
   std::size_t length = std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
   std::snprintf(text + length, sizeof(text) - length, ".%03dZ", static_cast<int>(millis.count()));

@@ -1,6 +1,7 @@
 // Built only on Windows (see CMakeLists.txt), where the agent runs as a service.
-#include <psapi.h>
 #include <windows.h>
+// psapi.h uses windows.h's types: it comes second.
+#include <psapi.h>
 
 #include <string>
 

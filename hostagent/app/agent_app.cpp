@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
 #include "common/metrics/registry.h"
 #include "common/net/http_server.h"
 #include "hostagent/app/driver_factory.h"
 #include "hostagent/server/agent_api.h"
 #include "hostagent/server/metered_driver.h"
+#include "hostagent/util/private_path.h"
 
 namespace hvo::agent {
 
@@ -27,16 +26,25 @@ struct AgentApp::Parts {
 
 namespace {
 
+// The data folder and the seed folder (cloud-init user data) are private (util/private_path.h).
+// The seed folder only ever holds the agent's own files, so one made by an earlier version is
+// tightened as well; the data folder is left as it is when it exists.
 Status make_dirs(const AgentConfig& config) {
   for (const auto& dir : {config.data_dir, config.seed_dir()}) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return Error(ErrorCode::kInvalidArgument,
-                   "paths.dataDir: cannot create " + dir + ": " + ec.message());
-    }
+    if (auto status = create_private_directories(dir); !status.ok())
+      return status.error().with_context("paths.dataDir");
   }
+  if (auto status = restrict_directory(config.seed_dir()); !status.ok())
+    return status.error().with_context("paths.dataDir");
   return OkStatus();
+}
+
+// The agent refuses to serve with a token or key that other local users can read: they could
+// call the API as the operator, or impersonate the agent.
+Status check_secrets(const AgentConfig& config) {
+  if (auto status = check_private_file(config.token_file, "auth.tokenFile"); !status.ok())
+    return status;
+  return check_private_file(config.tls.key_file, "tls.keyFile");
 }
 
 net::HttpServerConfig server_config(const AgentConfig& config) {
@@ -54,6 +62,8 @@ net::HttpServerConfig server_config(const AgentConfig& config) {
 }  // namespace
 
 Result<std::unique_ptr<AgentApp>> AgentApp::start(const AgentConfig& config) {
+  if (auto status = check_secrets(config); !status.ok())
+    return status.error();
   if (auto status = make_dirs(config); !status.ok())
     return status.error();
   auto parts = std::make_unique<Parts>();

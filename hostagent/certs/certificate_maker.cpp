@@ -8,7 +8,9 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
 
 namespace hvo::agent {
 namespace {
@@ -20,6 +22,8 @@ struct Deleter {
 using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using GeneralNames = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES, GENERAL_NAMES_free>>;
+using GeneralName = std::unique_ptr<GENERAL_NAME, Deleter<GENERAL_NAME, GENERAL_NAME_free>>;
 
 Error openssl_error(const std::string& step) {
   char text[256] = "unknown";
@@ -60,6 +64,52 @@ bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
   return added;
 }
 
+// Appends one name to `names`, which takes ownership of `value` (an ASN1_IA5STRING for GEN_DNS,
+// an ASN1_OCTET_STRING for GEN_IPADD).
+bool push_name(GENERAL_NAMES* names, int type, ASN1_STRING* value) {
+  GeneralName name(GENERAL_NAME_new());
+  if (!name) {
+    ASN1_STRING_free(value);
+    return false;
+  }
+  GENERAL_NAME_set0_value(name.get(), type, value);
+  if (sk_GENERAL_NAME_push(names, name.get()) == 0)
+    return false;
+  name.release();
+  return true;
+}
+
+// The subjectAltName entries, each one GENERAL_NAME built from its value: nothing is parsed out
+// of a configuration string, so a name holding "," or "DNS:" cannot add names. Names that are
+// not host names or IP addresses are refused.
+Result<GeneralNames> subject_alt_names(const LeafRequest& request) {
+  GeneralNames names(sk_GENERAL_NAME_new_null());
+  if (!names)
+    return openssl_error("subject alternative names");
+  for (const auto& dns : request.dns_names) {
+    if (!is_dns_name(dns)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "certificates: DNS name \"" + dns +
+                       "\" is not a host name (letters, digits, '-' and '.' only)");
+    }
+    ASN1_IA5STRING* text = ASN1_IA5STRING_new();
+    if (text == nullptr || !ASN1_STRING_set(text, dns.data(), static_cast<int>(dns.size())) ||
+        !push_name(names.get(), GEN_DNS, text)) {
+      return openssl_error("DNS name " + dns);
+    }
+  }
+  for (const auto& ip : request.ip_addresses) {
+    ASN1_OCTET_STRING* address = is_ip_address(ip) ? a2i_IPADDRESS(ip.c_str()) : nullptr;
+    if (address == nullptr) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "certificates: \"" + ip + "\" is not an IPv4 or IPv6 address");
+    }
+    if (!push_name(names.get(), GEN_IPADD, address))
+      return openssl_error("IP address " + ip);
+  }
+  return names;
+}
+
 // A certificate with a random serial, this subject and validity, not yet signed.
 Cert new_certificate(EVP_PKEY* key, const std::string& common_name, int valid_days) {
   Cert cert(X509_new());
@@ -98,6 +148,35 @@ Result<PKey> read_key(const std::string& pem) {
 
 }  // namespace
 
+bool is_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253)
+    return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    for (const char c : label) {
+      const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && c != '-')
+        return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+bool is_ip_address(const std::string& text) {
+  // OpenSSL's parser is the judge; the character check keeps it from accepting a valid prefix
+  // followed by anything else.
+  if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos)
+    return false;
+  ASN1_OCTET_STRING* address = a2i_IPADDRESS(text.c_str());
+  ASN1_OCTET_STRING_free(address);
+  return address != nullptr;
+}
+
 Result<KeyPair> make_certificate_authority(const std::string& common_name, int valid_days) {
   PKey key = new_key();
   if (!key)
@@ -128,26 +207,26 @@ Result<KeyPair> issue_certificate(const KeyPair& ca, const LeafRequest& request)
   Cert cert = new_certificate(key.get(), request.common_name, request.valid_days);
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert->get()));
 
-  std::string sans;
-  for (const auto& dns : request.dns_names)
-    sans += (sans.empty() ? "DNS:" : ",DNS:") + dns;
-  for (const auto& ip : request.ip_addresses)
-    sans += (sans.empty() ? "IP:" : ",IP:") + ip;
+  auto sans = subject_alt_names(request);
+  if (!sans.ok())
+    return sans.error();
   std::string usages;
   if (request.server_auth)
     usages += "serverAuth";
   if (request.client_auth)
     usages += std::string(usages.empty() ? "" : ",") + "clientAuth";
+  // The keys are EC: they sign (ECDHE key exchange, client authentication) and never encrypt a
+  // key, so keyEncipherment, which belongs to RSA key transport, is not asserted (RFC 5480 s. 3).
   bool extended =
       add_extension(cert.get(), ca_cert->get(), NID_basic_constraints, "critical,CA:FALSE") &&
-      add_extension(cert.get(), ca_cert->get(), NID_key_usage,
-                    "critical,digitalSignature,keyEncipherment") &&
+      add_extension(cert.get(), ca_cert->get(), NID_key_usage, "critical,digitalSignature") &&
       add_extension(cert.get(), ca_cert->get(), NID_authority_key_identifier, "keyid:always");
   if (extended && !usages.empty()) {
     extended = add_extension(cert.get(), ca_cert->get(), NID_ext_key_usage, usages);
   }
-  if (extended && !sans.empty()) {
-    extended = add_extension(cert.get(), ca_cert->get(), NID_subject_alt_name, sans);
+  if (extended && sk_GENERAL_NAME_num(sans->get()) > 0) {
+    extended = X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, sans->get(), 0,
+                                 X509V3_ADD_DEFAULT) == 1;
   }
   if (!extended)
     return openssl_error("extensions of " + request.common_name);

@@ -26,6 +26,13 @@ Result<std::string> read_token(const std::string& path) {
   if (token.empty()) {
     return Error(ErrorCode::kInvalidArgument, "token file " + path + " holds no token");
   }
+  if (token.size() < kMinTokenBytes) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "token file " + path + " holds a token of " + std::to_string(token.size()) +
+                     " bytes; at least " + std::to_string(kMinTokenBytes) +
+                     " are required (`hyperv-agent certs` writes one from 32 random bytes, "
+                     "or use `openssl rand -hex 32`)");
+  }
   return token;
 }
 

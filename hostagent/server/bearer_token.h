@@ -3,6 +3,7 @@
 // whatever the presented token is.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -21,14 +22,19 @@ bool constant_time_equals(std::string_view a, std::string_view b);
 // The token of an "Authorization: Bearer <token>" header value; nullopt for other schemes.
 std::optional<std::string_view> bearer_token(std::string_view authorization);
 
+// A shorter token is refused: it could be guessed. 32 bytes is what `hyperv-agent certs` draws
+// from the CSPRNG (written as 64 hex digits).
+inline constexpr std::size_t kMinTokenBytes = 32;
+
 class TokenFile {
  public:
-  // Reads the file; kInvalidArgument when it is missing or holds no token. Surrounding
-  // whitespace (a trailing newline) is not part of the token.
+  // Reads the file; kInvalidArgument when it is missing, holds no token or one shorter than
+  // kMinTokenBytes. Surrounding whitespace (a trailing newline) is not part of the token.
   static Result<std::unique_ptr<TokenFile>> open(const std::string& path);
 
   // Whether `presented` is the current token. When the file changed since the last read, it is
-  // read again first; if the new content is unusable, the previous token stays in force.
+  // read again first; if the new content is unusable (or too short), the previous token stays
+  // in force.
   bool matches(std::string_view presented);
 
  private:

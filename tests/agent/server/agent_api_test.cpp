@@ -61,12 +61,24 @@ TEST(AgentApi, RotatedTokenFileTakesEffectWithoutRestart) {
   ApiHarness api;
   EXPECT_EQ(api.call("GET", "/v1/vms").status, 200);
   // A new mtime makes the change visible even within one clock tick.
-  std::ofstream(api.token_path()) << "rotated-token\n";
+  const std::string rotated = "rotated-token-0123456789abcdef0123456789";
+  testing::write_secret(api.token_path(), rotated + "\n");
   std::filesystem::last_write_time(
       api.token_path(),
       std::filesystem::last_write_time(api.token_path()) + std::chrono::seconds(5));
   expect_error(api.call("GET", "/v1/vms"), 401, "Unauthorized");
-  EXPECT_EQ(api.call("GET", "/v1/vms", "", "rotated-token").status, 200);
+  EXPECT_EQ(api.call("GET", "/v1/vms", "", rotated).status, 200);
+}
+
+TEST(AgentApi, RotationToATooShortTokenKeepsThePreviousOne) {
+  ApiHarness api;
+  const std::string too_short(kMinTokenBytes - 1, 'a');
+  testing::write_secret(api.token_path(), too_short + "\n");
+  std::filesystem::last_write_time(
+      api.token_path(),
+      std::filesystem::last_write_time(api.token_path()) + std::chrono::seconds(5));
+  expect_error(api.call("GET", "/v1/vms", "", too_short), 401, "Unauthorized");
+  EXPECT_EQ(api.call("GET", "/v1/vms").status, 200);
 }
 
 TEST(AgentApi, HostReportsTheSimHost) {

@@ -23,7 +23,7 @@ class RunningAgent {
   explicit RunningAgent(std::string data_dir = "") : data_dir_(std::move(data_dir)) {
     if (data_dir_.empty())
       data_dir_ = dir_.path() + "/data";
-    std::ofstream(dir_.path() + "/token") << kTestToken << "\n";
+    write_secret(dir_.path() + "/token", std::string(kTestToken) + "\n");
     config_.listen_host = "127.0.0.1";
     config_.tls = {pki_.server.cert_file, pki_.server.key_file, pki_.ca.cert_file, true};
     config_.token_file = dir_.path() + "/token";

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,16 @@
 
 namespace hvo::agent::testing {
 
-inline constexpr const char* kTestToken = "s3cret-token-for-tests";
+// At least kMinTokenBytes (32): the agent refuses shorter tokens.
+inline constexpr const char* kTestToken = "s3cret-token-for-tests-0123456789abcdef";
+
+// Writes a secret the way the agent wants it: readable by the owner only (the agent refuses to
+// start with a token or key other users can read).
+inline void write_secret(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::trunc) << content;
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
 
 struct ApiHarnessOptions {
   SimConfig sim;
@@ -28,7 +38,7 @@ class ApiHarness {
  public:
   explicit ApiHarness(ApiHarnessOptions options = {}) {
     token_path_ = dir_.path() + "/token";
-    std::ofstream(token_path_) << kTestToken << "\n";
+    write_secret(token_path_, std::string(kTestToken) + "\n");
     sim_ = std::move(SimDriver::open(options.sim)).value();
     metrics_ = std::make_unique<AgentMetrics>(registry_);
     driver_ = std::make_unique<MeteredDriver>(*sim_, *metrics_);
