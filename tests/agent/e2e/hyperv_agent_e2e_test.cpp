@@ -19,6 +19,7 @@
 #include "common/process/executable_path.h"
 #include "common/process/process.h"
 #include "hostagent/protocol/vm_spec.h"
+#include "tests/agent/support/api_fixture.h"
 #include "tests/agent/support/sample_spec.h"
 #include "tests/net/test_certs.h"
 
@@ -71,7 +72,7 @@ class HypervAgentE2e : public ::testing::Test {
         "Import-Module (Join-Path $env:HVO_MODEL_DIR 'HvModel.psm1'); "
         "Initialize-HvModel -StatePath $env:HVMODEL_STATE -Switches lan, wan "
         "-ImageDir $env:HVO_IMAGE_DIR -Images @{ 'ubuntu-24.04' = 10GB }");
-    std::ofstream(root + "/token") << kToken << "\n";
+    hvo::agent::testing::write_secret(root + "/token", std::string(kToken) + "\n");
     port_ = net::pick_free_port();
     std::ofstream(root + "/agent.yaml")
         << "listen: 127.0.0.1:" << port_ << "\n"
@@ -92,7 +93,10 @@ class HypervAgentE2e : public ::testing::Test {
     options.std_err = process::Stdio::append_to(root + "/agent.log");
     options.new_process_group = true;
     auto spawned = process::Process::spawn(options);
-    ASSERT_TRUE(spawned.ok()) << spawned.error().message();
+    if (!spawned.ok()) {
+      setup_error_ = "spawning the agent failed: " + spawned.error().message();
+      return;
+    }
     agent_ = std::make_unique<process::Process>(std::move(spawned).value());
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -101,7 +105,7 @@ class HypervAgentE2e : public ::testing::Test {
         return;
       std::this_thread::sleep_for(200ms);
     }
-    FAIL() << "the agent did not answer /healthz; log:\n" << read_file(root + "/agent.log");
+    setup_error_ = "the agent did not answer /healthz; log:\n" + read_file(root + "/agent.log");
   }
 
   static void TearDownTestSuite() {
@@ -120,7 +124,9 @@ class HypervAgentE2e : public ::testing::Test {
       GTEST_SKIP() << "pwsh (PowerShell 7.6.10) not found: run `make deps` or `dotnet tool "
                       "install --global PowerShell --version 7.6.10`";
     }
-    ASSERT_TRUE(agent_) << "the agent did not start";
+    // A failure in SetUpTestSuite would make gtest skip the tests, which ctest reports as skipped,
+    // not failed: the suite's setup records its failure and every test fails with it here.
+    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
   }
 
   static Result<net::HttpResponse> call(const std::string& method, const std::string& path,
@@ -227,6 +233,7 @@ class HypervAgentE2e : public ::testing::Test {
   static std::map<std::string, std::string> env_;
   static uint16_t port_;
   static std::unique_ptr<process::Process> agent_;
+  static std::string setup_error_;
 };
 
 std::string HypervAgentE2e::pwsh_;
@@ -235,6 +242,7 @@ std::unique_ptr<hvo::testing::TestPki> HypervAgentE2e::pki_;
 std::map<std::string, std::string> HypervAgentE2e::env_;
 uint16_t HypervAgentE2e::port_ = 0;
 std::unique_ptr<process::Process> HypervAgentE2e::agent_;
+std::string HypervAgentE2e::setup_error_;
 
 bool contains(const json& list, const std::string& value) {
   for (const auto& item : list) {
