@@ -59,7 +59,7 @@ class Operator : public OperatorApp {
       : options_(std::move(options)),
         identity_(make_identity(options_)),
         rest_(std::move(http), config.server, kube::make_token_source(config, kube::real_clock()),
-              registry_),
+              registry_, rest_client_options(options_)),
         api_(rest_),
         api_secrets_(api_),
         secrets_(rest_, api_secrets_,
@@ -216,8 +216,9 @@ class Operator : public OperatorApp {
       if (!informer->wait_for_sync())
         return;  // stopping
     }
-    spdlog::info("controllers_starting vmWorkers={} hostWorkers={}", options_.vm_workers,
-                 options_.host_workers);
+    spdlog::info("controllers_starting vmWorkers={} hostWorkers={} kubeApiQps={} kubeApiBurst={}",
+                 options_.vm_workers, options_.host_workers, options_.kube_api_qps,
+                 options_.kube_api_burst);
     for (auto* controller : controllers())
       controller->start();
   }
