@@ -6,8 +6,9 @@
 #include "api/v1alpha1/quota_types.h"
 #include "api/v1alpha1/virtual_machine_types.h"
 #include "controllers/api_conversions.h"
-#include "controllers/cache_views.h"
 #include "controllers/conditions.h"
+#include "operator/typed_informer.h"
+#include "operator/typed_kinds.h"
 
 namespace hvo::controllers {
 namespace {
@@ -47,9 +48,12 @@ void set_quota(metrics::GaugeFamily& family, const std::string& quota, const std
 void collect(const Families& families, const DomainMetricSources& sources) {
   families.vms.clear();
   std::map<std::pair<std::string, std::string>, int> by_phase;
-  for (const auto& vm : cached_vms(sources.vms)) {
-    const auto phase = vm.status.phase.value_or(api::VirtualMachinePhase::kPending);
-    ++by_phase[{vm.metadata.namespace_, api::to_string(phase)}];
+  // Two fields of each VM, read from the cached JSON: a scrape decodes no VM.
+  for (const auto& vm : sources.vms.list()) {
+    const std::string phase =
+        vm->value(k8s::Json::json_pointer("/status/phase"),
+                  std::string(api::to_string(api::VirtualMachinePhase::kPending)));
+    ++by_phase[{vm->value(k8s::Json::json_pointer("/metadata/namespace"), std::string()), phase}];
   }
   for (const auto& [labels, count] : by_phase)
     families.vms.with({labels.first, labels.second}).set(count);
@@ -57,7 +61,10 @@ void collect(const Families& families, const DomainMetricSources& sources) {
   for (auto* family : {&families.host_ready, &families.host_vms, &families.host_capacity,
                        &families.host_allocatable, &families.host_allocated})
     family->clear();
-  for (const auto& host : cached_hosts(sources.hosts)) {
+  const auto hosts = kube::TypedLister<api::HyperVHost>(sources.hosts).list();
+  for (const auto& error : hosts.errors)
+    spdlog::warn("cached_object_undecodable error=\"{}\"", error.message());
+  for (const auto& host : hosts.items) {
     const std::string& name = host.metadata.name;
     const bool ready = k8s::is_true(host.status.conditions, condition_type::kReady);
     families.host_ready.with({name}).set(ready ? 1 : 0);

@@ -1,9 +1,8 @@
 #include "controllers/event_routing.h"
 
 #include "api/v1alpha1/tenant_types.h"
-#include "controllers/cache_views.h"
 #include "controllers/conditions.h"
-#include "controllers/tenant_desired.h"
+#include "controllers/indexed_caches.h"
 
 namespace hvo::controllers {
 namespace {
@@ -25,45 +24,47 @@ bool spec_changed(const Json& old_object, const Json& new_object) {
          new_object.value(Json::json_pointer("/metadata/generation"), 0);
 }
 
-// The tenant whose namespaces hold `ns`, by name ("" when none).
-std::string tenant_of(const kube::Store& tenants, const std::string& ns) {
-  const auto all = cached_tenants(tenants);
-  const api::Tenant* tenant = tenant_of_namespace(ns, all);
-  return tenant ? tenant->metadata.name : "";
+IndexedCaches reads(const RoutingCaches& caches) {
+  return IndexedCaches({caches.vms, caches.hosts, caches.tenants, caches.quotas});
 }
 
-void enqueue_quotas_of(const kube::Store& quotas, const std::string& tenant,
-                       const Enqueue& enqueue) {
-  for (const auto& quota : quotas.list()) {
-    if (string_at(*quota, "/spec/tenant") == tenant)
-      enqueue(key_of(*quota));
+// Waiting for quota: no reservation yet, or a reserved VM whose grown spec the quota refused
+// (Ready=False, QuotaExceeded).
+bool waits_for_quota(const Json& vm) {
+  const auto conditions = vm.value(Json::json_pointer("/status/conditions"), Json::array());
+  bool reserved = false;
+  bool over_quota = false;
+  for (const auto& condition : conditions) {
+    const std::string type = condition.value("type", "");
+    reserved = reserved ||
+               (type == condition_type::kQuotaReserved && condition.value("status", "") == "True");
+    over_quota = over_quota || (type == condition_type::kReady &&
+                                condition.value("reason", "") == "QuotaExceeded");
   }
+  return !reserved || over_quota;
 }
 
-// VMs in `tenant`'s namespaces; only those without a reservation when `waiting_only`.
+// The tenant's VMs (namespace and tenant indices, no decode); only those waiting for quota when
+// `waiting_only` (their cached JSON is looked at, nothing else).
 void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool waiting_only,
                     const Enqueue& enqueue) {
-  for (const auto& vm : caches.vms.list()) {
-    if (tenant_of(caches.tenants, string_at(*vm, "/metadata/namespace")) != tenant)
-      continue;
+  for (const std::string& key : reads(caches).vm_keys_of_tenant(tenant)) {
     if (waiting_only) {
-      const auto conditions = vm->value(Json::json_pointer("/status/conditions"), Json::array());
-      // Waiting: no reservation yet, or a reserved VM whose grown spec the quota refused
-      // (Ready=False, QuotaExceeded).
-      bool reserved = false;
-      bool over_quota = false;
-      for (const auto& condition : conditions) {
-        const std::string type = condition.value("type", "");
-        reserved = reserved || (type == condition_type::kQuotaReserved &&
-                                condition.value("status", "") == "True");
-        over_quota = over_quota || (type == condition_type::kReady &&
-                                    condition.value("reason", "") == "QuotaExceeded");
-      }
-      if (reserved && !over_quota)
+      const kube::ObjectPtr vm = caches.vms.get(key);
+      if (!vm || !waits_for_quota(*vm))
         continue;
     }
-    enqueue(key_of(*vm));
+    enqueue(key);
   }
+}
+
+std::vector<std::string> namespaces_of(const Json& tenant) {
+  std::vector<std::string> namespaces;
+  for (const auto& ns : tenant.value(Json::json_pointer("/spec/namespaces"), Json::array())) {
+    if (ns.is_string())
+      namespaces.push_back(ns.get<std::string>());
+  }
+  return namespaces;
 }
 
 }  // namespace
@@ -71,10 +72,13 @@ void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool
 kube::EventHandlers vm_events(RoutingCaches caches, Queues queues) {
   const auto route = [caches, queues](const Json& vm) {
     queues.vm(key_of(vm));
-    const std::string tenant = tenant_of(caches.tenants, string_at(vm, "/metadata/namespace"));
+    const IndexedCaches indexed = reads(caches);
+    const std::string tenant =
+        indexed.tenant_name_of_namespace(string_at(vm, "/metadata/namespace"));
     if (tenant.empty())
       return;
-    enqueue_quotas_of(caches.quotas, tenant, queues.quota);
+    for (const std::string& quota : indexed.quota_keys_of_tenant(tenant))
+      queues.quota(quota);
     queues.tenant(tenant);
   };
   kube::EventHandlers handlers;
@@ -112,9 +116,18 @@ kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues) {
   };
   kube::EventHandlers handlers;
   handlers.on_add = route;
-  handlers.on_update = [route, queues](const Json& old_tenant, const Json& tenant) {
-    if (spec_changed(old_tenant, tenant))
-      route(tenant);
+  handlers.on_update = [route, caches, queues](const Json& old_tenant, const Json& tenant) {
+    if (!spec_changed(old_tenant, tenant))
+      return;
+    route(tenant);
+    // VMs of namespaces the tenant no longer lists lose its policy and quota: wake them too
+    // (those it still lists were woken above; a queue takes a key once).
+    const IndexedCaches indexed = reads(caches);
+    for (const std::string& ns : namespaces_of(old_tenant)) {
+      const std::string owner = indexed.tenant_name_of_namespace(ns);
+      for (const std::string& key : indexed.vm_keys_in({ns}, owner))
+        queues.vm(key);
+    }
   };
   handlers.on_delete = [queues](const Json& tenant) { queues.tenant(key_of(tenant)); };
   return handlers;
@@ -129,16 +142,15 @@ kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
   };
   handlers.on_delete = [caches, queues](const Json& host) {
     queues.host(key_of(host));
-    enqueue_vms_on_host(caches.vms, key_of(host), queues.vm);
+    for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
+      queues.vm(vm);
   };
   return handlers;
 }
 
 void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue) {
-  for (const auto& vm : vms.list()) {
-    if (string_at(*vm, "/status/host") == host)
-      enqueue(key_of(*vm));
-  }
+  for (const std::string& key : vms.index_keys(kVmsByHost, host))
+    enqueue(key);
 }
 
 void enqueue_hosts_using_secret(const kube::Store& hosts, const k8s::Json& secret,

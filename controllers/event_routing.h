@@ -4,7 +4,8 @@
 //   Quota added or its spec changed → the Quota; the tenant's VMs waiting for quota (not yet
 //                             reserved, or grown beyond it): a raised quota admits them at once
 //                             instead of on a poll
-//   Tenant added or its spec changed → the Tenant; the VMs in its namespaces (policy, selector)
+//   Tenant added or its spec changed → the Tenant; the VMs in its namespaces, before and after
+//                             the change (policy, selector, quota)
 //   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
 //                             nothing, or every poll would trigger another); deleted → its VMs
 #pragma once
@@ -27,8 +28,11 @@ struct Queues {
   Enqueue quota;
 };
 
+// Indexed by add_cache_indices() (indexed_caches.h): handlers run on informer threads and
+// look up only the keys they enqueue, never decoding a list.
 struct RoutingCaches {
   const kube::Store& vms;
+  const kube::Store& hosts;
   const kube::Store& tenants;
   const kube::Store& quotas;
 };

@@ -11,6 +11,9 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <vector>
+
+#include "api/v1alpha1/virtual_machine_types.h"
 
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
@@ -50,10 +53,12 @@ class HyperVHostReconciler : public kube::Reconciler {
   }
 
  private:
-  // `client` receives the agent's client when one could be built.
-  HostPoll poll(const api::HyperVHost& host, std::shared_ptr<AgentClient>& client);
-  void report_drift(const std::string& host, AgentClient& client);
-  ResourceAmounts allocated_on(const std::string& host) const;
+  // `placed`: the VMs on the host (allocated). `client` receives the agent's client when one
+  // could be built.
+  HostPoll poll(const api::HyperVHost& host, const std::vector<api::VirtualMachine>& placed,
+                std::shared_ptr<AgentClient>& client);
+  void report_drift(const std::string& host, const std::vector<api::VirtualMachine>& placed,
+                    AgentClient& client);
   std::optional<k8s::Time> last_contact(const api::HyperVHost& host, bool reached,
                                         const k8s::Time& now);
   kube::Duration next_poll();

@@ -4,7 +4,7 @@
 
 #include "api/v1alpha1/quota_types.h"
 #include "controllers/api_conversions.h"
-#include "controllers/cache_views.h"
+#include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_status.h"
 
@@ -18,9 +18,12 @@ Result<kube::ReconcileResult> QuotaReconciler::reconcile(const kube::Request& re
   if (!quota.ok())
     return quota.error().with_context("quota " + request.key());
 
-  const auto tenants = cached_tenants(caches_.tenants);
-  const auto charges = cached_charges(cached_vms(caches_.vms), tenants);
-  const auto hosts = host_labels(cached_hosts(caches_.hosts));
+  // Only the quota's tenant's VMs count: O(VMs of the tenant), whatever the cache holds.
+  const IndexedCaches caches({caches_.vms, caches_.hosts, caches_.tenants, caches_.quotas});
+  std::vector<VmCharge> charges;
+  if (auto tenant = caches.tenant_lister().get(quota->spec.tenant); tenant.ok())
+    charges = caches.tenant_charges(*tenant);
+  const auto hosts = caches.host_labels();
   const k8s::Time now(std::chrono::time_point_cast<k8s::TimePoint::duration>(clock_.wall_now()));
   if (!update_quota_status(*quota, quota_snapshot(*quota), charges, hosts, now))
     return kube::ReconcileResult::done();

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "controllers/cache_views.h"
+#include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/tenant_desired.h"
 
@@ -42,8 +42,8 @@ Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& r
       first_failure = status.error().message();
   }
 
-  const auto tenants = cached_tenants(tenants_);
-  const auto charges = cached_charges(cached_vms(vms_), tenants);
+  // The tenant's own VMs (by namespace index): O(VMs of the tenant).
+  const auto charges = tenant_charges(vms_, tenants_, *tenant);
   if (update_tenant_status(*tenant, ready, charges, k8s::Time(clock_.wall_now()))) {
     auto written = api_.update_status(kTenants, tenant->to_json());
     if (!written.ok())

@@ -7,7 +7,6 @@
 #include "api/v1alpha1/validation.h"
 #include "controllers/agent_endpoint.h"
 #include "controllers/api_conversions.h"
-#include "controllers/cache_views.h"
 #include "controllers/conditions.h"
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
@@ -77,7 +76,8 @@ VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, Cl
                                                    PendingReservations& reservations,
                                                    VmReconcilerOptions options,
                                                    const kube::Clock& clock)
-    : caches_(caches),
+    : stores_(caches),
+      caches_(caches),
       api_(api),
       secrets_(secrets),
       agents_(agents),
@@ -88,7 +88,7 @@ VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, Cl
 
 Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Request& request) {
   const std::string key = request.key();
-  const kube::ObjectPtr object = caches_.vms.get(key);
+  const kube::ObjectPtr object = stores_.vms.get(key);
   if (!object) {
     forget_own_writes(key);
     reservations_.release(key);
@@ -118,10 +118,9 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
       vm->status.observed_generation == vm->metadata.generation)
     return kube::ReconcileResult::done();
 
-  const std::vector<api::Tenant> tenants = cached_tenants(caches_.tenants);
   Pass pass;
   pass.vm = std::move(vm).value();
-  pass.tenant = tenant_of_namespace(pass.vm.metadata.namespace_, tenants);
+  pass.tenant = caches_.tenant_of_namespace(pass.vm.metadata.namespace_);
   pass.facts.generation = pass.vm.metadata.generation;
   pass.facts.run_strategy = pass.vm.spec.run_strategy;
   pass.facts.quota_reserved = is_reserved(pass.vm);
@@ -203,7 +202,7 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
 
   // A host that no longer exists holds nothing to remove; an unreachable one keeps the VM (and
   // its finalizer) until it answers: nothing is assumed gone because a host is down.
-  if (!vm.status.host.empty() && caches_.hosts.get(vm.status.host)) {
+  if (!vm.status.host.empty() && stores_.hosts.get(vm.status.host)) {
     Pass pass;
     pass.vm = vm;
     pass.facts.host = vm.status.host;
@@ -319,7 +318,8 @@ Result<agent::VmSpec> VirtualMachineReconciler::desired_spec(const Pass& pass) {
         !allowed.ok())
       return allowed.error();
   }
-  if (auto placement = placement_request(pass.vm, pass.tenant); !placement.ok())
+  if (auto placement = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
+      !placement.ok())
     return placement.error();
   return spec;
 }
@@ -364,11 +364,11 @@ Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
   if (pass.tenant) {
     lock.lock();
     const std::vector<QuotaSnapshot> quotas = tenant_quotas(tenant);
-    const auto charges = reservations_.overlay(
-        cached_charges(cached_vms(caches_.vms), cached_tenants(caches_.tenants), key));
-    const auto hosts = host_labels(cached_hosts(caches_.hosts));
-    // Host-scoped quotas are checked per candidate host when placing (place()).
-    if (auto denial = check_admission(tenant, quota_usage(requested), "", quotas, charges, hosts)) {
+    const auto charges = reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
+    // Host-scoped quotas are checked per candidate host when placing (place()), so no host
+    // labels are needed before a host is chosen.
+    if (auto denial =
+            check_admission(tenant, quota_usage(requested), "", quotas, charges, HostLabels())) {
       pass.facts.quota_exceeded = denial->message;
       return false;
     }
@@ -404,12 +404,12 @@ Result<bool> VirtualMachineReconciler::resize_reservation(Pass& pass) {
     if (grows) {
       // The new size against every quota of the tenant, the host-scoped ones of its host too;
       // the VM's own current charge is replaced, not added to.
-      std::vector<VmCharge> charges = reservations_.overlay(
-          cached_charges(cached_vms(caches_.vms), cached_tenants(caches_.tenants), key));
+      std::vector<VmCharge> charges =
+          reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
       charges.erase(std::remove_if(charges.begin(), charges.end(),
                                    [&](const VmCharge& charge) { return charge.vm == key; }),
                     charges.end());
-      const auto hosts = host_labels(cached_hosts(caches_.hosts));
+      const auto hosts = caches_.host_labels();
       if (auto denial = check_admission(tenant, quota_usage(requested), pass.vm.status.host,
                                         tenant_quotas(tenant), charges, hosts)) {
         pass.facts.growth_exceeded = denial->message;
@@ -437,11 +437,8 @@ Result<bool> VirtualMachineReconciler::resize_reservation(Pass& pass) {
 std::vector<QuotaSnapshot> VirtualMachineReconciler::tenant_quotas(
     const std::string& tenant) const {
   std::vector<QuotaSnapshot> quotas;
-  for (const auto& object : caches_.quotas.list()) {
-    auto quota = api::Quota::from_json(*object);
-    if (!quota.ok() || quota->spec.tenant != tenant)
-      continue;
-    if (auto snapshot = quota_snapshot(*quota); snapshot.ok())
+  for (const auto& quota : caches_.quotas_of_tenant(tenant)) {
+    if (auto snapshot = quota_snapshot(quota); snapshot.ok())
       quotas.push_back(std::move(snapshot).value());
   }
   return quotas;
@@ -449,7 +446,7 @@ std::vector<QuotaSnapshot> VirtualMachineReconciler::tenant_quotas(
 
 Result<bool> VirtualMachineReconciler::place(Pass& pass) {
   const std::string key = pass.vm.metadata.key();
-  auto request = placement_request(pass.vm, pass.tenant);
+  auto request = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
   if (!request.ok())
     return request.error().with_context("virtualmachine " + key);
   const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
@@ -460,9 +457,10 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
     tenant_lock.lock();
   std::unique_lock<std::mutex> placement_lock(placement_mu_);
 
-  // What every host already holds: the VMs the cache shows placed (with a reservation), and
-  // placements written by this process that the cache does not show yet.
-  const std::vector<api::VirtualMachine> vms = cached_vms(caches_.vms);
+  // What every host already holds: the VMs the cache shows placed there (the VMs-by-host index,
+  // read without decoding), and placements written by this process that the cache does not
+  // show yet.
+  const std::vector<api::HyperVHost> cached = caches_.hosts();
   std::map<std::string, ResourceAmounts> allocated;
   std::map<std::string, std::set<std::string>> groups;
   const auto count = [&](const std::string& host, const ResourceAmounts& amounts,
@@ -471,13 +469,13 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
     if (!group.empty())
       groups[host].insert(group);
   };
-  for (const auto& vm : vms) {
-    const std::string other = vm.metadata.key();
-    if (other == key || vm.status.host.empty())
-      continue;
-    recent_placements_.erase(other);  // the cache has caught up with it
-    count(vm.status.host, is_reserved(vm) ? to_amounts(*vm.status.allocated) : ResourceAmounts{},
-          vm.spec.placement.anti_affinity_group);
+  for (const auto& host : cached) {
+    for (const PlacedVm& vm : caches_.placed_on(host.metadata.name)) {
+      if (vm.key == key)
+        continue;
+      recent_placements_.erase(vm.key);  // the cache has caught up with it
+      count(host.metadata.name, vm.reserved, vm.anti_affinity_group);
+    }
   }
   for (const auto& [other, placement] : recent_placements_) {
     if (other != key)
@@ -485,17 +483,18 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
   }
 
   // Quotas scoped to hosts by a hostSelector hold per candidate host.
-  const std::vector<api::HyperVHost> cached = cached_hosts(caches_.hosts);
-  const HostLabels labels = host_labels(cached);
   std::vector<QuotaSnapshot> scoped;
   std::vector<VmCharge> charges;
+  HostLabels labels;
   if (pass.tenant) {
     for (auto& quota : tenant_quotas(tenant)) {
       if (quota.host_scope)
         scoped.push_back(std::move(quota));
     }
-    if (!scoped.empty())
-      charges = reservations_.overlay(cached_charges(vms, cached_tenants(caches_.tenants), key));
+    if (!scoped.empty()) {
+      charges = reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
+      labels = caches_.host_labels();
+    }
   }
 
   const k8s::Time now(clock_.wall_now());
@@ -554,7 +553,7 @@ Result<bool> VirtualMachineReconciler::place(Pass& pass) {
 
 Result<std::shared_ptr<AgentClient>> VirtualMachineReconciler::agent_for(Pass& pass) {
   const std::string& name = pass.facts.host;
-  const kube::ObjectPtr object = caches_.hosts.get(name);
+  const kube::ObjectPtr object = stores_.hosts.get(name);
   if (!object) {
     pass.facts.host_unreachable = "Host " + name + " does not exist.";
     return std::shared_ptr<AgentClient>();

@@ -26,6 +26,7 @@
 #include "api/v1alpha1/virtual_machine_types.h"
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
+#include "controllers/indexed_caches.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/resources.h"
 #include "controllers/secret_source.h"
@@ -36,12 +37,9 @@
 
 namespace hvo::controllers {
 
-struct VmReconcilerCaches {
-  const kube::Store& vms;
-  const kube::Store& hosts;
-  const kube::Store& tenants;
-  const kube::Store& quotas;
-};
+// Read through IndexedCaches: a pass decodes its VM, its tenant, the tenant's quotas and (to
+// admit) the tenant's VMs, and (to place) every host; never the whole VM or Tenant cache.
+using VmReconcilerCaches = ClusterCaches;
 
 struct VmReconcilerOptions {
   kube::Duration resync = std::chrono::seconds(30);         // drift check of a settled VM
@@ -68,7 +66,7 @@ class VirtualMachineReconciler : public kube::Reconciler {
   // One reconcile's working state: the VM as last written, and what was found out so far.
   struct Pass {
     api::VirtualMachine vm;
-    const api::Tenant* tenant = nullptr;
+    std::optional<api::Tenant> tenant;  // the Tenant listing the VM's namespace
     VmFacts facts;
     std::optional<agent::VmStatus> observed;  // the agent's view, once asked
     bool awaiting_hosts = false;              // placement waits for hosts to report
@@ -123,7 +121,8 @@ class VirtualMachineReconciler : public kube::Reconciler {
   Status write_status(Pass& pass);
   kube::ReconcileResult next_visit(const Pass& pass) const;
 
-  const VmReconcilerCaches caches_;
+  const ClusterCaches stores_;
+  const IndexedCaches caches_;
   ClusterApi& api_;
   SecretSource& secrets_;
   AgentClientCache& agents_;

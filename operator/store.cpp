@@ -43,6 +43,23 @@ IndexFunc index_by_field(const std::string& json_pointer) {
   };
 }
 
+IndexFunc index_by_string_list(const std::string& json_pointer) {
+  const json::json_pointer pointer(json_pointer);
+  return [pointer](const json& object) -> std::vector<std::string> {
+    std::vector<std::string> values;
+    if (!object.contains(pointer))
+      return values;
+    const json& list = object.at(pointer);
+    if (!list.is_array())
+      return values;
+    for (const json& value : list) {
+      if (value.is_string() && !value.get<std::string>().empty())
+        values.push_back(value.get<std::string>());
+    }
+    return values;
+  };
+}
+
 IndexFunc index_by_owner() {
   return [](const json& object) -> std::vector<std::string> {
     std::vector<std::string> owners;
@@ -125,7 +142,10 @@ ObjectPtr Store::remove(const std::string& key) {
 ObjectPtr Store::get(const std::string& key) const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : it->second;
+  if (it == items_.end())
+    return nullptr;
+  count_read(1);
+  return it->second;
 }
 
 std::vector<ObjectPtr> Store::list() const {
@@ -134,6 +154,7 @@ std::vector<ObjectPtr> Store::list() const {
   objects.reserve(items_.size());
   for (const auto& [key, object] : items_)
     objects.push_back(object);
+  count_read(objects.size());
   return objects;
 }
 
@@ -157,7 +178,25 @@ std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::stri
     return objects;
   for (const std::string& key : bucket->second)
     objects.push_back(items_.at(key));
+  count_read(objects.size());
   return objects;
+}
+
+std::vector<std::string> Store::index_keys(const std::string& index,
+                                           const std::string& value) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto named = indices_.find(index);
+  if (named == indices_.end())
+    return {};
+  auto bucket = named->second.find(value);
+  if (bucket == named->second.end())
+    return {};
+  return std::vector<std::string>(bucket->second.begin(), bucket->second.end());
+}
+
+bool Store::has_index(const std::string& index) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return index_funcs_.count(index) > 0;
 }
 
 std::size_t Store::size() const {

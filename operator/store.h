@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,8 @@ IndexFunc index_by_namespace();
 IndexFunc index_by_label(const std::string& label);
 // A string at a JSON pointer, e.g. "/status/hostName" for VMs by host.
 IndexFunc index_by_field(const std::string& json_pointer);
+// Every string of an array at a JSON pointer, e.g. "/spec/namespaces" for Tenants by namespace.
+IndexFunc index_by_string_list(const std::string& json_pointer);
 // "<Kind>/<name>" of every ownerReference (owners live in the object's namespace or none).
 IndexFunc index_by_owner();
 
@@ -49,17 +52,29 @@ class Store {
   std::vector<std::string> keys() const;
   // Objects whose index `index` yields `value`; empty for an unknown index.
   std::vector<ObjectPtr> by_index(const std::string& index, const std::string& value) const;
+  // The keys of those objects, sorted; nothing is handed out (routing needs only keys).
+  std::vector<std::string> index_keys(const std::string& index, const std::string& value) const;
+  bool has_index(const std::string& index) const;
   std::size_t size() const;
+
+  // How many objects get(), list() and by_index() have handed out since construction: what a
+  // reader pays to decode. Tests and benchmarks use it to prove a pass reads only what its
+  // indices select.
+  std::size_t objects_read() const { return objects_read_.load(std::memory_order_relaxed); }
 
  private:
   void index_locked(const std::string& key, const nlohmann::json& object);
   void unindex_locked(const std::string& key, const nlohmann::json& object);
+  void count_read(std::size_t objects) const {
+    objects_read_.fetch_add(objects, std::memory_order_relaxed);
+  }
 
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, ObjectPtr> items_;
   std::map<std::string, IndexFunc> index_funcs_;
   // index name -> value -> keys
   std::map<std::string, std::unordered_map<std::string, std::set<std::string>>> indices_;
+  mutable std::atomic<std::size_t> objects_read_{0};
 };
 
 }  // namespace hvo::kube

@@ -57,9 +57,16 @@ class TypedLister {
   DecodedObjects<T> in_namespace(const std::string& namespace_name) const {
     return by_index(kNamespaceIndex, namespace_name);
   }
+  // Only the objects an index (registered at wiring time) selects are decoded: a lookup costs
+  // what it returns, not the size of the cache (controller-runtime's MatchingFields).
   DecodedObjects<T> by_index(const std::string& index, const std::string& value) const {
     return decode_all(store_.by_index(index, value));
   }
+  // The keys alone, sorted, for callers that only enqueue: nothing is decoded.
+  std::vector<std::string> index_keys(const std::string& index, const std::string& value) const {
+    return store_.index_keys(index, value);
+  }
+  const Store& store() const { return store_; }
 
   static Result<T> decode(const nlohmann::json& object) {
     Result<T> decoded = ObjectCodec<T>::decode(object);
@@ -158,6 +165,10 @@ class TypedInformer {
       : informer_(informer), lister_(informer.store()) {}
 
   const TypedLister<T>& lister() const { return lister_; }
+  // An index on the shared store, before start() (controller-runtime's FieldIndexer.IndexField).
+  void add_index(const std::string& name, IndexFunc func) {
+    informer_.add_index(name, std::move(func));
+  }
   void add_event_handlers(TypedEventHandlers<T> handlers) {
     informer_.add_event_handlers(typed_handlers(std::move(handlers)));
   }

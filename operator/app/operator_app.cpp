@@ -14,6 +14,7 @@
 #include "controllers/domain_metrics.h"
 #include "controllers/event_routing.h"
 #include "controllers/hypervhost_reconciler.h"
+#include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_reconciler.h"
 #include "controllers/secret_cache.h"
@@ -59,7 +60,7 @@ class Operator : public OperatorApp {
       : options_(std::move(options)),
         identity_(make_identity(options_)),
         rest_(std::move(http), config.server, kube::make_token_source(config, kube::real_clock()),
-              registry_),
+              registry_, rest_client_options(options_)),
         api_(rest_),
         api_secrets_(api_),
         secrets_(rest_, api_secrets_,
@@ -92,6 +93,8 @@ class Operator : public OperatorApp {
         tenant_controller_({"tenant", options_.tenant_workers, {}}, tenant_reconciler_, registry_),
         quota_controller_({"quota", options_.quota_workers, {}}, quota_reconciler_, registry_),
         health_(registry_) {
+    // The controllers' indexed reads (indexed_caches.h), before the informers start in run().
+    add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
     metrics::register_process_metrics(registry_);
     register_domain_metrics(
         registry_, {vm_informer_->store(), host_informer_->store(), quota_informer_->store()});
@@ -157,8 +160,8 @@ class Operator : public OperatorApp {
     };
     const Queues queues{enqueue_on(vm_controller_), enqueue_on(host_controller_),
                         enqueue_on(tenant_controller_), enqueue_on(quota_controller_)};
-    const RoutingCaches caches{vm_informer_->store(), tenant_informer_->store(),
-                               quota_informer_->store()};
+    const RoutingCaches caches{vm_informer_->store(), host_informer_->store(),
+                               tenant_informer_->store(), quota_informer_->store()};
     vm_informer_->add_event_handlers(vm_events(caches, queues));
     host_informer_->add_event_handlers(host_events(caches, queues));
     tenant_informer_->add_event_handlers(tenant_events(caches, queues));
@@ -216,8 +219,9 @@ class Operator : public OperatorApp {
       if (!informer->wait_for_sync())
         return;  // stopping
     }
-    spdlog::info("controllers_starting vmWorkers={} hostWorkers={}", options_.vm_workers,
-                 options_.host_workers);
+    spdlog::info("controllers_starting vmWorkers={} hostWorkers={} kubeApiQps={} kubeApiBurst={}",
+                 options_.vm_workers, options_.host_workers, options_.kube_api_qps,
+                 options_.kube_api_burst);
     for (auto* controller : controllers())
       controller->start();
   }

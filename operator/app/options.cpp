@@ -20,6 +20,27 @@ std::optional<int> parse_count(const std::string& text) {
   return std::stoi(text);
 }
 
+// A positive decimal such as "20" or "7.5"; nullopt otherwise.
+std::optional<double> parse_rate(const std::string& text) {
+  if (text.empty() || text.size() > 12)
+    return std::nullopt;
+  bool dot = false;
+  for (const char c : text) {
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+  }
+  if (text == ".")
+    return std::nullopt;
+  const double value = std::stod(text);
+  if (value <= 0)
+    return std::nullopt;
+  return value;
+}
+
 // Applies one "--name=value"; `has_value` is false for a bare "--name".
 Status apply_flag(OperatorOptions& options, const std::string& name, const std::string& value) {
   const auto duration = [&](std::chrono::milliseconds& out) -> Status {
@@ -74,6 +95,16 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
     return workers(options.tenant_workers);
   } else if (name == "quota-workers") {
     return workers(options.quota_workers);
+  } else if (name == "kube-api-qps") {
+    auto parsed = parse_rate(value);
+    if (!parsed)
+      return bad_flag(name, "\"" + value + "\" is not a positive number of requests per second");
+    options.kube_api_qps = *parsed;
+  } else if (name == "kube-api-burst") {
+    auto parsed = parse_count(value);
+    if (!parsed || *parsed < 1)
+      return bad_flag(name, "\"" + value + "\" is not a burst of at least 1 request");
+    options.kube_api_burst = *parsed;
   } else if (name == "host-poll-interval") {
     return duration(options.host_poll_interval);
   } else if (name == "host-heartbeat-timeout") {
@@ -188,6 +219,8 @@ Runs the Hyper-V operator: reconciles VirtualMachine, HyperVHost, Tenant and Quo
   --vm-workers N                    concurrent VirtualMachine reconciles (default 4)
   --host-workers N                  concurrent host polls (default 2)
   --tenant-workers N, --quota-workers N   (default 1 each)
+  --kube-api-qps Q                  API requests per second, sustained (default 20)
+  --kube-api-burst N                API requests allowed at once above that rate (default 30)
   --host-poll-interval D            how often each agent is polled (default 30s)
   --host-heartbeat-timeout D        silence after which a host is NotReady (default 2m)
   --agent-timeout D                 per agent request (default 30s)
@@ -196,6 +229,13 @@ Runs the Hyper-V operator: reconciles VirtualMachine, HyperVHost, Tenant and Quo
 
 Environment: POD_NAME (this replica's identity), POD_NAMESPACE (default Lease namespace).
 )";
+}
+
+kube::RestClientOptions rest_client_options(const OperatorOptions& options) {
+  kube::RestClientOptions rest;
+  rest.qps = options.kube_api_qps;
+  rest.burst = options.kube_api_burst;
+  return rest;
 }
 
 }  // namespace hvo::operator_app

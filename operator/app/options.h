@@ -8,6 +8,7 @@
 //   --health-probe-bind-address ADDR    /healthz and /readyz, default :8081
 //   --log-format text|json, --log-level trace|debug|info|warn|error
 //   --vm-workers N (4), --host-workers N (2), --tenant-workers N (1), --quota-workers N (1)
+//   --kube-api-qps Q (20), --kube-api-burst N (30)  the API client's token bucket
 //   --host-poll-interval D (30s), --host-heartbeat-timeout D (2m), --agent-timeout D (30s)
 //   --tenant-admin-cluster-role NAME    default hyperv-operator-tenant-admin
 // Durations are Go's: "500ms", "30s", "2m", "1m30s". POD_NAME names this replica (the Lease
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "operator/rest_client.h"
 
 namespace hvo::operator_app {
 
@@ -44,6 +46,10 @@ struct OperatorOptions {
   int host_workers = 2;
   int tenant_workers = 1;
   int quota_workers = 1;
+  // The API client's token bucket (client-go's rest.Config QPS/Burst). Every request the
+  // operator makes passes it, so it caps writes per second: large installs raise it.
+  double kube_api_qps = 20;
+  int kube_api_burst = 30;
   std::chrono::milliseconds host_poll_interval{std::chrono::seconds(30)};
   std::chrono::milliseconds host_heartbeat_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds agent_timeout{std::chrono::seconds(30)};
@@ -65,5 +71,8 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
 std::optional<BindAddress> parse_bind_address(const std::string& text);
 
 std::string usage();
+
+// The REST client's options the flags ask for (rate limit); the rest keep their defaults.
+kube::RestClientOptions rest_client_options(const OperatorOptions& options);
 
 }  // namespace hvo::operator_app

@@ -31,7 +31,7 @@ class EventRoutingTest : public testing::ReconcilerFixture {
             [this](const std::string& key) { woken.push_back("tenant:" + key); },
             [this](const std::string& key) { woken.push_back("quota:" + key); }};
   }
-  RoutingCaches caches() { return {vms, tenants, quotas}; }
+  RoutingCaches caches() { return {vms, hosts, tenants, quotas}; }
   std::vector<std::string> woken;
 };
 

@@ -5,6 +5,11 @@
 
 #include <map>
 
+#include "common/metrics/registry.h"
+#include "controllers/kinds.h"
+#include "tests/runtime/fake_api_server.h"
+#include "tests/runtime/fake_clock.h"
+
 namespace hvo::operator_app {
 namespace {
 
@@ -26,6 +31,8 @@ TEST(OperatorOptions, DefaultsMatchTheChart) {
   EXPECT_EQ(options->host_poll_interval, std::chrono::seconds(30));
   EXPECT_EQ(options->host_heartbeat_timeout, std::chrono::minutes(2));
   EXPECT_EQ(options->tenant_admin_cluster_role, "hyperv-operator-tenant-admin");
+  EXPECT_EQ(options->kube_api_qps, 20);
+  EXPECT_EQ(options->kube_api_burst, 30);
 }
 
 TEST(OperatorOptions, ParsesTheChartsArguments) {
@@ -64,6 +71,11 @@ TEST(OperatorOptions, ErrorsNameTheFlag) {
       {{"--log-format=xml"}, "--log-format: expects text or json, got \"xml\""},
       {{"--metrics-bind-address=8080"},
        "--metrics-bind-address: \"8080\" is not an address such as :8080 or 0 (off)"},
+      {{"--kube-api-qps=0"},
+       "--kube-api-qps: \"0\" is not a positive number of requests per second"},
+      {{"--kube-api-qps=fast"},
+       "--kube-api-qps: \"fast\" is not a positive number of requests per second"},
+      {{"--kube-api-burst=0"}, "--kube-api-burst: \"0\" is not a burst of at least 1 request"},
       {{"--frobnicate=1"}, "unknown flag --frobnicate (see --help)"},
       {{"--kubeconfig"}, "--kubeconfig: needs a value"},
   };
@@ -72,6 +84,39 @@ TEST(OperatorOptions, ErrorsNameTheFlag) {
     ASSERT_FALSE(options.ok()) << args[0];
     EXPECT_EQ(options.error().message(), message);
   }
+}
+
+TEST(OperatorOptions, KubeApiRateLimitFlagsParse) {
+  auto options = parse_options({"--kube-api-qps=7.5", "--kube-api-burst", "12"}, env({}));
+  ASSERT_TRUE(options.ok()) << options.error().message();
+  EXPECT_EQ(options->kube_api_qps, 7.5);
+  EXPECT_EQ(options->kube_api_burst, 12);
+  const kube::RestClientOptions rest = rest_client_options(*options);
+  EXPECT_EQ(rest.qps, 7.5);
+  EXPECT_EQ(rest.burst, 12);
+}
+
+// The flags reach the client's token bucket: with 2 QPS and a burst of 1, three requests take
+// one second of the (fake) clock, where the defaults would let them through at once.
+TEST(OperatorOptions, KubeApiRateLimitFlagsReachTheRestClient) {
+  const auto elapsed_for_three_gets = [](const std::vector<std::string>& args) {
+    auto options = parse_options(args, env({}));
+    EXPECT_TRUE(options.ok());
+    kube::testing::FakeClock clock;
+    clock.set_auto_advance(true);
+    metrics::Registry registry;
+    kube::RestClientOptions rest_options = rest_client_options(*options);
+    rest_options.random = [] { return 0.0; };
+    kube::RestClient client(std::make_shared<kube::testing::FakeApiServer>(), "https://fake:6443",
+                            nullptr, registry, rest_options, clock);
+    const kube::SteadyTime before = clock.now();
+    for (int i = 0; i < 3; ++i)
+      (void)client.get(controllers::kVirtualMachines, "ns", "missing");
+    return clock.now() - before;
+  };
+  EXPECT_EQ(elapsed_for_three_gets({"--kube-api-qps=2", "--kube-api-burst=1"}),
+            std::chrono::milliseconds(1000));
+  EXPECT_EQ(elapsed_for_three_gets({}), kube::Duration::zero());
 }
 
 TEST(Durations, GoSpellings) {

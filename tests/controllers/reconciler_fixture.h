@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controllers/agent_client_cache.h"
+#include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/secret_source.h"
@@ -41,6 +42,7 @@ class ReconcilerFixture : public ::testing::Test {
     cluster.mirror(kHyperVHosts, hosts);
     cluster.mirror(kTenants, tenants);
     cluster.mirror(kQuotas, quotas);
+    add_cache_indices(vms, tenants, quotas);  // as the operator's wiring does
   }
 
   // A Ready host with 64 vCPUs and 64Gi allocatable, switch "external", image "ubuntu-24.04",

@@ -72,6 +72,53 @@ TEST_F(StoreTest, AnIndexAddedLaterCoversExistingObjects) {
   EXPECT_EQ(store.by_index("name", "web").size(), 2u);
 }
 
+TEST_F(StoreTest, IndexKeysAreSortedAndHandOutNothing) {
+  const std::size_t before = store.objects_read();
+  EXPECT_EQ(store.index_keys("host", "hv-01"), (std::vector<std::string>{"a/web", "b/web"}));
+  EXPECT_TRUE(store.index_keys("host", "hv-99").empty());
+  EXPECT_TRUE(store.index_keys("no-such-index", "x").empty());
+  EXPECT_EQ(store.objects_read(), before);
+  EXPECT_TRUE(store.has_index("host"));
+  EXPECT_TRUE(store.has_index(kNamespaceIndex));
+  EXPECT_FALSE(store.has_index("no-such-index"));
+}
+
+TEST_F(StoreTest, ObjectsReadCountsWhatReadsHandOut) {
+  const std::size_t before = store.objects_read();
+  (void)store.get("a/web");
+  (void)store.get("a/missing");
+  EXPECT_EQ(store.objects_read(), before + 1);
+  (void)store.by_index("host", "hv-01");
+  EXPECT_EQ(store.objects_read(), before + 3);
+  (void)store.list();
+  EXPECT_EQ(store.objects_read(), before + 6);
+}
+
+// A Tenant lists several namespaces: one index value each; a spec change moves it between them.
+TEST(StoreStringListIndex, EveryListedValueFindsTheObject) {
+  Store tenants;
+  tenants.add_index("ns", index_by_string_list("/spec/namespaces"));
+  const auto tenant = [](const std::string& name, json namespaces) {
+    return std::make_shared<const json>(
+        json{{"metadata", {{"name", name}}}, {"spec", {{"namespaces", std::move(namespaces)}}}});
+  };
+  tenants.upsert("acme", tenant("acme", {"a", "b"}));
+  tenants.upsert("globex", tenant("globex", {"b", "c"}));
+  EXPECT_EQ(tenants.index_keys("ns", "a"), (std::vector<std::string>{"acme"}));
+  EXPECT_EQ(tenants.index_keys("ns", "b"), (std::vector<std::string>{"acme", "globex"}));
+
+  tenants.upsert("acme", tenant("acme", {"d"}));
+  EXPECT_TRUE(tenants.index_keys("ns", "a").empty());
+  EXPECT_EQ(tenants.index_keys("ns", "b"), (std::vector<std::string>{"globex"}));
+  EXPECT_EQ(tenants.index_keys("ns", "d"), (std::vector<std::string>{"acme"}));
+
+  tenants.remove("globex");
+  EXPECT_TRUE(tenants.index_keys("ns", "b").empty());
+  EXPECT_TRUE(tenants.index_keys("ns", "c").empty());
+  EXPECT_TRUE(
+      index_by_string_list("/spec/namespaces")(json{{"spec", {{"namespaces", "a"}}}}).empty());
+}
+
 TEST(StoreIndexFuncs, IgnoreMissingOrMistypedFields) {
   const json bare = {{"metadata", {{"name", "x"}, {"ownerReferences", {{{"kind", 5}}}}}}};
   EXPECT_TRUE(index_by_namespace()(bare).empty());

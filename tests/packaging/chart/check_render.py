@@ -85,6 +85,8 @@ def check_deployment(objects, values, check):
         f'--log-format={values["operator"]["logFormat"]}',
         f'--log-level={values["operator"]["logLevel"]}',
         f'--vm-workers={values["operator"]["vmWorkers"]}',
+        f'--kube-api-qps={values["operator"]["kubeApiQps"]}',
+        f'--kube-api-burst={values["operator"]["kubeApiBurst"]}',
         f'--host-poll-interval={values["operator"]["hostPollInterval"]}',
     ] + values["operator"]["extraArgs"]
     if values["leaderElection"]["enabled"]:

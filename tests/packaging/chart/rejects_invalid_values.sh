@@ -25,6 +25,7 @@ expect_refusal() {
 expect_refusal "unknown log format" "logFormat" --set operator.logFormat=xml
 expect_refusal "misspelled top-level value" "replicas" --set replicas=2
 expect_refusal "zero VM workers" "vmWorkers" --set operator.vmWorkers=0
+expect_refusal "zero API requests per second" "kubeApiQps" --set operator.kubeApiQps=0
 expect_refusal "duration without a unit" "hostPollInterval" --set operator.hostPollInterval=30
 expect_refusal "port out of range" "healthPort" --set healthPort=70000
 expect_refusal "two replicas without leader election" "needs leaderElection.enabled=true" \
