@@ -6,6 +6,15 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(cpprestsdk REQUIRED)
+# Boost.Beast, Boost.Asio (the servers): header-only, Debian libboost-dev 1.74 or vcpkg
+# boost-beast. Only common/net's .cpp files include them.
+find_package(Boost 1.74 REQUIRED)
+add_library(hvo_boost INTERFACE)
+target_link_libraries(hvo_boost INTERFACE Boost::headers)
+if(WIN32)
+  target_compile_definitions(hvo_boost INTERFACE _WIN32_WINNT=0x0A00)
+endif()
+add_library(hvo::boost ALIAS hvo_boost)
 
 # cpprestsdk defines a macro U() that breaks fmt (and so spdlog). Every target that links
 # hvo::cpprest gets the switch that turns it off, so no source file has to remember it.

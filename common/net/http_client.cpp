@@ -22,9 +22,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/net/detail/client_tls.h"
 #include "common/net/detail/cpprest_body.h"
 #include "common/net/detail/task_waiter.h"
-#include "common/net/detail/tls_setup.h"
 #include "common/net/http_client.h"
 #include "common/net/line_splitter.h"
 #include "common/net/replay_policy.h"
