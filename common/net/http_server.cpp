@@ -85,10 +85,12 @@ class ServerImpl : public HttpServer, public detail::ServerCore {
   std::atomic<std::size_t> in_flight_{0};
 
   // Connections unregister from their destructors, which may run while ioc_ is destroyed:
-  // declared before ioc_, these outlive it.
-  std::mutex mu_;
+  // declared before ioc_, these outlive it. Two mutexes: letting go of a stream under
+  // streams_mu_ may destroy its connection, which then takes connections_mu_.
+  std::mutex connections_mu_;
   std::condition_variable connections_changed_;
   std::unordered_map<const detail::Connection*, std::weak_ptr<detail::Connection>> connections_;
+  std::mutex streams_mu_;
   std::vector<std::weak_ptr<detail::ChunkedStream>> streams_;
 
   ElasticThreadPool handlers_;
@@ -203,7 +205,7 @@ bool ServerImpl::try_acquire_slot() {
 
 void ServerImpl::track_stream(const std::shared_ptr<detail::ChunkedStream>& stream) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(streams_mu_);
     if (!stopping_) {
       streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
                                     [](const auto& weak) {
@@ -219,19 +221,19 @@ void ServerImpl::track_stream(const std::shared_ptr<detail::ChunkedStream>& stre
 }
 
 void ServerImpl::register_connection(const std::shared_ptr<detail::Connection>& connection) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(connections_mu_);
   connections_.emplace(connection.get(), connection);
 }
 
 void ServerImpl::unregister_connection(const detail::Connection* connection) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(connections_mu_);
   connections_.erase(connection);
   connections_changed_.notify_all();
 }
 
 std::vector<std::shared_ptr<detail::Connection>> ServerImpl::open_connections() {
   std::vector<std::shared_ptr<detail::Connection>> open;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(connections_mu_);
   for (auto& [key, weak] : connections_) {
     if (auto alive = weak.lock())
       open.push_back(std::move(alive));
@@ -240,14 +242,14 @@ std::vector<std::shared_ptr<detail::Connection>> ServerImpl::open_connections() 
 }
 
 bool ServerImpl::wait_for_connections(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(connections_mu_);
   return connections_changed_.wait_until(lock, deadline, [this] { return connections_.empty(); });
 }
 
 void ServerImpl::stop() {
   std::call_once(stopped_, [this] {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(streams_mu_);  // track_stream() sees it under this lock
       stopping_ = true;
     }
     if (!work_) {
@@ -265,11 +267,12 @@ void ServerImpl::stop() {
     // 2. End every stream (the last chunk goes out) and close connections waiting for a request.
     std::vector<std::shared_ptr<detail::ChunkedStream>> streams;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(streams_mu_);
       for (auto& weak : streams_) {
         if (auto alive = weak.lock())
           streams.push_back(std::move(alive));
       }
+      streams_.clear();  // no stream is added once stopping_ is set
     }
     for (auto& stream : streams)
       stream->close();
@@ -295,14 +298,7 @@ void ServerImpl::stop() {
     // outlive the io_context.
     for (auto& stream : streams)
       stream->detach("server stopped");
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& weak : streams_) {
-        if (auto alive = weak.lock())
-          alive->detach("server stopped");
-      }
-      streams_.clear();
-    }
+    streams.clear();
     spdlog::info("http_server_stopped port={}", port_);
   });
 }

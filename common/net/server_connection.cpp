@@ -54,7 +54,7 @@ HttpResponse plain_text(int status, const std::string& message, Headers headers 
 // Header fields a handler may not set: the server frames the message itself.
 bool framing_field(const std::string& name) {
   for (const char* field : {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive"}) {
-    if (strcasecmp(name.c_str(), field) == 0)
+    if (beast::iequals(name, field))
       return true;
   }
   return false;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -156,11 +157,111 @@ int SlowClients::still_open() const {
   int open = 0;
   char byte;
   for (const auto& client : impl_->clients) {
+    // Data waiting (a TLS session ticket) or nothing yet: open. End of file or an error: closed.
     ssize_t n = ::recv(client.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
       ++open;
   }
   return open;
+}
+
+TlsRawConnection::TlsRawConnection(uint16_t port, const SlowClientTls& tls) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ctx_ = ctx;
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  if (SSL_CTX_load_verify_locations(ctx, tls.ca_file.c_str(), nullptr) != 1) {
+    error_ = "cannot load " + tls.ca_file;
+    return;
+  }
+  if (!tls.cert_file.empty() &&
+      (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1 ||
+       SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1)) {
+    error_ = "cannot load " + tls.cert_file;
+    return;
+  }
+  fd_ = connect_loopback(port);
+  if (fd_ < 0) {
+    error_ = "connect failed";
+    return;
+  }
+  SSL* ssl = SSL_new(ctx);
+  ssl_ = ssl;
+  SSL_set_fd(ssl, fd_);
+  if (SSL_connect(ssl) != 1) {
+    char reason[256];
+    ERR_error_string_n(ERR_get_error(), reason, sizeof(reason));
+    error_ = reason;
+    ERR_clear_error();
+    return;
+  }
+  connected_ = true;
+}
+
+TlsRawConnection::~TlsRawConnection() {
+  if (ssl_ != nullptr)
+    SSL_free(static_cast<SSL*>(ssl_));
+  if (fd_ >= 0)
+    ::close(fd_);
+  SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+}
+
+bool TlsRawConnection::send_all(const std::string& bytes) {
+  if (!connected_)
+    return false;
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    int n = SSL_write(static_cast<SSL*>(ssl_), bytes.data() + sent,
+                      static_cast<int>(bytes.size() - sent));
+    if (n <= 0) {
+      ERR_clear_error();
+      return false;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool TlsRawConnection::fill() {
+  if (!connected_)
+    return false;
+  char buffer[4096];
+  int n = SSL_read(static_cast<SSL*>(ssl_), buffer, sizeof(buffer));
+  if (n <= 0) {
+    ERR_clear_error();
+    return false;
+  }
+  pending_.append(buffer, static_cast<std::size_t>(n));
+  return true;
+}
+
+std::optional<std::string> TlsRawConnection::read_head() {
+  std::size_t header_end;
+  while ((header_end = pending_.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill())
+      return std::nullopt;
+  }
+  std::string head = pending_.substr(0, header_end + 2);
+  pending_.erase(0, header_end + 4);
+  return head;
+}
+
+std::optional<std::string> TlsRawConnection::read_response() {
+  auto head = read_head();
+  if (!head)
+    return std::nullopt;
+  std::size_t length = 0;
+  for (const char* name : {"Content-Length: ", "content-length: "}) {
+    auto at = head->find(name);
+    if (at != std::string::npos)
+      length = std::strtoul(head->c_str() + at + 16, nullptr, 10);
+  }
+  while (pending_.size() < length) {
+    if (!fill())
+      return std::nullopt;
+  }
+  std::string body = pending_.substr(0, length);
+  pending_.erase(0, length);
+  return head->substr(0, head->find("\r\n")) + "\n" + body;
 }
 
 }  // namespace hvo::net::testing

@@ -58,4 +58,32 @@ class SlowClients {
   std::unique_ptr<Impl> impl_;
 };
 
+// One TLS connection for hand-written HTTP (OpenSSL, blocking), like RawConnection for TLS.
+class TlsRawConnection {
+ public:
+  TlsRawConnection(uint16_t port, const SlowClientTls& tls);
+  ~TlsRawConnection();
+  TlsRawConnection(const TlsRawConnection&) = delete;
+  TlsRawConnection& operator=(const TlsRawConnection&) = delete;
+
+  // Whether the TCP connection and the handshake succeeded; error() says why not.
+  bool connected() const { return connected_; }
+  const std::string& error() const { return error_; }
+  bool send_all(const std::string& bytes);
+  // Status line and header fields, up to the empty line.
+  std::optional<std::string> read_head();
+  // Status line + "\n" + body (read by Content-Length).
+  std::optional<std::string> read_response();
+
+ private:
+  bool fill();
+
+  int fd_ = -1;
+  void* ctx_ = nullptr;  // SSL_CTX, kept out of this header
+  void* ssl_ = nullptr;  // SSL
+  bool connected_ = false;
+  std::string error_;
+  std::string pending_;
+};
+
 }  // namespace hvo::net::testing
