@@ -1,5 +1,6 @@
-// Plain HTTP request/response values shared by our server and client wrappers. No cpprest here:
-// this header is included widely, cpprest only by the .cpp files behind http_server/http_client.
+// Plain HTTP request/response values shared by our server and client wrappers. No Beast or
+// cpprest here: this header is included widely, they only by the .cpp files behind
+// http_server/http_client.
 #pragma once
 
 #include <algorithm>
