@@ -91,9 +91,14 @@ logging=(  # hvo_logging
   common/logging/message_fields.cpp
   common/logging/redact.cpp
 )
-net=(  # hvo_net, the server side the agent uses
+net=(  # hvo_net: the HTTPS server (Boost.Beast) and the types and helpers it uses
+  common/net/chunked_stream.cpp
   common/net/elastic_thread_pool.cpp
-  common/net/line_splitter.cpp
+  common/net/free_port.cpp
+  common/net/http_server.cpp
+  common/net/server_connection.cpp
+  common/net/server_tls.cpp
+  common/net/tls_files.cpp
   common/net/url_codec.cpp
 )
 
@@ -106,15 +111,11 @@ excluded=(
   "common/process/process_posix.cpp|POSIX implementation"
   "common/process/service_runner_posix.cpp|POSIX implementation"
   "common/metrics/process_stats_linux.cpp|Linux implementation (/proc)"
-  # The HTTPS server is moving from cpprest (whose Windows listener is http.sys, without the
-  # OpenSSL context the mutual TLS setup needs) to Boost.Beast; the Beast server files join the
-  # net list once they are merged, and these leave the agent.
-  "common/net/http_server.cpp|cpprest listener, being replaced by the Boost.Beast server"
-  "common/net/tls_setup.cpp|cpprest's TLS context setup, goes with http_server.cpp"
-  "common/net/buffered_response_stream.cpp|cpprest streaming body, goes with http_server.cpp"
-  "common/net/http_client.cpp|client side (operator only), cpprest"
-  "common/net/replay_policy.cpp|client side (operator only)"
-  "common/net/free_port.cpp|test helper (POSIX sockets), not in the agent"
+  # The operator's HTTP client (hvo_http_client, cpprest): not part of the agent.
+  "common/net/http_client.cpp|client side (operator and emulator), cpprest"
+  "common/net/client_tls.cpp|client side, cpprest's TLS context"
+  "common/net/replay_policy.cpp|client side"
+  "common/net/line_splitter.cpp|client side (watch streams)"
 )
 
 if ! command -v "$cxx" >/dev/null 2>&1; then
@@ -176,9 +177,8 @@ arch_openssl=$(find /usr/include -maxdepth 2 -path '*-linux-gnu*/openssl' -type 
 cp "$arch_openssl"/*.h "$work/arch/openssl/"
 
 # POSIX headers that mingw-w64 ships and MSVC does not: a file including one would compile here
-# and fail under MSVC, so they are replaced by headers that stop the compile. strings.h joins
-# the list once common/net/http_types.h no longer includes it (strcasecmp; MSVC has _stricmp).
-msvc_absent=(unistd.h dirent.h poll.h sys/socket.h sys/wait.h arpa/inet.h netinet/in.h)
+# and fail under MSVC, so they are replaced by headers that stop the compile.
+msvc_absent=(unistd.h dirent.h poll.h strings.h sys/socket.h sys/wait.h arpa/inet.h netinet/in.h)
 for header in "${msvc_absent[@]}"; do
   mkdir -p "$work/msvc-absent/$(dirname "$header")"
   printf '#error "<%s> is a POSIX header that MSVC does not have"\n' "$header" \

@@ -1,7 +1,7 @@
 // Threads for request handlers, started on demand: a task never waits for a busy thread, because
 // a handler may block for as long as a watch stays open. Idle threads exit after a while, so the
-// pool shrinks back after a burst. Pure C++; used by the HTTP server to keep handlers off
-// cpprest's I/O threads.
+// pool shrinks back after a burst. Pure C++; used by the HTTP server to keep handlers off its
+// I/O threads.
 #pragma once
 
 #include <chrono>

@@ -1,11 +1,8 @@
-// pick_free_port(): ask the kernel for an unused loopback port by binding to port 0.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+// pick_free_port(): ask the kernel for an unused loopback port by binding to port 0 (Asio, so
+// the same code builds on Windows).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -14,24 +11,17 @@
 namespace hvo::net {
 
 uint16_t pick_free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    throw std::runtime_error(std::string("pick_free_port: socket: ") + std::strerror(errno));
-  }
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  int saved_errno = errno;
-  ::close(fd);
-  if (!ok) {
-    throw std::runtime_error(std::string("pick_free_port: bind 127.0.0.1:0: ") +
-                             std::strerror(saved_errno));
-  }
-  return ntohs(address.sin_port);
+  namespace asio = boost::asio;
+  asio::io_context context;
+  asio::ip::tcp::acceptor acceptor(context);
+  boost::system::error_code ec;
+  const asio::ip::tcp::endpoint any_port(asio::ip::address_v4::loopback(), 0);
+  acceptor.open(any_port.protocol(), ec);
+  if (!ec)
+    acceptor.bind(any_port, ec);
+  if (ec)
+    throw std::runtime_error("pick_free_port: bind 127.0.0.1:0: " + ec.message());
+  return acceptor.local_endpoint().port();
 }
 
 }  // namespace hvo::net

@@ -17,14 +17,16 @@
 // tried one by one.
 #include <cpprest/http_client.h>
 #include <cpprest/producerconsumerstream.h>
+#include <pplx/threadpool.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <vector>
 
+#include "common/net/detail/client_tls.h"
 #include "common/net/detail/cpprest_body.h"
 #include "common/net/detail/task_waiter.h"
-#include "common/net/detail/tls_setup.h"
 #include "common/net/http_client.h"
 #include "common/net/line_splitter.h"
 #include "common/net/replay_policy.h"
@@ -399,6 +401,16 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig& c
         std::make_unique<ClientImpl>(config, std::move(base), std::move(client_config)));
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInvalidArgument, "http client " + config.base_url + ": " + e.what());
+  }
+}
+
+bool set_client_io_threads(std::size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::warn("http_client_threads_not_set threads={} reason=\"{}\"", threads, e.what());
+    return false;
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -125,5 +126,11 @@ class HttpClient {
                                             std::shared_ptr<Cancellation> cancel,
                                             std::chrono::milliseconds idle_timeout) = 0;
 };
+
+// Sets how many threads cpprest runs every client's socket I/O on (its process-wide pool; 40 by
+// default on Linux). Only before the first client is created; later calls do nothing and return
+// false. Programs that make few concurrent calls (apiserver-lite's etcd client) keep their
+// thread count small with it.
+bool set_client_io_threads(std::size_t threads);
 
 }  // namespace hvo::net

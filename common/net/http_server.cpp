@@ -1,272 +1,209 @@
-// HttpServer over cpprest's http_listener.
+// HttpServer over Boost.Beast and Boost.Asio (OpenSSL through asio::ssl).
 //
-// Threading: cpprest runs its socket I/O and our listener callback on its shared thread pool
-// (crossplat::threadpool, 40 threads by default on Linux). Handlers may block for long (a watch
-// handler may loop writing events), so the callback never runs them there: it hands each request
-// to an ElasticThreadPool of our own, which starts a thread whenever none is idle. cpprest's
-// threads therefore only ever do non-blocking I/O, and any number of open streams leaves them
-// free; a stream costs cpprest nothing while idle (its connection waits on the stream's buffer).
-#include <cpprest/http_listener.h>
+// Threading: `io_threads` threads run the io_context: accepting, TLS, parsing and writing for
+// every connection, each connection on a strand of its own (server_connection.cpp). A request is
+// handed to a worker thread (ElasticThreadPool) only once its headers and body are in and it got
+// a place among the requests in flight, so slow or idle clients cost a socket and a little
+// memory, never a thread. Handlers may block (a watch handler may write a stream for minutes).
+//
+// Stopping: stop accepting, end every stream, close idle connections, wait for the handlers,
+// give responses in progress stop_grace to finish, close what is left, then stop the I/O
+// threads. Connections and streams are detached before the io_context goes away.
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
-#include "common/net/detail/buffered_response_stream.h"
-#include "common/net/detail/cpprest_body.h"
-#include "common/net/detail/tls_setup.h"
+#include "common/net/detail/chunked_stream.h"
+#include "common/net/detail/server_connection.h"
+#include "common/net/detail/server_core.h"
+#include "common/net/detail/server_tls.h"
 #include "common/net/elastic_thread_pool.h"
 #include "common/net/http_server.h"
 
 namespace hvo::net {
 namespace {
 
-using web::http::http_request;
-using web::http::http_response;
-using web::http::experimental::listener::http_listener;
-using web::http::experimental::listener::http_listener_config;
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
 
-constexpr std::size_t kBodyReadChunk = 64 * 1024;
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+constexpr auto kForceCloseWait = std::chrono::seconds(2);
 
-std::string describe(const http_request& request) {
-  return request.method() + " " + request.request_uri().path();
-}
-
-// Replies and makes sure a failed send is observed (pplx reports unobserved task exceptions).
-void send_reply(http_request& request, http_response response) {
-  request.reply(std::move(response)).then([](pplx::task<void> sent) {
-    try {
-      sent.wait();
-    } catch (const std::exception& e) {
-      spdlog::debug("http_reply_not_sent reason=\"{}\"", e.what());
-    }
-  });
-}
-
-void reply_status(http_request& request, int status, const std::string& message) {
-  http_response response(static_cast<web::http::status_code>(status));
-  detail::set_body_bytes(response, message + "\n", "text/plain; charset=utf-8");
-  send_reply(request, std::move(response));
-}
-
-void copy_headers(const Headers& from, web::http::http_headers& to) {
-  for (const auto& [name, value] : from) {
-    if (strcasecmp(name.c_str(), "Content-Length") == 0)
-      continue;  // cpprest sets it
-    to[name] = value;
-  }
-}
-
-// Reads the request body into memory, or reports that it is larger than `limit`. A body that is
-// too large is still read to its end and dropped: cpprest sends no response before the whole
-// request is in, and draining keeps memory bounded while it does.
-std::optional<std::string> read_body(http_request& request, std::size_t limit) {
-  auto stream = request.body();
-  if (!stream)
-    return std::string();
-  std::string body;
-  std::vector<uint8_t> chunk(kBodyReadChunk);
-  bool too_large = false;
-  auto length = request.headers().content_length();
-  if (length > limit)
-    too_large = true;
-  while (true) {
-    std::size_t got = stream.streambuf().getn(chunk.data(), chunk.size()).get();
-    if (got == 0)
-      break;
-    if (too_large)
-      continue;
-    if (body.size() + got > limit) {
-      too_large = true;
-      std::string().swap(body);
-      continue;
-    }
-    body.append(reinterpret_cast<const char*>(chunk.data()), got);
-  }
-  if (too_large)
-    return std::nullopt;
-  return body;
-}
-
-HttpRequest to_request(const http_request& request, std::string body) {
-  HttpRequest out;
-  out.method = request.method();
-  const auto& uri = request.request_uri();
-  out.path = percent_decode(uri.path());
-  out.raw_query = uri.query();
-  out.query = decode_query(out.raw_query);
-  for (const auto& [name, value] : request.headers())
-    out.headers[name] = value;
-  out.body = std::move(body);
-  out.remote_address = request.remote_address();
-  return out;
-}
-
-class ServerImpl;
-
-class ResponderImpl : public Responder {
- public:
-  ResponderImpl(http_request request, ServerImpl& server)
-      : request_(std::move(request)), server_(server) {}
-
-  void reply(HttpResponse response) override;
-  std::shared_ptr<ResponseStream> stream(int status, Headers headers) override;
-  bool responded() const { return responded_; }
-
- private:
-  bool claim(const char* what);
-
-  http_request request_;
-  ServerImpl& server_;
-  bool responded_ = false;
-};
-
-class ServerImpl : public HttpServer {
+class ServerImpl : public HttpServer, public detail::ServerCore {
  public:
   ServerImpl(const HttpServerConfig& config, HttpHandler handler)
-      : config_(config), handler_(std::move(handler)) {}
+      : config_(config),
+        handler_(std::move(handler)),
+        acceptor_(asio::make_strand(ioc_)),
+        accept_retry_(acceptor_.get_executor()) {}
   ~ServerImpl() override { stop(); }
 
   Status open();
-  uint16_t port() const override { return config_.port; }
+  uint16_t port() const override { return port_; }
   void stop() override;
 
-  // Registers a stream so stop() can close it; closes it at once when stopping.
-  void track(const std::shared_ptr<detail::BufferedResponseStream>& stream);
-  std::size_t max_stream_buffer_bytes() const { return config_.max_stream_buffer_bytes; }
+  // detail::ServerCore
+  const HttpServerConfig& config() const override { return config_; }
+  const HttpHandler& handler() const override { return handler_; }
+  bool stopping() const override { return stopping_; }
+  bool try_acquire_slot() override;
+  void release_slot() override { --in_flight_; }
+  bool submit(std::function<void()> task) override { return handlers_.submit(std::move(task)); }
+  void track_stream(const std::shared_ptr<detail::ChunkedStream>& stream) override;
+  void register_connection(const std::shared_ptr<detail::Connection>& connection) override;
+  void unregister_connection(const detail::Connection* connection) override;
 
  private:
-  void dispatch(http_request request);
-  void handle(http_request request);
-  std::vector<std::shared_ptr<detail::BufferedResponseStream>> take_open_streams();
+  Result<tcp::endpoint> endpoint() const;
+  void accept();
+  std::vector<std::shared_ptr<detail::Connection>> open_connections();
+  // Waits until every connection is gone or `deadline` passes; true when none is left.
+  bool wait_for_connections(std::chrono::steady_clock::time_point deadline);
 
   const HttpServerConfig config_;
   const HttpHandler handler_;
-  std::unique_ptr<http_listener> listener_;
-  ElasticThreadPool handlers_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> in_flight_{0};
+
+  // Connections unregister from their destructors, which may run while ioc_ is destroyed:
+  // declared before ioc_, these outlive it. Two mutexes: letting go of a stream under
+  // streams_mu_ may destroy its connection, which then takes connections_mu_.
+  std::mutex connections_mu_;
+  std::condition_variable connections_changed_;
+  std::unordered_map<const detail::Connection*, std::weak_ptr<detail::Connection>> connections_;
   std::mutex streams_mu_;
-  std::vector<std::weak_ptr<detail::BufferedResponseStream>> streams_;
+  std::vector<std::weak_ptr<detail::ChunkedStream>> streams_;
+
+  ElasticThreadPool handlers_;
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  std::vector<std::thread> io_threads_;
   std::once_flag stopped_;
 };
 
-bool ResponderImpl::claim(const char* what) {
-  if (responded_) {
-    spdlog::error("http_responder_reused request=\"{}\" call={}", describe(request_), what);
-    return false;
+Result<tcp::endpoint> ServerImpl::endpoint() const {
+  error_code ec;
+  auto address = asio::ip::make_address(config_.host, ec);
+  if (!ec)
+    return tcp::endpoint(address, config_.port);
+  asio::io_context scratch;
+  tcp::resolver resolver(scratch);
+  auto results = resolver.resolve(config_.host, std::to_string(config_.port), ec);
+  if (ec || results.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "http server: host " + config_.host + " does not resolve: " + ec.message());
   }
-  responded_ = true;
-  return true;
-}
-
-void ResponderImpl::reply(HttpResponse response) {
-  if (!claim("reply"))
-    return;
-  http_response out(static_cast<web::http::status_code>(response.status));
-  copy_headers(response.headers, out.headers());
-  if (!response.body.empty()) {
-    detail::set_body_bytes(out, response.body, "text/plain; charset=utf-8");
-  }
-  send_reply(request_, std::move(out));
-}
-
-std::shared_ptr<ResponseStream> ResponderImpl::stream(int status, Headers headers) {
-  auto stream = std::make_shared<detail::BufferedResponseStream>(describe(request_),
-                                                                 server_.max_stream_buffer_bytes());
-  if (!claim("stream")) {
-    stream->close();
-    return stream;
-  }
-  http_response out(static_cast<web::http::status_code>(status));
-  copy_headers(headers, out.headers());
-  out.headers().remove("Content-Length");
-  out.headers()["Transfer-Encoding"] = "chunked";
-  out.set_body(stream->body());
-  std::weak_ptr<detail::BufferedResponseStream> weak = stream;
-  request_.reply(std::move(out)).then([weak](pplx::task<void> sent) {
-    try {
-      sent.wait();
-    } catch (const std::exception& e) {
-      if (auto alive = weak.lock())
-        alive->on_send_failed(e.what());
-    }
-  });
-  server_.track(stream);
-  return stream;
+  return results.begin()->endpoint();
 }
 
 Status ServerImpl::open() {
   if (config_.port == 0) {
     return Error(ErrorCode::kInvalidArgument, "http server: port must be set (pick_free_port())");
   }
-  http_listener_config listener_config;
-  std::string scheme = "http";
   if (config_.tls) {
-    Status tls = detail::check_server_tls(*config_.tls);
+    auto tls = detail::make_server_tls_context(*config_.tls);
     if (!tls.ok())
       return tls.error().with_context("http server");
-    scheme = "https";
-    listener_config.set_ssl_context_callback(
-        [tls_config = *config_.tls](boost::asio::ssl::context& context) {
-          detail::apply_server_tls(context, tls_config);
-        });
+    tls_ = std::move(tls).value();
   }
-  std::string address = config_.host + ":" + std::to_string(config_.port);
-  try {
-    listener_ = std::make_unique<http_listener>(scheme + "://" + address + "/", listener_config);
-    listener_->support([this](http_request request) { dispatch(std::move(request)); });
-    listener_->open().wait();
-  } catch (const std::exception& e) {
-    listener_.reset();
-    return Error(ErrorCode::kUnavailable, "http server: listen on " + address + ": " + e.what());
+  auto where = endpoint();
+  if (!where.ok())
+    return where.error();
+  const std::string address = config_.host + ":" + std::to_string(config_.port);
+  error_code ec;
+  acceptor_.open(where->protocol(), ec);
+#ifndef _WIN32
+  // Rebinding right after a restart despite connections in TIME_WAIT. Not on Windows, where
+  // SO_REUSEADDR would let another process bind the same port while we listen.
+  if (!ec)
+    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+#endif
+  if (!ec)
+    acceptor_.bind(*where, ec);
+  if (!ec)
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error(ErrorCode::kUnavailable,
+                 "http server: listen on " + address + ": " + ec.message());
   }
-  spdlog::info("http_server_listening address={} tls={} client_certs={}", address,
-               config_.tls.has_value(),
-               !config_.tls || config_.tls->client_ca_file.empty() ? "none"
-               : config_.tls->require_client_cert                  ? "required"
-                                                                   : "optional");
+  port_ = acceptor_.local_endpoint().port();
+  work_.emplace(ioc_.get_executor());
+  accept();
+  const std::size_t threads = std::max<std::size_t>(1, config_.io_threads);
+  for (std::size_t i = 0; i < threads; ++i) {
+    io_threads_.emplace_back([this] {
+      while (true) {
+        try {
+          ioc_.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("http_server_io_error error=\"{}\"", e.what());
+        }
+      }
+    });
+  }
+  spdlog::info(
+      "http_server_listening address={} tls={} client_certs={} max_in_flight={} io_threads={}",
+      address, config_.tls.has_value(),
+      !config_.tls || config_.tls->client_ca_file.empty() ? "none"
+      : config_.tls->require_client_cert                  ? "required"
+                                                          : "optional",
+      config_.max_in_flight_requests, threads);
   return OkStatus();
 }
 
-void ServerImpl::dispatch(http_request request) {
-  // On a cpprest I/O thread: hand over and return at once.
-  if (stopping_ || !handlers_.submit([this, request]() mutable { handle(std::move(request)); })) {
-    reply_status(request, 503, "server is shutting down");
-  }
+void ServerImpl::accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+    if (stopping_ || ec == asio::error::operation_aborted)
+      return;
+    if (ec) {
+      // Out of file descriptors, most likely: wait a little instead of spinning.
+      spdlog::warn("http_accept_failed port={} error=\"{}\"", port_, ec.message());
+      accept_retry_.expires_after(kAcceptRetry);
+      accept_retry_.async_wait([this](error_code waited) {
+        if (!waited && !stopping_)
+          accept();
+      });
+      return;
+    }
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // stream chunks leave at once
+    std::make_shared<detail::Connection>(*this, std::move(socket), tls_.get())->start();
+    accept();
+  });
 }
 
-void ServerImpl::handle(http_request request) {
-  std::optional<std::string> body;
-  try {
-    body = read_body(request, config_.max_body_bytes);
-  } catch (const std::exception& e) {
-    spdlog::debug("http_request_body_unreadable request=\"{}\" reason=\"{}\"", describe(request),
-                  e.what());
-    return;  // the connection is gone; nobody to answer
-  }
-  if (!body) {
-    spdlog::info("http_request_body_too_large request=\"{}\" limit_bytes={}", describe(request),
-                 config_.max_body_bytes);
-    reply_status(request, 413,
-                 "request body larger than " + std::to_string(config_.max_body_bytes) + " bytes");
-    return;
-  }
-  ResponderImpl responder(request, *this);
-  try {
-    handler_(to_request(request, std::move(*body)), responder);
-  } catch (const std::exception& e) {
-    spdlog::error("http_handler_failed request=\"{}\" error=\"{}\"", describe(request), e.what());
-  }
-  if (!responder.responded()) {
-    spdlog::error("http_handler_no_response request=\"{}\"", describe(request));
-    reply_status(request, 500, "internal error: the handler sent no response");
-  }
+bool ServerImpl::try_acquire_slot() {
+  std::size_t current = in_flight_.load();
+  do {
+    if (current >= config_.max_in_flight_requests)
+      return false;
+  } while (!in_flight_.compare_exchange_weak(current, current + 1));
+  return true;
 }
 
-void ServerImpl::track(const std::shared_ptr<detail::BufferedResponseStream>& stream) {
+void ServerImpl::track_stream(const std::shared_ptr<detail::ChunkedStream>& stream) {
   {
     std::lock_guard<std::mutex> lock(streams_mu_);
     if (!stopping_) {
@@ -283,37 +220,86 @@ void ServerImpl::track(const std::shared_ptr<detail::BufferedResponseStream>& st
   stream->close();
 }
 
-std::vector<std::shared_ptr<detail::BufferedResponseStream>> ServerImpl::take_open_streams() {
-  std::vector<std::shared_ptr<detail::BufferedResponseStream>> open;
-  std::lock_guard<std::mutex> lock(streams_mu_);
-  for (auto& weak : streams_) {
+void ServerImpl::register_connection(const std::shared_ptr<detail::Connection>& connection) {
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  connections_.emplace(connection.get(), connection);
+}
+
+void ServerImpl::unregister_connection(const detail::Connection* connection) {
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  connections_.erase(connection);
+  connections_changed_.notify_all();
+}
+
+std::vector<std::shared_ptr<detail::Connection>> ServerImpl::open_connections() {
+  std::vector<std::shared_ptr<detail::Connection>> open;
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  for (auto& [key, weak] : connections_) {
     if (auto alive = weak.lock())
       open.push_back(std::move(alive));
   }
-  streams_.clear();
   return open;
+}
+
+bool ServerImpl::wait_for_connections(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(connections_mu_);
+  return connections_changed_.wait_until(lock, deadline, [this] { return connections_.empty(); });
 }
 
 void ServerImpl::stop() {
   std::call_once(stopped_, [this] {
     {
-      std::lock_guard<std::mutex> lock(streams_mu_);
+      std::lock_guard<std::mutex> lock(streams_mu_);  // track_stream() sees it under this lock
       stopping_ = true;
     }
-    // Order matters: cpprest's close() waits for every connection to finish its response, and a
-    // stream's response only finishes when the stream is closed; handlers blocked writing to a
-    // stream return once their writes fail.
-    for (auto& stream : take_open_streams())
-      stream->close();
-    handlers_.stop();
-    if (listener_) {
-      try {
-        listener_->close().wait();
-      } catch (const std::exception& e) {
-        spdlog::warn("http_server_close_failed port={} error=\"{}\"", config_.port, e.what());
-      }
+    if (!work_) {
+      return;  // never listened (open() failed): no thread, no connection
     }
-    spdlog::info("http_server_stopped port={}", config_.port);
+    // 1. No new connections; the listening port is free when stop() returns.
+    std::promise<void> closed;
+    asio::post(acceptor_.get_executor(), [this, &closed] {
+      error_code ignored;
+      acceptor_.close(ignored);
+      accept_retry_.cancel();
+      closed.set_value();
+    });
+    closed.get_future().wait();
+    // 2. End every stream (the last chunk goes out) and close connections waiting for a request.
+    std::vector<std::shared_ptr<detail::ChunkedStream>> streams;
+    {
+      std::lock_guard<std::mutex> lock(streams_mu_);
+      for (auto& weak : streams_) {
+        if (auto alive = weak.lock())
+          streams.push_back(std::move(alive));
+      }
+      streams_.clear();  // no stream is added once stopping_ is set
+    }
+    for (auto& stream : streams)
+      stream->close();
+    for (auto& connection : open_connections())
+      connection->server_stopping();
+    // 3. Handlers finish (those writing to a stream see their writes fail).
+    handlers_.stop();
+    // 4. Responses in progress get stop_grace; then whatever is left is closed.
+    const auto now = std::chrono::steady_clock::now();
+    if (!wait_for_connections(now + config_.stop_grace)) {
+      auto left = open_connections();
+      spdlog::warn("http_server_closing_connections port={} count={}", port_, left.size());
+      for (auto& connection : left)
+        connection->force_close();
+      left.clear();
+      wait_for_connections(std::chrono::steady_clock::now() + kForceCloseWait);
+    }
+    work_.reset();
+    ioc_.stop();
+    for (auto& thread : io_threads_)
+      thread.join();
+    // 5. Streams still referenced by their writers let go of their connections, which must not
+    // outlive the io_context.
+    for (auto& stream : streams)
+      stream->detach("server stopped");
+    streams.clear();
+    spdlog::info("http_server_stopped port={}", port_);
   });
 }
 

@@ -1,8 +1,10 @@
-// Plain HTTP request/response values shared by our server and client wrappers. No cpprest here:
-// this header is included widely, cpprest only by the .cpp files behind http_server/http_client.
+// Plain HTTP request/response values shared by our server and client wrappers. No Beast or
+// cpprest here: this header is included widely, they only by the .cpp files behind
+// http_server/http_client.
 #pragma once
 
-#include <strings.h>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -10,9 +12,12 @@
 
 namespace hvo::net {
 
+// ASCII case-insensitive order (header names are ASCII), the same on every platform.
 struct CaseInsensitiveLess {
   bool operator()(const std::string& a, const std::string& b) const {
-    return strcasecmp(a.c_str(), b.c_str()) < 0;
+    return std::lexicographical_compare(
+        a.begin(), a.end(), b.begin(), b.end(),
+        [](unsigned char x, unsigned char y) { return std::tolower(x) < std::tolower(y); });
   }
 };
 using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;

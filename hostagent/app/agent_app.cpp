@@ -53,8 +53,9 @@ net::HttpServerConfig server_config(const AgentConfig& config) {
   server.port = config.listen_port;
   server.tls = net::TlsServerConfig{config.tls.cert_file, config.tls.key_file,
                                     config.tls.client_ca_file, config.tls.require_client_cert};
-  // The API answers oversized bodies itself with a JSON PayloadTooLarge; the listener's own
-  // limit is only the backstop against bodies far beyond it.
+  // The API answers oversized bodies itself with a JSON PayloadTooLarge (from the header stage
+  // when Content-Length announces it); the server's own limit is only the backstop against
+  // chunked bodies far beyond it.
   server.max_body_bytes = static_cast<std::size_t>(config.limits.max_body_bytes) * 2;
   return server;
 }
@@ -95,8 +96,11 @@ Result<std::unique_ptr<AgentApp>> AgentApp::start(const AgentConfig& config) {
                                           config.sim_test_endpoints ? parts->driver.sim : nullptr);
 
   AgentApi* api = parts->api.get();
+  auto http_config = server_config(config);
+  // The token (and an announced body size) is checked before the body is read.
+  http_config.header_check = [api](const net::HttpRequest& head) { return api->check_head(head); };
   auto server = net::HttpServer::start(
-      server_config(config), [api](const net::HttpRequest& request, net::Responder& responder) {
+      http_config, [api](const net::HttpRequest& request, net::Responder& responder) {
         responder.reply(api->handle(request));
       });
   if (!server.ok())

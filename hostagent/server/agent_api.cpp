@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "hostagent/sim/sim_faults_json.h"
@@ -50,10 +52,8 @@ AgentApi::AgentApi(VmService& service, OperationRunner& runner, TokenFile& token
       options_(options),
       sim_(sim) {}
 
-net::HttpResponse AgentApi::handle(const net::HttpRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
-  const RouteMatch match = match_route(request.path);
-  net::HttpResponse response;
+std::optional<net::HttpResponse> AgentApi::refusal(const net::HttpRequest& request,
+                                                   const RouteMatch& match, int64_t body_bytes) {
   // Health needs no token (mutual TLS still applies): probes and load balancers hold no secret.
   const bool needs_token = match.id != RouteId::kHealthz;
   const std::string authorization = request.header("Authorization");
@@ -61,20 +61,48 @@ net::HttpResponse AgentApi::handle(const net::HttpRequest& request) {
   if (needs_token && (!presented || !token_.matches(*presented))) {
     spdlog::warn("request_unauthorized method={} route={} reason={}", request.method, match.label,
                  presented ? "wrong_token" : "no_token");
-    response = error_response(
+    return error_response(
         make_error(AgentErrorCode::kUnauthorized, "a valid bearer token is required"));
-  } else if (static_cast<int64_t>(request.body.size()) > options_.max_body_bytes) {
-    response = error_response(make_error(
+  }
+  if (body_bytes > options_.max_body_bytes) {
+    return error_response(make_error(
         AgentErrorCode::kPayloadTooLarge,
         "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes"));
-  } else {
-    response = route(request, match);
   }
+  return std::nullopt;
+}
+
+void AgentApi::record(const net::HttpRequest& request, const RouteMatch& match,
+                      const net::HttpResponse& response,
+                      std::chrono::steady_clock::time_point start) {
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   metrics_.http_requests.with({request.method, match.label, std::to_string(response.status)}).inc();
   metrics_.http_duration.with({request.method, match.label}).observe(took.count());
   spdlog::debug("request_served method={} route={} status={} seconds={:.4f}", request.method,
                 match.label, response.status, took.count());
+}
+
+std::optional<net::HttpResponse> AgentApi::check_head(const net::HttpRequest& head) {
+  const auto start = std::chrono::steady_clock::now();
+  const RouteMatch match = match_route(head.path);
+  int64_t announced = 0;
+  const std::string length = head.header("Content-Length");
+  if (!length.empty()) {
+    // The server has parsed it already; an unparsable value cannot get here.
+    announced = static_cast<int64_t>(std::strtoull(length.c_str(), nullptr, 10));
+  }
+  auto refused = refusal(head, match, announced);
+  if (refused)
+    record(head, match, *refused, start);
+  return refused;
+}
+
+net::HttpResponse AgentApi::handle(const net::HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const RouteMatch match = match_route(request.path);
+  auto refused = refusal(request, match, static_cast<int64_t>(request.body.size()));
+  net::HttpResponse response = refused ? std::move(*refused) : route(request, match);
+  record(request, match, response, start);
   return response;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "common/metrics/registry.h"
 #include "common/net/http_types.h"
@@ -32,9 +33,18 @@ class AgentApi {
            SimDriver* sim = nullptr);
 
   net::HttpResponse handle(const net::HttpRequest& request);
+  // The refusals that need no body, for the server's header stage (HttpServerConfig::
+  // header_check): a missing or wrong token (401) and a Content-Length over the limit (413), so a
+  // caller without the token cannot make the agent read a large body. nullopt: read the body
+  // and handle() the request. handle() checks the same again.
+  std::optional<net::HttpResponse> check_head(const net::HttpRequest& head);
 
  private:
   net::HttpResponse route(const net::HttpRequest& request, const RouteMatch& match);
+  std::optional<net::HttpResponse> refusal(const net::HttpRequest& request, const RouteMatch& match,
+                                           int64_t body_bytes);
+  void record(const net::HttpRequest& request, const RouteMatch& match,
+              const net::HttpResponse& response, std::chrono::steady_clock::time_point start);
   net::HttpResponse get_host();
   net::HttpResponse get_vms();
   net::HttpResponse get_vm(const std::string& uid);

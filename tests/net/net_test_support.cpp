@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace hvo::net::testing {
@@ -41,31 +43,67 @@ bool RawConnection::send_all(const std::string& bytes) {
   return true;
 }
 
-std::optional<std::string> RawConnection::read_response() {
-  std::string data;
+bool RawConnection::fill() {
   char buffer[4096];
-  std::size_t header_end = std::string::npos;
-  while ((header_end = data.find("\r\n\r\n")) == std::string::npos) {
-    ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (n <= 0)
+  ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+  if (n <= 0)
+    return false;
+  pending_.append(buffer, static_cast<std::size_t>(n));
+  return true;
+}
+
+std::optional<std::string> RawConnection::read_head() {
+  std::size_t header_end;
+  while ((header_end = pending_.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill())
       return std::nullopt;
-    data.append(buffer, static_cast<std::size_t>(n));
   }
-  std::string headers = data.substr(0, header_end);
+  std::string head = pending_.substr(0, header_end + 2);
+  pending_.erase(0, header_end + 4);
+  return head;
+}
+
+std::optional<std::string> RawConnection::read_response() {
+  auto head = read_head();
+  if (!head)
+    return std::nullopt;
   std::size_t length = 0;
   for (const char* name : {"Content-Length: ", "content-length: "}) {
-    auto at = headers.find(name);
+    auto at = head->find(name);
     if (at != std::string::npos)
-      length = std::strtoul(headers.c_str() + at + 16, nullptr, 10);
+      length = std::strtoul(head->c_str() + at + 16, nullptr, 10);
   }
-  std::string body = data.substr(header_end + 4);
-  while (body.size() < length) {
-    ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (n <= 0)
+  while (pending_.size() < length) {
+    if (!fill())
       return std::nullopt;
-    body.append(buffer, static_cast<std::size_t>(n));
   }
-  return headers.substr(0, headers.find("\r\n")) + "\n" + body;
+  std::string body = pending_.substr(0, length);
+  pending_.erase(0, length);
+  return head->substr(0, head->find("\r\n")) + "\n" + body;
+}
+
+bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd poll_fd{fd_, POLLIN, 0};
+    if (::poll(&poll_fd, 1, 50) > 0) {
+      char buffer[4096];
+      if (::recv(fd_, buffer, sizeof(buffer), 0) <= 0)
+        return true;
+    }
+  }
+  return false;
+}
+
+bool RawConnection::closed_now() {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = ::recv(fd_, buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n == 0)
+      return true;
+    if (n < 0)
+      return errno != EAGAIN && errno != EWOULDBLOCK;
+  }
 }
 
 }  // namespace hvo::net::testing

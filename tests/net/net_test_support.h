@@ -154,11 +154,21 @@ class RawConnection {
   bool send_all(const std::string& bytes);
   // Reads one response with a Content-Length body; returns status line + "\n" + body.
   std::optional<std::string> read_response();
+  // Reads a response's status line and header fields (up to the empty line), nothing more.
+  std::optional<std::string> read_head();
+  // Waits up to `timeout` for the server to close the connection (end of file or reset);
+  // bytes that arrive meanwhile are dropped.
+  bool wait_closed(std::chrono::milliseconds timeout);
+  // Whether the server has closed the connection, without waiting.
+  bool closed_now();
   // Makes the kernel's receive buffer small, so a peer that never reads fills it soon.
   void shrink_receive_buffer();
 
  private:
+  bool fill();  // reads what arrives into pending_; false at end of file or error
+
   int fd_ = -1;
+  std::string pending_;  // read but not yet returned
 };
 
 }  // namespace hvo::net::testing

@@ -63,6 +63,9 @@ class ControlPlane {
   // before the response leaves). Throws when the audit log is off.
   std::vector<nlohmann::json> audit_events() const;
   std::string etcd_url() const;
+  // The emulator process's id (for /proc/<pid>); 0 when it is not running.
+  int apiserver_pid() const { return apiserver_ ? apiserver_->pid() : 0; }
+  uint16_t apiserver_port() const { return apiserver_port_; }
 
   // Stops the emulator and starts it again on the same port and certificates; etcd keeps
   // running with its data. Returns once the new emulator answers.

@@ -64,6 +64,12 @@ class SimAgent {
 
   const std::string& name() const { return shape_.name; }
   const SimHostShape& shape() const { return shape_; }
+  // Where its config, certificates (ca.crt, client.crt, client.key) and token live.
+  const std::string& dir() const { return dir_; }
+  const std::string& token() const { return token_; }
+  uint16_t port() const { return port_; }
+  // The running process's id; 0 when not running.
+  int pid() const { return process_ ? process_->pid() : 0; }
   std::string address() const;
   // The Secret manifest (YAML) `hyperv-agent certs` printed.
   const std::string& secret_manifest() const { return secret_manifest_; }

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "common/net/http_client.h"
 #include "tools/apiserver-lite/server/api_server.h"
 #include "tools/apiserver-lite/util/go_duration.h"
 
@@ -37,6 +38,8 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The etcd client's socket I/O: a few threads are plenty (cpprest starts 40 by default).
+  hvo::net::set_client_io_threads(8);
   hvo::apiserver::ApiServerOptions options;
   std::string log_level = "info";
   std::map<std::string, std::string*> string_flags = {

@@ -57,6 +57,26 @@ TEST(AgentApi, EveryOtherRouteRefusesMissingOrWrongToken) {
   }
 }
 
+// What the server asks before it reads a body: a bad token or an announced body over the limit
+// is refused from the headers alone, in the same JSON as handle() answers.
+TEST(AgentApi, HeaderStageRefusesBadTokensAndAnnouncedOversizedBodies) {
+  testing::ApiHarnessOptions options;
+  options.api.max_body_bytes = 1024;
+  ApiHarness api(options);
+  auto no_token = api.check_head("PUT", "/v1/vms/u-1", "", "10");
+  ASSERT_TRUE(no_token.has_value());
+  expect_error(*no_token, 401, "Unauthorized");
+  auto wrong = api.check_head("PUT", "/v1/vms/u-1", "wrong", "104857600");
+  ASSERT_TRUE(wrong.has_value());
+  expect_error(*wrong, 401, "Unauthorized");
+  auto too_large = api.check_head("PUT", "/v1/vms/u-1", testing::kTestToken, "1025");
+  ASSERT_TRUE(too_large.has_value());
+  expect_error(*too_large, 413, "PayloadTooLarge");
+  EXPECT_FALSE(api.check_head("PUT", "/v1/vms/u-1", testing::kTestToken, "1024").has_value());
+  EXPECT_FALSE(api.check_head("GET", "/v1/vms", testing::kTestToken).has_value());
+  EXPECT_FALSE(api.check_head("GET", "/healthz", "").has_value());
+}
+
 TEST(AgentApi, RotatedTokenFileTakesEffectWithoutRestart) {
   ApiHarness api;
   EXPECT_EQ(api.call("GET", "/v1/vms").status, 200);

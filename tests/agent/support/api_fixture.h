@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "hostagent/server/agent_api.h"
@@ -61,6 +62,20 @@ class ApiHarness {
     if (!token.empty())
       request.headers["Authorization"] = "Bearer " + token;
     return api_->handle(request);
+  }
+
+  // The header-stage check the server runs before reading a body (no body here).
+  std::optional<net::HttpResponse> check_head(const std::string& method, const std::string& path,
+                                              const std::string& token,
+                                              const std::string& content_length = "") {
+    net::HttpRequest head;
+    head.method = method;
+    head.path = path;
+    if (!token.empty())
+      head.headers["Authorization"] = "Bearer " + token;
+    if (!content_length.empty())
+      head.headers["Content-Length"] = content_length;
+    return api_->check_head(head);
   }
 
   SimDriver& sim() { return *sim_; }

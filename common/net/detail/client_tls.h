@@ -1,6 +1,6 @@
-// Internal to common/net: turns our TLS settings into OpenSSL contexts (through Boost.Asio, which
-// cpprest hands us in its context callbacks), and checks them up front so that a bad file or PEM
-// block is reported once, naming the field, instead of failing every handshake.
+// Internal to common/net's client (includes Boost.Asio's ssl, as cpprest does): turns the client's
+// TLS settings into the OpenSSL context cpprest hands us in its context callback, and checks them
+// up front so that a bad file or PEM block is reported once, naming the field.
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
@@ -8,7 +8,6 @@
 #include <string>
 
 #include "common/net/http_client.h"
-#include "common/net/http_server.h"
 #include "common/status.h"
 
 namespace hvo::net::detail {
@@ -28,12 +27,5 @@ Result<ClientTlsMaterial> load_client_tls(const TlsClientConfig& config);
 // replaces the trust store, so only that CA is trusted (as kubeconfig's certificate-authority
 // means). Throws boost::system::system_error, which load_client_tls() rules out in practice.
 void apply_client_tls(boost::asio::ssl::context& context, const ClientTlsMaterial& material);
-
-// Checks the server's files the same way. kInvalidArgument names the field and the path.
-Status check_server_tls(const TlsServerConfig& config);
-
-// Installs certificate, key and client-certificate policy into the listener's context; TLS 1.2
-// is the oldest protocol accepted. Throws boost::system::system_error.
-void apply_server_tls(boost::asio::ssl::context& context, const TlsServerConfig& config);
 
 }  // namespace hvo::net::detail
