@@ -2,6 +2,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_filter.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/storage/key_layout.h"
 #include "tools/apiserver-lite/table/table_converter.h"
@@ -18,7 +19,7 @@ net::HttpResponse ResourceHandler::get(const ResourceRequest& request) {
     throw from_storage_error(stored.error(), type, request.path.name);
   if (format == ResponseFormat::kTable) {
     const json metadata = {{"resourceVersion", stored->object["metadata"]["resourceVersion"]}};
-    const auto include = parse_include_object(request.http.query_param("includeObject"));
+    const auto include = parse_include_object(QueryParams(request.http).text("includeObject"));
     return json_response(
         200, to_table(type, {stored->object}, metadata, include, std::chrono::system_clock::now()),
         {}, kTableContentType);
@@ -56,7 +57,7 @@ net::HttpResponse ResourceHandler::list(const ResourceRequest& request) {
       metadata["remainingItemCount"] = *page->remaining;
   }
   if (format == ResponseFormat::kTable) {
-    const auto include = parse_include_object(request.http.query_param("includeObject"));
+    const auto include = parse_include_object(QueryParams(request.http).text("includeObject"));
     return json_response(
         200, to_table(type, page->items, metadata, include, std::chrono::system_clock::now()), {},
         kTableContentType);

@@ -6,6 +6,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/schema_admission.h"
 #include "tools/apiserver-lite/storage/key_layout.h"
 
@@ -129,7 +130,7 @@ json ResourceHandler::prepare_update(const ResourceRequest& request, const json&
     result = std::move(updated);
   }
   if (type.custom) {
-    const auto mode = parse_field_validation(request.http.query_param("fieldValidation"));
+    const auto mode = parse_field_validation(QueryParams(request.http).text("fieldValidation"));
     auto more = admit_custom_resource(type, result, mode);
     warnings.insert(warnings.end(), more.begin(), more.end());
   }

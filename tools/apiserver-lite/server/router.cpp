@@ -7,6 +7,7 @@
 #include "tools/apiserver-lite/openapi/openapi_builder.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/request_path.h"
 
 namespace hvo::apiserver {
@@ -15,8 +16,13 @@ using nlohmann::json;
 
 namespace {
 
+// The Python client asks for /version/.
+bool is_version_path(const std::string& path) {
+  return path == "/version" || path == "/version/";
+}
+
 bool is_public_path(const std::string& path) {
-  return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version";
+  return path == "/healthz" || path == "/livez" || path == "/readyz" || is_version_path(path);
 }
 
 net::HttpResponse text_response(int status, const std::string& text) {
@@ -80,7 +86,11 @@ void Router::route(const net::HttpRequest& request, net::Responder& responder) {
     responder.reply(text_response(200, "ok"));
     return;
   }
-  if (path == "/version") {
+  // kube-apiserver's request-deadline filter reads ?timeout= on every short request.
+  const QueryParams query(request);
+  if (!(request.method == "GET" && query.flag("watch")))
+    query.duration("timeout", "invalid timeout specified in the request URL");
+  if (is_version_path(path)) {
     responder.reply(json_response(200, version_document()));
     return;
   }
@@ -152,7 +162,7 @@ bool Router::serve_openapi(const net::HttpRequest& request, net::Responder& resp
 }
 
 net::HttpResponse Router::compact(const net::HttpRequest& request) {
-  int64_t revision = parse_resource_version(request.query_param("revision"), "revision");
+  int64_t revision = parse_resource_version(QueryParams(request).text("revision"), "revision");
   if (revision == 0) {
     auto current = store_.etcd().current_revision();
     if (!current.ok())
