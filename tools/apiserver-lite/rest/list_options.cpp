@@ -76,7 +76,14 @@ ContinueToken decode_continue(const std::string& token, const std::string& prefi
   if (start.find("..") != std::string::npos || (!start.empty() && start.front() == '/')) {
     throw bad_request("continue key is not valid: the start key is outside the collection");
   }
-  return ContinueToken{body["rv"].get<int64_t>(), prefix + start};
+  // rv -1: the token of an expired list, continued at the latest revision.
+  const int64_t revision = body["rv"].get<int64_t>();
+  if (revision < -1 || revision == 0) {
+    throw bad_request(
+        "continue key is not valid: incorrect encoded start resourceVersion "
+        "(version meta.k8s.io/v1)");
+  }
+  return ContinueToken{revision == -1 ? 0 : revision, prefix + start};
 }
 
 }  // namespace hvo::apiserver

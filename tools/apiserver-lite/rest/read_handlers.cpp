@@ -43,10 +43,16 @@ net::HttpResponse ResourceHandler::list(const ResourceRequest& request) {
   auto page = store_.list(type, request.path.ns, start_key, options.limit, revision, filter);
   if (!page.ok()) {
     if (page.error().code() == ErrorCode::kGone) {
+      // As the etcd3 store: the snapshot is compacted, but the client may go on from the same
+      // key at the latest revision (a token with rv -1), knowing the result is inconsistent.
       throw gone(
           "The provided continue parameter is too old to display a consistent list "
           "result. You can start a new list without the continue parameter, or use the "
-          "continue token in this response to retrieve the remainder of the results.");
+          "continue token in this response to retrieve the remainder of the results. "
+          "Continuing with the provided token results in an inconsistent list - objects that "
+          "were created, modified, or deleted between the time the first chunk was returned "
+          "and now may show up in the list.")
+          .with_continue(encode_continue({-1, start_key}, prefix));
     }
     throw from_storage_error(page.error(), type, "");
   }
