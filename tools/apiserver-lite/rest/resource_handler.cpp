@@ -150,7 +150,7 @@ json ResourceHandler::guaranteed_update(const ResourceRequest& request, const Mu
       return current->object;
     // An object being deleted whose last finalizer is gone is deleted by this write.
     const bool finish_deletion = is_deleting(*next) && finalizers_of(*next).empty();
-    if (encode_object(*next) == encode_object(current->object) && !finish_deletion) {
+    if (encode_object(type, *next) == encode_object(type, current->object) && !finish_deletion) {
       return current->object;  // no-op write: no new resourceVersion, no event
     }
     auto written = store_.update(type, *next, current->mod_revision);
