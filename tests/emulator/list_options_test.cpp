@@ -42,6 +42,15 @@ TEST(ContinueToken, RoundTripsRelativeToThePrefix) {
   EXPECT_EQ(decoded.start_key, prefix + "w7");
 }
 
+TEST(ContinueToken, AnExpiredListsTokenContinuesAtTheLatestRevision) {
+  const std::string prefix = "/registry/x/";
+  const auto decoded = decode_continue(encode_continue({-1, prefix + "b"}, prefix), prefix);
+  EXPECT_EQ(decoded.revision, 0);  // 0: read at the latest revision
+  EXPECT_EQ(decoded.start_key, prefix + "b");
+  EXPECT_THROW(decode_continue(encode_continue({0, prefix + "b"}, prefix), prefix), ApiError);
+  EXPECT_THROW(decode_continue(encode_continue({-2, prefix + "b"}, prefix), prefix), ApiError);
+}
+
 TEST(ContinueToken, RejectsForeignOrEscapingTokens) {
   const std::string prefix = "/registry/x/";
   EXPECT_THROW(decode_continue("not base64!", prefix), ApiError);

@@ -44,10 +44,10 @@ TEST(TableConverter, NameThenPrinterColumnsWithAgesAndNulls) {
   ResourceType type;
   type.kind = "VirtualMachine";
   type.printer_columns = {
-      {"Phase", "string", "", "", ".status.phase", 0, false},
-      {"CPU", "integer", "", "", ".spec.cpu.count", 0, false},
-      {"Ready", "string", "", "", ".status.conditions[?(@.type==\"Ready\")].status", 0, false},
-      {"Age", "date", "", "", ".metadata.creationTimestamp", 0, false}};
+      {"Phase", "string", "", "", ".status.phase", 0, false, {}},
+      {"CPU", "integer", "", "", ".spec.cpu.count", 0, false, {}},
+      {"Ready", "string", "", "", ".status.conditions[?(@.type==\"Ready\")].status", 0, false, {}},
+      {"Age", "date", "", "", ".metadata.creationTimestamp", 0, false, {}}};
   const auto now = *k8s::parse_rfc3339("2026-01-01T00:05:00Z");
   const json table =
       to_table(type, {kVm}, {{"resourceVersion", "7"}}, IncludeObject::kMetadata,

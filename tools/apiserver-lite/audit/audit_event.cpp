@@ -4,6 +4,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/request_path.h"
 
 namespace hvo::apiserver {
@@ -13,8 +14,7 @@ using nlohmann::json;
 namespace {
 
 bool query_flag(const net::HttpRequest& request, const std::string& name) {
-  const std::string value = request.query_param(name);
-  return value == "true" || value == "1";
+  return QueryParams(request).flag(name);
 }
 
 // metadata.name=X (or ==X) from a field selector with no other terms.
@@ -64,7 +64,7 @@ std::optional<json> audit_object_ref(const net::HttpRequest& request) {
   std::string name = path->name;
   const std::string verb = audit_verb(request);
   if (name.empty() && (verb == "list" || verb == "watch"))
-    name = name_from_field_selector(request.query_param("fieldSelector"));
+    name = name_from_field_selector(QueryParams(request).text("fieldSelector"));
   // kube completes a create's objectRef from the object sent (when it has a name).
   if (name.empty() && verb == "create") {
     const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);

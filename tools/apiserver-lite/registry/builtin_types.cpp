@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "tools/apiserver-lite/registry/event_views.h"
+
 namespace hvo::apiserver {
 namespace {
 
@@ -68,9 +70,9 @@ std::vector<ResourceType> builtin_types() {
   auto event = make("", "v1", "Event", "events", "event", true, "/registry/events");
   event.short_names = {"ev"};
   event.ttl = std::chrono::hours(1);
-  event.printer_columns = {column("Last Seen", ".lastTimestamp", "date"), column("Type", ".type"),
-                           column("Reason", ".reason"), column("Object", ".involvedObject.name"),
-                           column("Message", ".message")};
+  event.to_storage = core_event_view;
+  event.from_storage = core_event_view;
+  event.printer_columns = event_printer_columns(nullptr);
   event.extra_field_selectors = {"involvedObject.kind",
                                  "involvedObject.namespace",
                                  "involvedObject.name",
@@ -84,17 +86,24 @@ std::vector<ResourceType> builtin_types() {
                                  "type"};
   types.push_back(event);
 
-  // events.k8s.io/v1 is kept under its own prefix: the emulator does not convert between the
-  // two Event shapes the way the real server does when both read one storage.
-  auto new_event = make("events.k8s.io", "v1", "Event", "events", "event", true,
-                        "/registry/events.k8s.io/events");
+  // events.k8s.io/v1 is a view of the same stored Events (the core/v1 shape), as upstream.
+  auto new_event =
+      make("events.k8s.io", "v1", "Event", "events", "event", true, "/registry/events");
   new_event.short_names = {"ev"};
   new_event.ttl = std::chrono::hours(1);
-  new_event.printer_columns = {column("Type", ".type"), column("Reason", ".reason"),
-                               column("Object", ".regarding.name"), column("Note", ".note"), age()};
-  new_event.extra_field_selectors = {
-      "regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason",
-      "type",           "reportingController"};
+  new_event.to_storage = core_event_from_events_v1;
+  new_event.from_storage = events_v1_from_core_event;
+  new_event.printer_columns = event_printer_columns(core_event_from_events_v1);
+  new_event.extra_field_selectors = {"regarding.kind",
+                                     "regarding.namespace",
+                                     "regarding.name",
+                                     "regarding.uid",
+                                     "regarding.apiVersion",
+                                     "regarding.resourceVersion",
+                                     "regarding.fieldPath",
+                                     "reason",
+                                     "type",
+                                     "reportingController"};
   types.push_back(new_event);
 
   auto lease =

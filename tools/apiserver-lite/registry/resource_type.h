@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct PrinterColumn {
   std::string json_path;  // ".status.phase", ".status.conditions[?(@.type==\"Ready\")].status"
   int priority = 0;       // > 0: only with -o wide
   bool count = false;     // built-ins only: the cell is the number of entries at json_path
+  // Built-ins only: computes the cell's value from the object (json_path unused), for columns
+  // kube's printers derive from several fields; null renders as an empty cell.
+  std::function<nlohmann::json(const nlohmann::json&)> value;
 };
 
 struct ResourceType {
@@ -41,6 +45,11 @@ struct ResourceType {
   std::string crd_name;                            // "virtualmachines.hyperv.operator.io"
   std::vector<std::string> extra_field_selectors;  // beyond metadata.name / metadata.namespace
   std::optional<std::chrono::seconds> ttl;         // objects expire (Events)
+  // For resources that are views of a stored shape of their own (events.k8s.io/v1 Event over
+  // core/v1 Event): the stored form of an object of this view, and this view of a stored one.
+  // Unset: stored as served.
+  std::function<nlohmann::json(const nlohmann::json&)> to_storage;
+  std::function<nlohmann::json(const nlohmann::json&)> from_storage;
 
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   // "virtualmachines.hyperv.operator.io" or "namespaces": how error messages name the resource.

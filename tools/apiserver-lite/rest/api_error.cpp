@@ -27,6 +27,8 @@ json ApiError::status_body() const {
                {"code", code_}};
   if (!details_.empty())
     body["details"] = details_;
+  if (!continue_.empty())
+    body["metadata"]["continue"] = continue_;
   return body;
 }
 

@@ -26,9 +26,15 @@ class ApiError : public std::runtime_error {
   int code() const { return code_; }
   const std::string& reason() const { return reason_; }
   nlohmann::json status_body() const;
+  // The Status's metadata.continue (an expired list's token to go on inconsistently).
+  ApiError& with_continue(std::string token) {
+    continue_ = std::move(token);
+    return *this;
+  }
 
  private:
   int code_;
+  std::string continue_;
   std::string reason_;
   nlohmann::json details_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tools/apiserver-lite/registry/event_views.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 
 namespace hvo::apiserver {
@@ -20,6 +21,8 @@ std::string trim(const std::string& text) {
 
 // The value at a dotted path as the real server's field sets render it ("" when absent).
 std::string field_value(const json& object, const std::string& field) {
+  if (field == "source")  // core/v1 Events only
+    return core_event_source_field(object);
   const json* node = &object;
   std::size_t start = 0;
   while (start <= field.size()) {

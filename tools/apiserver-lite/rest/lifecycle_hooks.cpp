@@ -1,5 +1,7 @@
 #include "tools/apiserver-lite/rest/lifecycle_hooks.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "tools/apiserver-lite/etcd/base64.h"
@@ -40,6 +42,29 @@ void fold_string_data(json& secret) {
   secret.erase("stringData");
 }
 
+// SetDefaults_Secret: a Secret without a type is Opaque (applied on every write, as defaulting
+// runs on each decode).
+void default_secret_type(json& secret) {
+  if (!secret.contains("type") || !secret["type"].is_string() || secret["type"] == "")
+    secret["type"] = "Opaque";
+}
+
+// The namespace strategy's PrepareForCreate: Active, and the "kubernetes" finalizer added to
+// whatever finalizers the client asked for.
+void prepare_namespace(json& ns) {
+  json& spec = ns["spec"];
+  if (!spec.is_object())
+    spec = json::object();
+  json finalizers = spec.value("finalizers", json::array());
+  if (!finalizers.is_array())
+    finalizers = json::array();
+  if (std::find(finalizers.begin(), finalizers.end(), "kubernetes") == finalizers.end())
+    finalizers.push_back("kubernetes");
+  spec["finalizers"] = finalizers;
+  ns["status"] = {{"phase", "Active"}};
+  ns["metadata"]["labels"]["kubernetes.io/metadata.name"] = object_name(ns);
+}
+
 void check_crd(const ResourceType& type, const json& crd) {
   const auto errors = validate_crd(crd);
   if (!errors.empty())
@@ -53,11 +78,10 @@ void LifecycleHooks::before_create(const ResourceType& type, json& object, const
     check_crd(type, object);
     set_crd_status(object, now);
   } else if (is_namespace(type)) {
-    object["spec"]["finalizers"] = json::array({"kubernetes"});
-    object["status"] = {{"phase", "Active"}};
-    object["metadata"]["labels"]["kubernetes.io/metadata.name"] = object_name(object);
+    prepare_namespace(object);
   } else if (is_secret(type)) {
     fold_string_data(object);
+    default_secret_type(object);
   }
 }
 
@@ -68,6 +92,7 @@ void LifecycleHooks::before_update(const ResourceType& type, json& updated,
     set_crd_status(updated, now);
   } else if (is_secret(type)) {
     fold_string_data(updated);
+    default_secret_type(updated);
   }
 }
 

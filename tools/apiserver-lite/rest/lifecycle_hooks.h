@@ -1,8 +1,8 @@
 // Behaviour particular to a few built-in kinds, run around the generic writes:
 // - CustomResourceDefinition: validated, given its status (NamesAccepted, Established) and
 //   served at once; deleting one stops serving it and removes its custom resources.
-// - Namespace: created Active with the "kubernetes" finalizer.
-// - Secret: stringData folded into data.
+// - Namespace: created Active with the "kubernetes" finalizer (added to the client's ones).
+// - Secret: stringData folded into data; type defaults to Opaque.
 #pragma once
 
 #include <string>

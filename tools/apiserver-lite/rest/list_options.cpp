@@ -4,6 +4,7 @@
 
 #include "tools/apiserver-lite/etcd/base64.h"
 #include "tools/apiserver-lite/rest/api_error.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 
 namespace hvo::apiserver {
 
@@ -23,10 +24,6 @@ int64_t parse_integer(const std::string& text, const char* parameter) {
   throw bad_request(std::string("invalid value for ") + parameter + ": \"" + text + "\"");
 }
 
-bool parse_flag(const std::string& text) {
-  return text == "1" || text == "true";
-}
-
 }  // namespace
 
 int64_t parse_resource_version(const std::string& text, const char* parameter) {
@@ -39,21 +36,19 @@ int64_t parse_resource_version(const std::string& text, const char* parameter) {
 }
 
 ListOptions parse_list_options(const net::HttpRequest& request) {
+  const QueryParams query(request);
   ListOptions options;
-  const std::string limit = request.query_param("limit");
-  if (!limit.empty())
-    options.limit = std::max<int64_t>(0, parse_integer(limit, "limit"));
-  options.continue_token = request.query_param("continue");
-  options.resource_version = request.query_param("resourceVersion");
+  if (auto limit = query.integer("limit"))
+    options.limit = std::max<int64_t>(0, *limit);
+  options.continue_token = query.text("continue");
+  options.resource_version = query.text("resourceVersion");
   parse_resource_version(options.resource_version, "resourceVersion");
-  options.label_selector = request.query_param("labelSelector");
-  options.field_selector = request.query_param("fieldSelector");
-  options.watch = parse_flag(request.query_param("watch"));
-  options.allow_bookmarks = parse_flag(request.query_param("allowWatchBookmarks"));
-  const std::string timeout = request.query_param("timeoutSeconds");
-  if (!timeout.empty())
-    options.timeout_seconds = parse_integer(timeout, "timeoutSeconds");
-  options.send_initial_events = parse_flag(request.query_param("sendInitialEvents"));
+  options.label_selector = query.text("labelSelector");
+  options.field_selector = query.text("fieldSelector");
+  options.watch = query.flag("watch");
+  options.allow_bookmarks = query.flag("allowWatchBookmarks");
+  options.timeout_seconds = query.integer("timeoutSeconds");
+  options.send_initial_events = query.flag("sendInitialEvents");
   if (!options.continue_token.empty() && !options.resource_version.empty() &&
       options.resource_version != "0") {
     throw bad_request("specifying resource version is not allowed when using continue");
@@ -81,7 +76,14 @@ ContinueToken decode_continue(const std::string& token, const std::string& prefi
   if (start.find("..") != std::string::npos || (!start.empty() && start.front() == '/')) {
     throw bad_request("continue key is not valid: the start key is outside the collection");
   }
-  return ContinueToken{body["rv"].get<int64_t>(), prefix + start};
+  // rv -1: the token of an expired list, continued at the latest revision.
+  const int64_t revision = body["rv"].get<int64_t>();
+  if (revision < -1 || revision == 0) {
+    throw bad_request(
+        "continue key is not valid: incorrect encoded start resourceVersion "
+        "(version meta.k8s.io/v1)");
+  }
+  return ContinueToken{revision == -1 ? 0 : revision, prefix + start};
 }
 
 }  // namespace hvo::apiserver

@@ -27,7 +27,7 @@ struct ListOptions {
 ListOptions parse_list_options(const net::HttpRequest& request);
 
 struct ContinueToken {
-  int64_t revision = 0;
+  int64_t revision = 0;   // decoded: 0 for "the latest" (an expired list's token says -1)
   std::string start_key;  // absolute etcd key the next page starts at
 };
 

@@ -6,6 +6,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/rest/schema_admission.h"
 #include "tools/apiserver-lite/storage/object_store.h"
@@ -62,8 +63,9 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
   const std::string& name = request.path.name;
   const PatchKind kind = patch_kind(type, request.http.header("Content-Type"));
   const json body = parse_body(request.http.body, kind == PatchKind::kApply);
-  ApplyRequest apply{request.http.query_param("fieldManager"), type.api_version(), now_rfc3339(),
-                     request.http.query_param("force") == "true"};
+  const QueryParams query(request.http);
+  ApplyRequest apply{query.text("fieldManager"), type.api_version(), now_rfc3339(),
+                     query.flag("force")};
   if (kind == PatchKind::kApply) {
     if (apply.manager.empty()) {
       throw invalid(

@@ -2,6 +2,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_filter.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/storage/key_layout.h"
 #include "tools/apiserver-lite/table/table_converter.h"
@@ -18,7 +19,7 @@ net::HttpResponse ResourceHandler::get(const ResourceRequest& request) {
     throw from_storage_error(stored.error(), type, request.path.name);
   if (format == ResponseFormat::kTable) {
     const json metadata = {{"resourceVersion", stored->object["metadata"]["resourceVersion"]}};
-    const auto include = parse_include_object(request.http.query_param("includeObject"));
+    const auto include = parse_include_object(QueryParams(request.http).text("includeObject"));
     return json_response(
         200, to_table(type, {stored->object}, metadata, include, std::chrono::system_clock::now()),
         {}, kTableContentType);
@@ -42,10 +43,16 @@ net::HttpResponse ResourceHandler::list(const ResourceRequest& request) {
   auto page = store_.list(type, request.path.ns, start_key, options.limit, revision, filter);
   if (!page.ok()) {
     if (page.error().code() == ErrorCode::kGone) {
+      // As the etcd3 store: the snapshot is compacted, but the client may go on from the same
+      // key at the latest revision (a token with rv -1), knowing the result is inconsistent.
       throw gone(
           "The provided continue parameter is too old to display a consistent list "
           "result. You can start a new list without the continue parameter, or use the "
-          "continue token in this response to retrieve the remainder of the results.");
+          "continue token in this response to retrieve the remainder of the results. "
+          "Continuing with the provided token results in an inconsistent list - objects that "
+          "were created, modified, or deleted between the time the first chunk was returned "
+          "and now may show up in the list.")
+          .with_continue(encode_continue({-1, start_key}, prefix));
     }
     throw from_storage_error(page.error(), type, "");
   }
@@ -56,7 +63,7 @@ net::HttpResponse ResourceHandler::list(const ResourceRequest& request) {
       metadata["remainingItemCount"] = *page->remaining;
   }
   if (format == ResponseFormat::kTable) {
-    const auto include = parse_include_object(request.http.query_param("includeObject"));
+    const auto include = parse_include_object(QueryParams(request.http).text("includeObject"));
     return json_response(
         200, to_table(type, page->items, metadata, include, std::chrono::system_clock::now()), {},
         kTableContentType);

@@ -6,6 +6,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/schema_admission.h"
 #include "tools/apiserver-lite/storage/key_layout.h"
 
@@ -129,7 +130,7 @@ json ResourceHandler::prepare_update(const ResourceRequest& request, const json&
     result = std::move(updated);
   }
   if (type.custom) {
-    const auto mode = parse_field_validation(request.http.query_param("fieldValidation"));
+    const auto mode = parse_field_validation(QueryParams(request.http).text("fieldValidation"));
     auto more = admit_custom_resource(type, result, mode);
     warnings.insert(warnings.end(), more.begin(), more.end());
   }
@@ -149,7 +150,7 @@ json ResourceHandler::guaranteed_update(const ResourceRequest& request, const Mu
       return current->object;
     // An object being deleted whose last finalizer is gone is deleted by this write.
     const bool finish_deletion = is_deleting(*next) && finalizers_of(*next).empty();
-    if (encode_object(*next) == encode_object(current->object) && !finish_deletion) {
+    if (encode_object(type, *next) == encode_object(type, current->object) && !finish_deletion) {
       return current->object;  // no-op write: no new resourceVersion, no event
     }
     auto written = store_.update(type, *next, current->mod_revision);

@@ -6,6 +6,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_filter.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/storage/key_layout.h"
 #include "tools/apiserver-lite/watch/watch_session.h"
@@ -45,7 +46,8 @@ void ResourceHandler::watch(const ResourceRequest& request, net::Responder& resp
                                                : options_.default_watch_timeout;
   session_options.deadline = std::chrono::steady_clock::now() + timeout;
   session_options.as_table = format == ResponseFormat::kTable;
-  session_options.include_object = parse_include_object(request.http.query_param("includeObject"));
+  session_options.include_object =
+      parse_include_object(QueryParams(request.http).text("includeObject"));
 
   net::Headers headers;
   headers["Content-Type"] =

@@ -4,6 +4,7 @@
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/rest/schema_admission.h"
 #include "tools/apiserver-lite/util/random_ids.h"
@@ -29,7 +30,7 @@ void check_type_of_body(const ResourceType& type, const json& body) {
 }
 
 bool is_dry_run(const net::HttpRequest& request) {
-  return request.query_param("dryRun") == "All";
+  return QueryParams(request).text("dryRun") == "All";
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
   hooks_.before_create(type, object, now);
   std::vector<std::string> warnings;
   if (type.custom) {
-    const auto mode = parse_field_validation(request.http.query_param("fieldValidation"));
+    const auto mode = parse_field_validation(QueryParams(request.http).text("fieldValidation"));
     warnings = admit_custom_resource(type, object, mode);
   }
   if (is_dry_run(request.http))

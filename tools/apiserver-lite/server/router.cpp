@@ -7,6 +7,7 @@
 #include "tools/apiserver-lite/openapi/openapi_builder.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
+#include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/request_path.h"
 
 namespace hvo::apiserver {
@@ -15,17 +16,33 @@ using nlohmann::json;
 
 namespace {
 
-bool is_public_path(const std::string& path) {
-  return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version";
+// The Python client asks for /version/.
+bool is_version_path(const std::string& path) {
+  return path == "/version" || path == "/version/";
 }
 
-net::HttpResponse text_response(int status, const std::string& text) {
-  net::HttpResponse response;
-  response.status = status;
-  response.headers["Content-Type"] = "text/plain; charset=utf-8";
-  response.body = text;
-  return response;
+bool is_public_path(const std::string& path) {
+  return is_health_path(path) || is_version_path(path);
 }
+
+// Remembers the status a request was answered with, for the request counter.
+class StatusCapture : public net::Responder {
+ public:
+  explicit StatusCapture(net::Responder& inner) : inner_(inner) {}
+  void reply(net::HttpResponse response) override {
+    code_ = response.status;
+    inner_.reply(std::move(response));
+  }
+  std::shared_ptr<net::ResponseStream> stream(int status, net::Headers headers) override {
+    code_ = status;
+    return inner_.stream(status, std::move(headers));
+  }
+  int code() const { return code_; }
+
+ private:
+  net::Responder& inner_;
+  int code_ = 500;  // a handler that answered nothing gets the server's 500
+};
 
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
@@ -47,10 +64,17 @@ std::vector<std::string> split_path(const std::string& path) {
 }  // namespace
 
 void Router::handle(const net::HttpRequest& request, net::Responder& responder) {
+  StatusCapture captured(responder);
   std::optional<AuditedResponder> audited;
   if (audit_log_)
-    audited.emplace(responder, audit_log_, request);
-  net::Responder& out = audited ? static_cast<net::Responder&>(*audited) : responder;
+    audited.emplace(captured, audit_log_, request);
+  net::Responder& out = audited ? static_cast<net::Responder&>(*audited) : captured;
+  answer(request, out, audited ? &*audited : nullptr);
+  metrics_.record(request, captured.code());
+}
+
+void Router::answer(const net::HttpRequest& request, net::Responder& out,
+                    AuditedResponder* audited) {
   try {
     const std::string authorization = request.header("Authorization");
     auto user = authenticator_.authenticate(authorization);
@@ -76,11 +100,24 @@ void Router::handle(const net::HttpRequest& request, net::Responder& responder) 
 
 void Router::route(const net::HttpRequest& request, net::Responder& responder) {
   const std::string& path = request.path;
-  if (path == "/healthz" || path == "/livez" || path == "/readyz") {
-    responder.reply(text_response(200, "ok"));
+  if (is_health_path(path)) {
+    responder.reply(serve_health(request, health_checks(path)));
     return;
   }
-  if (path == "/version") {
+  if (path == "/metrics") {
+    if (request.method != "GET")
+      throw method_not_supported(request.method, path);
+    net::HttpResponse response;
+    response.headers["Content-Type"] = metrics::kExpositionContentType;
+    response.body = metrics_.expose();
+    responder.reply(std::move(response));
+    return;
+  }
+  // kube-apiserver's request-deadline filter reads ?timeout= on every short request.
+  const QueryParams query(request);
+  if (!(request.method == "GET" && query.flag("watch")))
+    query.duration("timeout", "invalid timeout specified in the request URL");
+  if (is_version_path(path)) {
     responder.reply(json_response(200, version_document()));
     return;
   }
@@ -151,8 +188,24 @@ bool Router::serve_openapi(const net::HttpRequest& request, net::Responder& resp
   throw path_not_found(path);
 }
 
+std::vector<HealthCheck> Router::health_checks(const std::string& path) {
+  auto always_ok = [] { return std::optional<std::string>(); };
+  auto etcd_ok = [this]() -> std::optional<std::string> {
+    auto revision = store_.etcd().current_revision();
+    if (revision.ok())
+      return std::nullopt;
+    return revision.error().message();
+  };
+  std::vector<HealthCheck> checks = {{"ping", always_ok}, {"log", always_ok}, {"etcd", etcd_ok}};
+  if (path.rfind("/readyz", 0) == 0) {
+    checks.push_back({"etcd-readiness", etcd_ok});
+    checks.push_back({"shutdown", always_ok});  // stop() closes the listener first
+  }
+  return checks;
+}
+
 net::HttpResponse Router::compact(const net::HttpRequest& request) {
-  int64_t revision = parse_resource_version(request.query_param("revision"), "revision");
+  int64_t revision = parse_resource_version(QueryParams(request).text("revision"), "revision");
   if (revision == 0) {
     auto current = store_.etcd().current_revision();
     if (!current.ok())

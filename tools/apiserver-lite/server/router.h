@@ -1,7 +1,7 @@
-// Routes one authenticated HTTP request: health and version, discovery, OpenAPI, the admin
-// compaction endpoint, and resource paths (to ResourceHandler). Every ApiError becomes a Status
-// body; nothing a client sends can escape as an exception. With an audit log, every request
-// (including refused ones) is written to it.
+// Routes one authenticated HTTP request: health checks and version, /metrics, discovery,
+// OpenAPI, the admin compaction endpoint, and resource paths (to ResourceHandler). Every
+// ApiError becomes a Status body; nothing a client sends can escape as an exception. Every
+// request is counted in apiserver_request_total and, with an audit log, written to it.
 #pragma once
 
 #include <memory>
@@ -9,9 +9,12 @@
 
 #include "common/net/http_server.h"
 #include "tools/apiserver-lite/audit/audit_log.h"
+#include "tools/apiserver-lite/audit/audited_responder.h"
 #include "tools/apiserver-lite/auth/token_authenticator.h"
 #include "tools/apiserver-lite/registry/resource_registry.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
+#include "tools/apiserver-lite/server/health_checks.h"
+#include "tools/apiserver-lite/server/request_metrics.h"
 #include "tools/apiserver-lite/storage/object_store.h"
 #include "tools/apiserver-lite/watch/watch_hub.h"
 
@@ -33,10 +36,14 @@ class Router {
   void handle(const net::HttpRequest& request, net::Responder& responder);
 
  private:
+  // Authenticates, routes and answers through `out`; tells `audited` (when auditing) who asked.
+  void answer(const net::HttpRequest& request, net::Responder& out, AuditedResponder* audited);
   void route(const net::HttpRequest& request, net::Responder& responder);
   bool serve_discovery(const net::HttpRequest& request, net::Responder& responder);
   bool serve_openapi(const net::HttpRequest& request, net::Responder& responder);
   net::HttpResponse compact(const net::HttpRequest& request);
+  // The checks of /healthz, /livez or /readyz (by the request's path).
+  std::vector<HealthCheck> health_checks(const std::string& path);
 
   const TokenAuthenticator& authenticator_;
   ResourceRegistry& registry_;
@@ -45,6 +52,7 @@ class Router {
   WatchHub& hub_;
   std::string server_address_;
   std::shared_ptr<AuditLog> audit_log_;  // null: no audit log
+  RequestMetrics metrics_;
 };
 
 }  // namespace hvo::apiserver

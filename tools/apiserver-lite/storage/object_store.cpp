@@ -36,6 +36,8 @@ Result<json> decode_object(const ResourceType& type, const std::string& value,
     return Error(ErrorCode::kInternal,
                  "stored " + type.qualified_resource() + " object is not a JSON object");
   }
+  if (type.from_storage)
+    object = type.from_storage(object);
   // Custom resources are stored in the storage version and served in any version: with no
   // conversion webhook the real server only rewrites apiVersion ("None" strategy).
   object["apiVersion"] = type.api_version();
@@ -51,6 +53,19 @@ std::string encode_object(const json& object) {
     metadata->erase("selfLink");
   }
   return stored.dump();
+}
+
+std::string encode_object(const ResourceType& type, const json& object) {
+  return encode_object(type.to_storage ? type.to_storage(object) : object);
+}
+
+json as_stored(const ResourceType& type, const json& object) {
+  if (!type.to_storage || !type.from_storage)
+    return object;
+  json served = type.from_storage(type.to_storage(object));
+  served["apiVersion"] = type.api_version();
+  served["kind"] = type.kind;
+  return served;
 }
 
 Result<StoredObject> ObjectStore::get(const ResourceType& type, const std::string& ns,
@@ -133,12 +148,12 @@ Result<StoredObject> ObjectStore::create(const ResourceType& type, const json& o
   auto lease = lease_for(type);
   if (!lease.ok())
     return lease.error();
-  auto txn = etcd_.put_if(key, encode_object(object), 0, *lease);
+  auto txn = etcd_.put_if(key, encode_object(type, object), 0, *lease);
   if (!txn.ok())
     return txn.error().with_context("create " + describe(type, key));
   if (!txn->succeeded)
     return Error(ErrorCode::kAlreadyExists, key + " already exists");
-  json stored = object;
+  json stored = as_stored(type, object);
   stored["metadata"]["resourceVersion"] = std::to_string(txn->revision);
   return StoredObject{std::move(stored), txn->revision};
 }
@@ -149,7 +164,7 @@ Result<StoredObject> ObjectStore::update(const ResourceType& type, const json& o
   auto lease = lease_for(type);
   if (!lease.ok())
     return lease.error();
-  auto txn = etcd_.put_if(key, encode_object(object), expected, *lease);
+  auto txn = etcd_.put_if(key, encode_object(type, object), expected, *lease);
   if (!txn.ok())
     return txn.error().with_context("update " + describe(type, key));
   if (!txn->succeeded) {
@@ -159,7 +174,7 @@ Result<StoredObject> ObjectStore::update(const ResourceType& type, const json& o
                                            std::to_string(txn->current->mod_revision) + ", not " +
                                            std::to_string(expected));
   }
-  json stored = object;
+  json stored = as_stored(type, object);
   stored["metadata"]["resourceVersion"] = std::to_string(txn->revision);
   return StoredObject{std::move(stored), txn->revision};
 }

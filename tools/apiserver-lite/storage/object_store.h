@@ -38,6 +38,11 @@ Result<nlohmann::json> decode_object(const ResourceType& type, const std::string
                                      int64_t mod_revision);
 // The bytes stored for `object`: its JSON without metadata.resourceVersion.
 std::string encode_object(const nlohmann::json& object);
+// The bytes stored for `object` served as `type` (in the stored form when `type` is a view).
+std::string encode_object(const ResourceType& type, const nlohmann::json& object);
+// `object` as `type` serves it once stored: the identity unless `type` is a view of another
+// stored shape, then the round trip through that shape (fields the view cannot store vanish).
+nlohmann::json as_stored(const ResourceType& type, const nlohmann::json& object);
 
 class ObjectStore {
  public:

@@ -1,5 +1,7 @@
 #include "tools/apiserver-lite/table/table_converter.h"
 
+#include <optional>
+
 #include "api/k8s/time.h"
 #include "tools/apiserver-lite/table/json_path.h"
 #include "tools/apiserver-lite/util/human_duration.h"
@@ -12,10 +14,16 @@ namespace {
 
 json cell_value(const PrinterColumn& column, const json& object,
                 std::chrono::system_clock::time_point now) {
-  auto found = json_path_find(object, column.json_path);
-  if (!found || found->empty())
+  std::optional<json> computed;
+  if (column.value) {
+    computed = column.value(object);
+    if (computed->is_null())
+      return nullptr;
+  }
+  auto found = column.value ? std::nullopt : json_path_find(object, column.json_path);
+  if (!column.value && (!found || found->empty()))
     return nullptr;
-  const json& value = found->front();
+  const json& value = column.value ? *computed : found->front();
   if (column.count)
     return value.is_object() || value.is_array() ? json(value.size()) : json(0);
   if (column.type == "date" && value.is_string()) {

@@ -29,13 +29,12 @@ WatchHub::~WatchHub() {
 
 Status WatchHub::subscribe(const std::string& prefix, std::shared_ptr<WatchSubscriber> subscriber,
                            int64_t after_revision) {
+  Status readable = check_not_compacted(prefix, after_revision);
+  if (!readable.ok())
+    return readable;
   std::shared_ptr<ResourceWatcher> watcher;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (after_revision < compacted_) {
-      return Error(ErrorCode::kGone, "too old resource version: " + std::to_string(after_revision) +
-                                         " (" + std::to_string(compacted_) + ")");
-    }
     auto& slot = watchers_[prefix];
     if (!slot) {
       // Start a little in the past so that watches begun concurrently from slightly older
@@ -47,6 +46,30 @@ Status WatchHub::subscribe(const std::string& prefix, std::shared_ptr<WatchSubsc
     watcher = slot;
   }
   return watcher->subscribe(std::move(subscriber), after_revision);
+}
+
+Status WatchHub::check_not_compacted(const std::string& prefix, int64_t after_revision) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (after_revision < compacted_) {
+      return Error(ErrorCode::kGone, "too old resource version: " + std::to_string(after_revision) +
+                                         " (" + std::to_string(compacted_) + ")");
+    }
+  }
+  if (after_revision <= 0)
+    return OkStatus();
+  // Someone else (etcdctl, another server, an operator's maintenance job) may have compacted
+  // etcd while our own watch kept running: etcd never tells a running watch, and our window
+  // still holds the events. A read at the requested revision fails with "required revision has
+  // been compacted" exactly when that history is gone. Other failures (a revision from the
+  // future, etcd briefly away) are left to the watch itself.
+  auto probe = etcd_.range(prefix, etcd::prefix_range_end(prefix), 1, after_revision);
+  if (probe.ok() || probe.error().code() != ErrorCode::kGone)
+    return OkStatus();
+  // Everything through after_revision is gone: later watches from there get 410 at once.
+  forget_through(after_revision + 1);
+  return Error(ErrorCode::kGone, "too old resource version: " + std::to_string(after_revision) +
+                                     " (etcd compacted that revision)");
 }
 
 void WatchHub::forget_through(int64_t revision) {

@@ -30,8 +30,9 @@ class WatchHub {
   WatchHub& operator=(const WatchHub&) = delete;
 
   // Subscribes to changes of keys under `prefix` after `after_revision`. The first subscriber
-  // of a prefix starts its watcher there; later ones are served from its window (kGone when
-  // they ask for older changes than it holds).
+  // of a prefix starts its watcher there; later ones are served from its window. kGone when
+  // they ask for older changes than it holds, or than etcd still has (compacted by us or by
+  // anyone else).
   Status subscribe(const std::string& prefix, std::shared_ptr<WatchSubscriber> subscriber,
                    int64_t after_revision);
   // The store was compacted through `revision`: watches from before it get 410 from now on.
@@ -40,6 +41,9 @@ class WatchHub {
 
  private:
   void run_ticker();
+  // kGone when history after `after_revision` is compacted (known here, or found by reading
+  // etcd at that revision).
+  Status check_not_compacted(const std::string& prefix, int64_t after_revision);
 
   etcd::EtcdClient& etcd_;
   const WatchHubOptions options_;

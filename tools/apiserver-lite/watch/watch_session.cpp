@@ -11,7 +11,7 @@ WatchSession::WatchSession(std::shared_ptr<net::ResponseStream> stream, WatchSes
       last_bookmark_(std::chrono::steady_clock::now()) {}
 
 json WatchSession::served_object(const json& stored, int64_t revision) const {
-  json object = stored;
+  json object = options_.type->from_storage ? options_.type->from_storage(stored) : stored;
   object["apiVersion"] = options_.type->api_version();
   object["kind"] = options_.type->kind;
   object["metadata"]["resourceVersion"] = std::to_string(revision);
