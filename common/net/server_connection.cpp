@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -27,7 +30,10 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 // After an answer sent while a request body was still coming (413, 431, ...), the connection
 // reads and drops up to this much for up to kDrainTime before closing: closing with unread data
 // makes the kernel send a reset, which can destroy the answer before the client reads it.
+// A body whose announced length is at most kDrainAnnouncedBytes is drained whole instead: a
+// client that writes the whole body before it reads (cpprest does) then reads the answer.
 constexpr std::size_t kDrainBytes = 1024 * 1024;
+constexpr std::uint64_t kDrainAnnouncedBytes = 16 * 1024 * 1024;
 constexpr auto kDrainTime = std::chrono::seconds(2);
 constexpr auto kTlsShutdownTime = std::chrono::seconds(1);
 constexpr const char* kAllowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE";
@@ -197,6 +203,7 @@ void Connection::on_header(error_code ec) {
   request_ = request_of(message, remote_address_);
   keep_alive_ = message.keep_alive();
   const bool body_pending = !head_parser_->is_done();
+  announced_body_bytes_ = head_parser_->content_length().value_or(0);
   const After after = body_pending ? After::kDrainAndClose : After::kNextRequest;
   head_only_ = message.method() == http::verb::head;
 
@@ -564,6 +571,8 @@ void Connection::drain_and_close() {
   error_code ignored;
   stream_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   drain_budget_ = kDrainBytes;
+  if (announced_body_bytes_ <= kDrainAnnouncedBytes)
+    drain_budget_ = std::max<std::size_t>(drain_budget_, announced_body_bytes_ + kReadChunk);
   drain_buffer_.resize(kReadChunk);
   stream_.tcp().expires_after(kDrainTime);
   drain();

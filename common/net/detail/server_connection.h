@@ -93,6 +93,7 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
   std::shared_ptr<ChunkedStream> stream_body_;  // the stream being written, if any
   bool stream_writing_ = false;
   std::size_t drain_budget_ = 0;
+  std::uint64_t announced_body_bytes_ = 0;  // Content-Length of the request being read, or 0
   std::vector<char> drain_buffer_;
 };
 
