@@ -4,10 +4,13 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
-# A failing test is run once more before it counts as failed: the end-to-end tests run real
-# processes on a loaded two-core machine. The first failure stays in the output, so a flake is
-# visible and gets fixed (`make test CTEST_FLAGS=` runs without the second chance).
-CTEST_FLAGS ?= --repeat until-pass:2
+# Every test runs once and a failure counts: no retries that would hide a flake. A test known to
+# be flaky carries the `flaky` label (in its hvo_add_test, with a comment saying why) and runs in
+# a step of its own after the others, so its failures stay visible and apart.
+CTEST_FLAGS ?=
+CTEST_RUN = ctest --output-on-failure --timeout $(1) $(CTEST_FLAGS)
+# Runs the tests labelled flaky, if there are any.
+CTEST_FLAKY = if ctest -N -L flaky | grep -q '^  Test'; then $(call CTEST_RUN,$(1)) -L flaky; fi
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 # ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) reuses earlier objects.
 export CCACHE_BASEDIR := $(CURDIR)
@@ -29,13 +32,15 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_FLAGS)
+	@cd $(BUILD_DIR) && $(call CTEST_RUN,600) -j $(JOBS) -LE flaky
+	@cd $(BUILD_DIR) && $(call CTEST_FLAKY,600)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DHVO_SANITIZE=ON -DHVO_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
-	@cd $(ASAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 $(CTEST_FLAGS)
+	@cd $(ASAN_BUILD_DIR) && $(call CTEST_RUN,900) -j $(JOBS) -LE flaky
+	@cd $(ASAN_BUILD_DIR) && $(call CTEST_FLAKY,900)
 
 # The main job: a local control plane with three simulated Hyper-V hosts and the operator.
 demo: build

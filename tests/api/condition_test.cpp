@@ -65,6 +65,11 @@ struct ReasonCase {
   bool valid;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ReasonCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.reason));
+}
+
 class ConditionReason : public testing::TestWithParam<ReasonCase> {};
 
 TEST_P(ConditionReason, FollowsTheKubernetesPattern) {

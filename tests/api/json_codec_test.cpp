@@ -31,6 +31,11 @@ struct QuantityDecodeCase {
   bool ok;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const QuantityDecodeCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class JsonQuantity : public testing::TestWithParam<QuantityDecodeCase> {};
 
 TEST_P(JsonQuantity, AcceptsStringsAndNumbers) {
@@ -65,6 +70,10 @@ struct IntegerCase {
   Json value;
   const char* error;  // empty when accepted
 };
+
+void PrintTo(const IntegerCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class JsonInt32 : public testing::TestWithParam<IntegerCase> {};
 

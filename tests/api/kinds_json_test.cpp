@@ -234,6 +234,11 @@ struct DecodeErrorCase {
   const char* error;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const DecodeErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class VirtualMachineDecodeError : public testing::TestWithParam<DecodeErrorCase> {};
 
 TEST_P(VirtualMachineDecodeError, NamesTheField) {

@@ -44,6 +44,11 @@ struct MatchCase {
   bool matches;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const MatchCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class LabelSelectorMatch : public testing::TestWithParam<MatchCase> {};
 
 TEST_P(LabelSelectorMatch, Matches) {
@@ -93,6 +98,10 @@ struct ValidateCase {
   const char* error;  // the single expected error
 };
 
+void PrintTo(const ValidateCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class LabelSelectorValidate : public testing::TestWithParam<ValidateCase> {};
 
 TEST_P(LabelSelectorValidate, ReportsTheFieldPath) {
@@ -139,6 +148,10 @@ struct DecodeErrorCase {
   const char* json;
   const char* error;
 };
+
+void PrintTo(const DecodeErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class LabelSelectorDecodeError : public testing::TestWithParam<DecodeErrorCase> {};
 

@@ -84,6 +84,11 @@ struct DecodeErrorCase {
   const char* error;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const DecodeErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class ObjectMetaDecodeError : public testing::TestWithParam<DecodeErrorCase> {};
 
 TEST_P(ObjectMetaDecodeError, NamesTheField) {

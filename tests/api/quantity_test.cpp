@@ -12,6 +12,11 @@ struct CanonicalCase {
   const char* canonical;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const CanonicalCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.input));
+}
+
 // Inputs and the canonical form Kubernetes prints for them (apimachinery's quantity tests).
 class QuantityCanonical : public testing::TestWithParam<CanonicalCase> {};
 
@@ -51,6 +56,10 @@ struct InvalidCase {
   const char* input;
   const char* message;
 };
+
+void PrintTo(const InvalidCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.input));
+}
 
 class QuantityInvalid : public testing::TestWithParam<InvalidCase> {};
 
@@ -111,6 +120,10 @@ struct ValueCase {
   std::int64_t milli;
 };
 
+void PrintTo(const ValueCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.input));
+}
+
 class QuantityValue : public testing::TestWithParam<ValueCase> {};
 
 TEST_P(QuantityValue, RoundsAwayFromZero) {
@@ -144,6 +157,11 @@ struct ArithmeticCase {
   const char* sum;
   const char* difference;
 };
+
+void PrintTo(const ArithmeticCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.a)) << " and "
+      << ::testing::PrintToString(std::string(c.b));
+}
 
 class QuantityArithmetic : public testing::TestWithParam<ArithmeticCase> {};
 

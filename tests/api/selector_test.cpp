@@ -10,6 +10,11 @@ struct ParseCase {
   const char* canonical;  // Selector::to_string() of the parsed selector
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ParseCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.text));
+}
+
 class SelectorParse : public testing::TestWithParam<ParseCase> {};
 
 TEST_P(SelectorParse, ParsesAndPrintsSortedByKey) {
@@ -39,6 +44,10 @@ struct ParseErrorCase {
   const char* text;
   const char* message;
 };
+
+void PrintTo(const ParseErrorCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.text));
+}
 
 class SelectorParseError : public testing::TestWithParam<ParseErrorCase> {};
 
@@ -91,6 +100,11 @@ struct MatchCase {
   bool matches;
 };
 
+void PrintTo(const MatchCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.selector)) << " on "
+      << ::testing::PrintToString(c.labels);
+}
+
 class SelectorMatch : public testing::TestWithParam<MatchCase> {};
 
 TEST_P(SelectorMatch, MatchesLikeKubernetes) {
@@ -127,6 +141,11 @@ struct RequirementErrorCase {
   SelectorOperator op;
   std::vector<std::string> values;
 };
+
+void PrintTo(const RequirementErrorCase& c, std::ostream* os) {
+  static const char* const kSymbols[] = {"=", "==", "!=", "in", "notin", "exists", "!", ">", "<"};
+  *os << kSymbols[static_cast<int>(c.op)] << " " << ::testing::PrintToString(c.values);
+}
 
 class RequirementValueCount : public testing::TestWithParam<RequirementErrorCase> {};
 

@@ -16,6 +16,11 @@ struct ParseCase {
   const char* formatted_micro;  // MicroTime::to_string()
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ParseCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.text));
+}
+
 class TimeParse : public testing::TestWithParam<ParseCase> {};
 
 TEST_P(TimeParse, ParsesToTheInstantAndPrintsInUtc) {
@@ -56,6 +61,10 @@ struct InvalidCase {
   const char* text;
   const char* problem;
 };
+
+void PrintTo(const InvalidCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.text));
+}
 
 class TimeInvalid : public testing::TestWithParam<InvalidCase> {};
 

@@ -31,6 +31,12 @@ struct RuleCase {
   const char* error;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+template <typename Kind>
+void PrintTo(const RuleCase<Kind>& c, std::ostream* os) {
+  *os << c.name;
+}
+
 template <typename Kind>
 void expect_single_error(const char* file, const RuleCase<Kind>& row) {
   Kind object = load<Kind>(file);

@@ -11,6 +11,7 @@
 #include "common/metrics/registry.h"
 #include "common/net/http_server.h"
 #include "tests/net/test_certs.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::controllers {
 namespace {
@@ -46,7 +47,7 @@ class FakeAgentServer {
  public:
   explicit FakeAgentServer(const testing::TestPki& pki) {
     net::HttpServerConfig config;
-    config.port = net::pick_free_port();
+    config.port = hvo::testing::reserve_test_port();
     config.tls = net::TlsServerConfig{pki.server.cert_file, pki.server.key_file, pki.ca.cert_file,
                                       /*require_client_cert=*/true};
     auto server = net::HttpServer::start(
@@ -248,7 +249,7 @@ TEST_F(HttpAgentClientTest, ClientCertificateFromAnotherCaIsRefusedAsUnreachable
 
 TEST_F(HttpAgentClientTest, NothingListeningIsUnreachableAndTimed) {
   AgentEndpoint nowhere = endpoint(pki_.client);
-  nowhere.address = "https://127.0.0.1:" + std::to_string(net::pick_free_port());
+  nowhere.address = "https://127.0.0.1:" + std::to_string(hvo::testing::reserve_test_port());
 
   auto result = client_for(nowhere)->inventory();
 

@@ -27,6 +27,11 @@ struct PowerCase {
   bool expect_restart_acknowledged;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const PowerCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class PowerPolicyTable : public ::testing::TestWithParam<PowerCase> {};
 
 TEST_P(PowerPolicyTable, DecidesTheAction) {

@@ -89,6 +89,11 @@ struct FilterCase {
   const char* expected;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const FilterCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class SchedulerFilter : public ::testing::TestWithParam<FilterCase> {};
 
 TEST_P(SchedulerFilter, ReportsTheFirstFailingFilter) {

@@ -41,6 +41,11 @@ struct AssessmentCase {
   ConditionStatus stalled;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const AssessmentCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class VmAssessmentTable : public ::testing::TestWithParam<AssessmentCase> {};
 
 TEST_P(VmAssessmentTable, PhaseAndKstatusConditions) {

@@ -73,6 +73,11 @@ struct InvalidCase {
   const char* message;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const InvalidCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class DesiredVmSpecInvalid : public ::testing::TestWithParam<InvalidCase> {};
 
 TEST_P(DesiredVmSpecInvalid, NamesTheField) {

@@ -37,6 +37,11 @@ struct Identity {
   std::string short_name;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const Identity& c, std::ostream* os) {
+  *os << c.kind;
+}
+
 class CrdIdentity : public ::testing::TestWithParam<Identity> {};
 
 TEST_P(CrdIdentity, HasTheAgreedNamesVersionAndSubresources) {
@@ -199,6 +204,10 @@ struct FieldCase {
   std::string type;  // "int-or-string" for quantities
 };
 
+void PrintTo(const FieldCase& c, std::ostream* os) {
+  *os << c.kind << " " << c.path;
+}
+
 class CrdFields : public ::testing::TestWithParam<FieldCase> {};
 
 TEST_P(CrdFields, AgreedFieldExistsWithItsType) {
@@ -353,6 +362,10 @@ struct CelCase {
   std::string path;
   std::string rule;
 };
+
+void PrintTo(const CelCase& c, std::ostream* os) {
+  *os << c.kind << " " << c.path << ": " << c.rule;
+}
 
 class CrdCelRules : public ::testing::TestWithParam<CelCase> {};
 

@@ -25,6 +25,11 @@ struct VerbCase {
   const char* verb;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const VerbCase& c, std::ostream* os) {
+  *os << c.method << " " << c.path << (*c.query ? "?" : "") << c.query;
+}
+
 class AuditVerbTest : public ::testing::TestWithParam<VerbCase> {};
 
 TEST_P(AuditVerbTest, FollowsKubeRequestInfo) {

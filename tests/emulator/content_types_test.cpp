@@ -19,6 +19,11 @@ struct AcceptCase {
   std::optional<ResponseFormat> format;  // nullopt: 406
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const AcceptCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.accept));
+}
+
 class NegotiateFormatTest : public ::testing::TestWithParam<AcceptCase> {};
 
 TEST_P(NegotiateFormatTest, PicksTheFirstRangeWeProduce) {

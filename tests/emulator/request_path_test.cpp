@@ -12,6 +12,11 @@ struct PathCase {
   ResourcePath expected;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const PathCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class RequestPathTest : public ::testing::TestWithParam<PathCase> {};
 
 TEST_P(RequestPathTest, Splits) {

@@ -8,6 +8,7 @@
 
 #include "tests/net/net_test_support.h"
 #include "tests/net/scripted_server.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::net::testing {
 namespace {
@@ -136,7 +137,7 @@ TEST(HttpClientReplay, ResponseWithTrailersRetiresItsConnection) {
 // between requests. Reads succeed; a create either succeeds or is reported as possibly applied,
 // and the new server never sees it twice.
 TEST(HttpClientReplay, ServerRestartBetweenRequestsOnOneClient) {
-  const uint16_t port = pick_free_port();
+  const uint16_t port = hvo::testing::reserve_test_port();
   std::atomic<int> posts{0};
   auto handler = [&](const HttpRequest& request, Responder& responder) {
     if (request.method == "POST")

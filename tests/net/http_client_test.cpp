@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/net/net_test_support.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::net {
 namespace {
@@ -18,7 +19,7 @@ using testing::url_of;
 constexpr std::chrono::milliseconds kNoIdleTimeout{0};
 
 TEST(HttpClient, ConnectionRefusedIsUnavailableAndNamesTheUrl) {
-  std::string url = "http://127.0.0.1:" + std::to_string(pick_free_port());
+  std::string url = "http://127.0.0.1:" + std::to_string(hvo::testing::reserve_test_port());
   auto client = make_client(url);
   auto response = client->send(get("/api/v1/pods"));
   ASSERT_FALSE(response.ok());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/net/net_test_support.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::net {
 namespace {
@@ -310,7 +311,7 @@ TEST(HttpServer, StartRejectsAMissingPortOrTlsFile) {
   EXPECT_EQ(no_port.error().code(), ErrorCode::kInvalidArgument);
 
   HttpServerConfig config;
-  config.port = pick_free_port();
+  config.port = hvo::testing::reserve_test_port();
   config.tls = TlsServerConfig();
   config.tls->cert_file = "/nonexistent/server.crt";
   config.tls->key_file = "/nonexistent/server.key";

@@ -14,6 +14,7 @@
 
 #include "common/net/http_client.h"
 #include "common/net/http_server.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::net::testing {
 
@@ -58,7 +59,7 @@ class Gate {
 
 inline std::unique_ptr<HttpServer> start_server(HttpHandler handler,
                                                 HttpServerConfig config = HttpServerConfig()) {
-  config.port = pick_free_port();
+  config.port = hvo::testing::reserve_test_port();
   auto server = HttpServer::start(config, std::move(handler));
   if (!server.ok()) {
     ADD_FAILURE() << "server did not start: " << server.error().message();

@@ -30,6 +30,11 @@ struct ClassifyCase {
   FailurePoint point;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ClassifyCase& c, std::ostream* os) {
+  *os << ::testing::PrintToString(std::string(c.message));
+}
+
 class ClassifyFailureTest : public ::testing::TestWithParam<ClassifyCase> {};
 
 TEST_P(ClassifyFailureTest, ReadsCpprestMessages) {

@@ -26,6 +26,11 @@ struct ReasonCase {
   ErrorCode expected_code;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ReasonCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class ApiErrorReasonTest : public ::testing::TestWithParam<ReasonCase> {};
 
 TEST_P(ApiErrorReasonTest, MapsReasonAndCode) {

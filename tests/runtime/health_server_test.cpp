@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/net/http_client.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::kube {
 namespace {
@@ -75,7 +76,7 @@ TEST(HealthServer, AnswersOverHttp) {
   metrics::Registry registry;
   registry.gauge("hvo_up", "Up").with({}).set(1);
   HealthEndpoints endpoints(registry);
-  auto server = HealthServer::start("127.0.0.1", net::pick_free_port(), endpoints);
+  auto server = HealthServer::start("127.0.0.1", hvo::testing::reserve_test_port(), endpoints);
   ASSERT_TRUE(server.ok()) << server.error().message();
 
   net::HttpClientConfig config;

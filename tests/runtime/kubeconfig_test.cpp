@@ -115,6 +115,11 @@ struct BrokenCase {
   std::vector<std::string> expected_fragments;  // each must appear in the error message
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const BrokenCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class KubeconfigErrorTest : public ::testing::TestWithParam<BrokenCase> {};
 
 TEST_P(KubeconfigErrorTest, NamesTheFileAndTheField) {

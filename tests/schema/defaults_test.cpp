@@ -16,6 +16,11 @@ struct DefaultCase {
   std::string expected;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const DefaultCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class ApplyDefaults : public ::testing::TestWithParam<DefaultCase> {};
 
 TEST_P(ApplyDefaults, ProducesTheDefaultedObject) {

@@ -13,6 +13,11 @@ struct FormatCase {
   bool valid;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const FormatCase& c, std::ostream* os) {
+  *os << c.format << " " << ::testing::PrintToString(std::string(c.value));
+}
+
 class MatchesFormat : public ::testing::TestWithParam<FormatCase> {};
 
 TEST_P(MatchesFormat, AcceptsValidAndRejectsInvalid) {

@@ -23,6 +23,11 @@ struct ValidateCase {
   std::vector<ExpectedError> errors;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ValidateCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class Validate : public ::testing::TestWithParam<ValidateCase> {};
 
 TEST_P(Validate, ReportsExactlyTheExpectedCauses) {

@@ -17,6 +17,11 @@ struct ScalarCase {
   json expected;
 };
 
+// What gtest prints for a row, and so what ctest names it by: a name, not the bytes.
+void PrintTo(const ScalarCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class PlainScalarTyping : public ::testing::TestWithParam<ScalarCase> {};
 
 TEST_P(PlainScalarTyping, MatchesKubernetesDecoding) {
@@ -117,6 +122,10 @@ struct ErrorCase {
   std::string yaml;
   std::string expected_fragment;  // the message must contain it (line number and cause)
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class MalformedYaml : public ::testing::TestWithParam<ErrorCase> {};
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/net/http_server.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::testing {
 namespace {
@@ -73,9 +74,9 @@ std::string apiserver_binary() {
 }
 
 ControlPlane::ControlPlane(ControlPlaneOptions options) : options_(options) {
-  etcd_port_ = net::pick_free_port();
-  etcd_peer_port_ = net::pick_free_port();
-  apiserver_port_ = net::pick_free_port();
+  etcd_port_ = reserve_test_port();
+  etcd_peer_port_ = reserve_test_port();
+  apiserver_port_ = reserve_test_port();
   admin_token_ = random_token();
   token_file_ = dir() + "/tokens.csv";
   write_file(token_file_, admin_token_ + ",admin,admin-uid,\"system:masters\"\n");

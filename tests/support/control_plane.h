@@ -68,7 +68,8 @@ class ControlPlane {
   uint16_t apiserver_port() const { return apiserver_port_; }
 
   // Stops the emulator and starts it again on the same port and certificates; etcd keeps
-  // running with its data. Returns once the new emulator answers.
+  // running with its data. Returns once the new emulator answers. The port stays reserved to
+  // this process meanwhile (test_ports.h), so no other test's server or connection takes it.
   void restart_apiserver();
   // Compacts etcd through the current revision (via the emulator's admin endpoint, so its watch
   // hub forgets the history too). Returns the compacted revision.

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/net/http_server.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::testing {
 namespace {
@@ -103,7 +104,7 @@ bool condition_is(const json& object, const std::string& type, const std::string
 
 SimAgent::SimAgent(SimHostShape shape, const std::string& dir,
                    const OperatorClusterOptions& options)
-    : shape_(std::move(shape)), dir_(dir), port_(net::pick_free_port()) {
+    : shape_(std::move(shape)), dir_(dir), port_(reserve_test_port()) {
   std::filesystem::create_directories(dir_ + "/data");
   process::Options certs;
   certs.argv = {agent_binary(),
@@ -322,8 +323,8 @@ SimAgent& OperatorCluster::agent(const std::string& host_name) {
 }
 
 void OperatorCluster::start_operator() {
-  metrics_port_ = net::pick_free_port();
-  health_port_ = net::pick_free_port();
+  metrics_port_ = reserve_test_port();
+  health_port_ = reserve_test_port();
   process::Options options;
   options.argv = {operator_binary(),
                   "--kubeconfig=" + plane_.kubeconfig_path(),

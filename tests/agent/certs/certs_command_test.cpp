@@ -19,6 +19,7 @@
 #include "hostagent/certs/certificate_maker.h"
 #include "hostagent/util/atomic_file.h"
 #include "tests/net/test_certs.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::agent {
 namespace {
@@ -312,7 +313,7 @@ TEST(CertsCommand, GeneratedMaterialWorksForMutualTlsWithTheAgent) {
 
   AgentConfig config;
   config.listen_host = "127.0.0.1";
-  config.listen_port = net::pick_free_port();
+  config.listen_port = hvo::testing::reserve_test_port();
   config.tls = {certs + "/server.crt", certs + "/server.key", certs + "/ca.crt", true};
   config.token_file = certs + "/token";
   config.data_dir = dir.path() + "/data";

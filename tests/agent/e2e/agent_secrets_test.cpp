@@ -8,6 +8,7 @@
 
 #include "hostagent/app/agent_app.h"
 #include "tests/agent/support/agent_process.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::agent {
 namespace {
@@ -16,7 +17,7 @@ namespace fs = std::filesystem;
 using testing::RunningAgent;
 
 Result<std::unique_ptr<AgentApp>> start(AgentConfig config) {
-  config.listen_port = net::pick_free_port();
+  config.listen_port = hvo::testing::reserve_test_port();
   return AgentApp::start(config);
 }
 

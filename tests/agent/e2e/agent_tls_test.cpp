@@ -9,6 +9,7 @@
 #include "hostagent/protocol/operation.h"
 #include "tests/agent/support/agent_process.h"
 #include "tests/agent/support/sample_spec.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::agent {
 namespace {
@@ -153,7 +154,7 @@ TEST(AgentRestart, SimVmsSurviveAnAgentRestart) {
 TEST(AgentStartup, BadTlsFilesAreAClearStartUpError) {
   RunningAgent agent;
   agent.config().tls.cert_file = "/nonexistent/server.crt";
-  agent.config().listen_port = net::pick_free_port();
+  agent.config().listen_port = hvo::testing::reserve_test_port();
   const auto app = AgentApp::start(agent.config());
   ASSERT_FALSE(app.ok());
   EXPECT_NE(app.error().message().find("/nonexistent/server.crt"), std::string::npos)
@@ -163,7 +164,7 @@ TEST(AgentStartup, BadTlsFilesAreAClearStartUpError) {
 TEST(AgentStartup, MissingTokenFileIsAClearStartUpError) {
   RunningAgent agent;
   agent.config().token_file = "/nonexistent/token";
-  agent.config().listen_port = net::pick_free_port();
+  agent.config().listen_port = hvo::testing::reserve_test_port();
   const auto app = AgentApp::start(agent.config());
   ASSERT_FALSE(app.ok());
   EXPECT_NE(app.error().message().find("auth.tokenFile"), std::string::npos)

@@ -22,6 +22,7 @@
 #include "tests/agent/support/api_fixture.h"
 #include "tests/agent/support/sample_spec.h"
 #include "tests/net/test_certs.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::agent {
 namespace {
@@ -73,7 +74,7 @@ class HypervAgentE2e : public ::testing::Test {
         "Initialize-HvModel -StatePath $env:HVMODEL_STATE -Switches lan, wan "
         "-ImageDir $env:HVO_IMAGE_DIR -Images @{ 'ubuntu-24.04' = 10GB }");
     hvo::agent::testing::write_secret(root + "/token", std::string(kToken) + "\n");
-    port_ = net::pick_free_port();
+    port_ = hvo::testing::reserve_test_port();
     std::ofstream(root + "/agent.yaml")
         << "listen: 127.0.0.1:" << port_ << "\n"
         << "tls: {certFile: " << pki_->server.cert_file << ", keyFile: " << pki_->server.key_file

@@ -13,6 +13,7 @@
 #include "hostagent/app/agent_app.h"
 #include "tests/agent/support/api_fixture.h"
 #include "tests/net/test_certs.h"
+#include "tests/support/test_ports.h"
 
 namespace hvo::agent::testing {
 
@@ -37,7 +38,7 @@ class RunningAgent {
   const std::string& data_dir() const { return data_dir_; }
 
   void start() {
-    config_.listen_port = net::pick_free_port();
+    config_.listen_port = hvo::testing::reserve_test_port();
     auto app = AgentApp::start(config_);
     ASSERT_TRUE(app.ok()) << app.error().message();
     app_ = std::move(app).value();
