@@ -73,6 +73,9 @@ class HypervAgentE2e : public ::testing::Test {
         "Initialize-HvModel -StatePath $env:HVMODEL_STATE -Switches lan, wan "
         "-ImageDir $env:HVO_IMAGE_DIR -Images @{ 'ubuntu-24.04' = 10GB }");
     std::ofstream(root + "/token") << kToken << "\n";
+    // The agent does not start with a token file others can read.
+    std::filesystem::permissions(
+        root + "/token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     port_ = hvo::testing::reserve_test_port();
     std::ofstream(root + "/agent.yaml")
         << "listen: 127.0.0.1:" << port_ << "\n"
