@@ -299,6 +299,9 @@ TEST_F(RuntimeE2eTest, CompactionWhileDisconnectedRelistsAndDeliversMissedDelete
   EXPECT_EQ(later.back(), "update a 1->2");
 }
 
+// The informer's watch ends when the emulator stops and is reopened at once, so it may reach the
+// stopping server: that must answer 503 or drop the connection (the watch resumes from its
+// resourceVersion), never 404 (the informer would relist and collapse the changes below).
 TEST_F(RuntimeE2eTest, WatchResumesAfterEmulatorRestartWithoutLostEvents) {
   Changes changes;
   Api api(config_);
