@@ -67,6 +67,7 @@ pester_version=6.2.0
 pwsh_bin="$HOME/.dotnet/tools/pwsh"
 pester_dir="$tools_dir/pester/$pester_version"
 if command -v dotnet >/dev/null 2>&1; then
+  # shellcheck disable=SC2016  # $PSVersionTable is PowerShell's, not the shell's
   if [[ ! -x "$pwsh_bin" ]] || [[ "$("$pwsh_bin" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]]; then
     echo "install-deps: installing PowerShell $pwsh_version as a .NET global tool"
     dotnet tool uninstall --global PowerShell >/dev/null 2>&1 || true

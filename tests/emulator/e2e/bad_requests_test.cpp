@@ -66,7 +66,7 @@ TEST_F(BadRequests, ProtobufBodyIs415AndProtobufOnlyAcceptIs406) {
   EXPECT_EQ(nlohmann::json::parse(posted.body)["reason"], "UnsupportedMediaType");
 
   for (const auto& path : {widgets(ns), widgets(ns) + "/w1", widgets(ns) + "?watch=1",
-                                 std::string("/api/v1/namespaces/") + ns}) {
+                           std::string("/api/v1/namespaces/") + ns}) {
     auto request = plane().request("GET", path);
     request.headers["Accept"] = "application/vnd.kubernetes.protobuf";
     auto response = plane().http_client()->send(request);
