@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "tests/net/raw_response_reader.h"
+
 namespace hvo::net::testing {
 
 RawConnection::RawConnection(uint16_t port) {
@@ -53,33 +55,11 @@ bool RawConnection::fill() {
 }
 
 std::optional<std::string> RawConnection::read_head() {
-  std::size_t header_end;
-  while ((header_end = pending_.find("\r\n\r\n")) == std::string::npos) {
-    if (!fill())
-      return std::nullopt;
-  }
-  std::string head = pending_.substr(0, header_end + 2);
-  pending_.erase(0, header_end + 4);
-  return head;
+  return read_response_head(pending_, [this] { return fill(); });
 }
 
 std::optional<std::string> RawConnection::read_response() {
-  auto head = read_head();
-  if (!head)
-    return std::nullopt;
-  std::size_t length = 0;
-  for (const char* name : {"Content-Length: ", "content-length: "}) {
-    auto at = head->find(name);
-    if (at != std::string::npos)
-      length = std::strtoul(head->c_str() + at + 16, nullptr, 10);
-  }
-  while (pending_.size() < length) {
-    if (!fill())
-      return std::nullopt;
-  }
-  std::string body = pending_.substr(0, length);
-  pending_.erase(0, length);
-  return head->substr(0, head->find("\r\n")) + "\n" + body;
+  return read_whole_response(pending_, [this] { return fill(); });
 }
 
 bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
