@@ -39,6 +39,14 @@ Result<k8s::Json> RestClusterApi::merge_patch(const kube::GroupVersionResource& 
   return client_.patch(gvr, ns, name, kube::PatchType::kMerge, patch.dump(), options);
 }
 
+Result<k8s::Json> RestClusterApi::json_patch(const kube::GroupVersionResource& gvr,
+                                             const std::string& ns, const std::string& name,
+                                             const k8s::Json& patch) {
+  kube::PatchOptions options;
+  options.field_manager = kFieldManager;
+  return client_.patch(gvr, ns, name, kube::PatchType::kJson, patch.dump(), options);
+}
+
 Status RestClusterApi::remove(const kube::GroupVersionResource& gvr, const std::string& ns,
                               const std::string& name) {
   auto removed = client_.remove(gvr, ns, name);

@@ -29,6 +29,10 @@ class ClusterApi {
   virtual Result<k8s::Json> merge_patch(const kube::GroupVersionResource& gvr,
                                         const std::string& ns, const std::string& name,
                                         const k8s::Json& patch) = 0;
+  // RFC 6902 JSON patch; a `test` op on metadata.resourceVersion makes it as safe as a guarded
+  // update while sending only the change (finalizers: kube-rs's pattern).
+  virtual Result<k8s::Json> json_patch(const kube::GroupVersionResource& gvr, const std::string& ns,
+                                       const std::string& name, const k8s::Json& patch) = 0;
   virtual Status remove(const kube::GroupVersionResource& gvr, const std::string& ns,
                         const std::string& name) = 0;
 };
@@ -54,6 +58,8 @@ class RestClusterApi : public ClusterApi {
                                   const k8s::Json& object) override;
   Result<k8s::Json> merge_patch(const kube::GroupVersionResource& gvr, const std::string& ns,
                                 const std::string& name, const k8s::Json& patch) override;
+  Result<k8s::Json> json_patch(const kube::GroupVersionResource& gvr, const std::string& ns,
+                               const std::string& name, const k8s::Json& patch) override;
   Status remove(const kube::GroupVersionResource& gvr, const std::string& ns,
                 const std::string& name) override;
 

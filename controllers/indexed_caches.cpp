@@ -104,6 +104,10 @@ std::vector<std::string> IndexedCaches::vm_keys_in(const std::vector<std::string
   return keys;
 }
 
+std::vector<std::string> IndexedCaches::namespaces_of_tenant(const api::Tenant& tenant) const {
+  return owned_namespaces(caches_.tenants, tenant.spec.namespaces, tenant.metadata.name);
+}
+
 std::vector<std::string> IndexedCaches::vm_keys_of_tenant(const std::string& tenant) const {
   const kube::ObjectPtr object = caches_.tenants.get(tenant);
   if (!object)

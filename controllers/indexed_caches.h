@@ -80,6 +80,9 @@ class IndexedCaches {
   std::vector<std::string> vm_keys_on_host(const std::string& host) const;
   std::vector<std::string> quota_keys_of_tenant(const std::string& tenant) const;
 
+  // The namespaces `tenant` lists and owns (a namespace listed by several belongs to the first).
+  std::vector<std::string> namespaces_of_tenant(const api::Tenant& tenant) const;
+
   // --- Decoded: objects that do not decode are skipped with a log line.
   std::optional<api::Tenant> tenant_of_namespace(const std::string& ns) const;
   std::vector<api::VirtualMachine> vms_of_tenant(const api::Tenant& tenant) const;

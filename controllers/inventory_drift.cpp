@@ -20,7 +20,8 @@ std::vector<std::string> drifted_vms(const std::string& host,
     if (vm.status.host != host || vm.status.vm_id.empty() || vm.metadata.is_being_deleted())
       continue;
     const auto found = by_uid.find(vm.metadata.uid);
-    if (found == by_uid.end() || power_state_text(*found->second) != vm.status.power_state)
+    if (found == by_uid.end() || power_state_text(*found->second) != vm.status.power_state ||
+        found->second->ip_addresses != vm.status.ip_addresses)
       drifted.push_back(vm.metadata.key());
   }
   return drifted;

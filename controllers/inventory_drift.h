@@ -13,8 +13,10 @@
 namespace hvo::controllers {
 
 // Keys ("ns/name") of the VMs whose status places them on `host` as created (status.vmId set)
-// and that the inventory lacks, or shows in another power state than status.powerState. VMs
-// being deleted are left to their finalizer.
+// and that the inventory lacks, or shows in another power state than status.powerState or with
+// other IP addresses than status.ipAddresses (a guest that booted reports its addresses later).
+// VMs being deleted are left to their finalizer. A settled VM is looked at only when this says
+// so: the host poll is its drift check.
 std::vector<std::string> drifted_vms(const std::string& host,
                                      const std::vector<api::VirtualMachine>& vms,
                                      const agent::Inventory& inventory);

@@ -10,8 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +33,13 @@ struct QuotaUsage {
     memory += other.memory;
     storage += other.storage;
     vms += other.vms;
+    return *this;
+  }
+  QuotaUsage& operator-=(const QuotaUsage& other) {
+    vcpus -= other.vcpus;
+    memory -= other.memory;
+    storage -= other.storage;
+    vms -= other.vms;
     return *this;
   }
   friend bool operator==(const QuotaUsage& a, const QuotaUsage& b) {
@@ -69,6 +76,11 @@ struct VmCharge {
 // Labels of a host by name, for host-scoped quotas; absent when the host is unknown.
 using HostLabels = std::map<std::string, k8s::StringMap>;
 
+// Whether `quota` counts VMs on `host` ("" before placement): every host, or the hosts its
+// selector matches.
+bool quota_counts_host(const QuotaSnapshot& quota, const std::string& host,
+                       const HostLabels& hosts);
+
 // What `quota` counts of `charges`: the tenant's VMs, and for a host-scoped quota only those on
 // hosts its selector matches.
 QuotaUsage used_by(const QuotaSnapshot& quota, const std::vector<VmCharge>& charges,
@@ -94,34 +106,11 @@ std::optional<QuotaDenial> check_admission(const std::string& tenant, const Quot
                                            const std::vector<VmCharge>& charges,
                                            const HostLabels& hosts);
 
-// Reservations written to the API but perhaps not yet seen by the informer cache. The
-// VirtualMachine controller admits one VM of a tenant at a time (tenant_lock) and records each
-// reservation here before releasing the lock and writing the status (restored if the write
-// fails), so the next admission counts it even when the cache lags, and the lock is never held
-// across an API round trip. A failed write briefly over-counts, which can only refuse, never
-// over-admit. Keyed by VM: a VM present both in the cache and here counts once (this entry wins,
-// as it is newer). Entries are dropped once the cache shows the same amounts on the same host,
-// or on release (the VM's reservation was given back, or the VM is gone).
-class PendingReservations {
- public:
-  void record(const VmCharge& charge);
-  void release(const std::string& vm);
-  std::optional<VmCharge> find(const std::string& vm);
-  // Records `charge` and returns what was pending for its VM before, for restore() when the
-  // status write that should carry the charge fails.
-  std::optional<VmCharge> record_returning_previous(const VmCharge& charge);
-  void restore(const std::string& vm, const std::optional<VmCharge>& previous);
-
-  // The cache's charges with pending ones overlaid; drops pending entries the cache now shows.
-  std::vector<VmCharge> overlay(std::vector<VmCharge> from_cache);
-
-  // Held while a VM of `tenant` is being admitted: two VMs can never both take the last unit.
-  std::mutex& tenant_lock(const std::string& tenant);
-
- private:
-  std::mutex mu_;
-  std::map<std::string, VmCharge> pending_;
-  std::map<std::string, std::mutex> tenant_locks_;
-};
+// The same check with what each quota already counts given by `used` (sums kept as VMs change,
+// so an admission costs O(quotas), not O(VMs of the tenant)).
+using QuotaUsed = std::function<QuotaUsage(const QuotaSnapshot& quota)>;
+std::optional<QuotaDenial> check_admission_with_usage(
+    const std::string& tenant, const QuotaUsage& request, const std::string& host,
+    const std::vector<QuotaSnapshot>& quotas, const QuotaUsed& used, const HostLabels& hosts);
 
 }  // namespace hvo::controllers

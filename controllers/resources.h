@@ -18,6 +18,12 @@ struct ResourceAmounts {
     storage += other.storage;
     return *this;
   }
+  ResourceAmounts& operator-=(const ResourceAmounts& other) {
+    cpu -= other.cpu;
+    memory -= other.memory;
+    storage -= other.storage;
+    return *this;
+  }
   friend ResourceAmounts operator+(ResourceAmounts a, const ResourceAmounts& b) { return a += b; }
   friend bool operator==(const ResourceAmounts& a, const ResourceAmounts& b) {
     return a.cpu == b.cpu && a.memory == b.memory && a.storage == b.storage;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "api/v1alpha1/validation.h"
 #include "controllers/agent_endpoint.h"
@@ -54,6 +55,13 @@ void record_agent_error(VmFacts& facts, const AgentError& error) {
   }
 }
 
+// The VM's Ready reason asks a person to look (the status as stored, before this pass).
+bool needs_attention(const api::VirtualMachine& vm) {
+  const std::string reason = ready_reason(vm);
+  return k8s::is_true(vm.status.conditions, condition_type::kStalled) ||
+         reason == "Unschedulable" || reason == "HostUnreachable";
+}
+
 const char* power_event_reason(agent::PowerAction action) {
   switch (action) {
     case agent::PowerAction::kStart:
@@ -72,40 +80,43 @@ const char* power_event_reason(agent::PowerAction action) {
 
 VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api,
                                                    SecretSource& secrets, AgentClientCache& agents,
-                                                   EventSink& events,
-                                                   PendingReservations& reservations,
+                                                   EventSink& events, ReservationLedger& ledger,
                                                    VmReconcilerOptions options,
                                                    const kube::Clock& clock)
     : stores_(caches),
       caches_(caches),
+      hosts_(caches.hosts),
       api_(api),
       secrets_(secrets),
       agents_(agents),
       events_(events),
-      reservations_(reservations),
+      ledger_(ledger),
       options_(options),
       clock_(clock) {}
+
+void VirtualMachineReconciler::note_drift(const std::string& key) {
+  std::lock_guard<std::mutex> lock(drift_mu_);
+  drifted_.insert(key);
+}
 
 Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Request& request) {
   const std::string key = request.key();
   const kube::ObjectPtr object = stores_.vms.get(key);
   if (!object) {
-    forget_own_writes(key);
-    reservations_.release(key);
-    std::lock_guard<std::mutex> lock(placement_mu_);
-    recent_placements_.erase(key);
-    return kube::ReconcileResult::done();
+    std::lock_guard<std::mutex> lock(drift_mu_);
+    drifted_.erase(key);
+    return kube::ReconcileResult::done();  // the ledger forgot it with the cache
   }
   auto parsed = api::VirtualMachine::from_json(*object);
   if (!parsed.ok())
     return parsed.error().with_context("virtualmachine " + key);
   // The cache still shows a version this process already wrote over (the pass was queued before
   // the watch delivered our last write): acting on it would only end in a 409 Conflict and a
-  // backoff. The watch event of our write enqueues the VM again; the requeue is a safety net.
-  if (cache_behind_own_write(key, parsed->metadata.resource_version)) {
+  // backoff. The watch event of our write enqueues the VM again.
+  if (ledger_.cache_behind(key, parsed->metadata.resource_version)) {
     spdlog::debug("vm_cache_behind vm={} resourceVersion={}", key,
                   parsed->metadata.resource_version);
-    return kube::ReconcileResult::after(options_.in_progress);
+    return kube::ReconcileResult::after(options_.cache_behind);
   }
   if (parsed->metadata.is_being_deleted())
     return finalize(std::move(parsed).value());
@@ -118,71 +129,134 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
       vm->status.observed_generation == vm->metadata.generation)
     return kube::ReconcileResult::done();
 
+  Pass pass = begin(std::move(vm).value());
+  if (settled(pass))
+    return kube::ReconcileResult::done();
+
+  using StepFn = Result<Step> (VirtualMachineReconciler::*)(Pass&);
+  for (StepFn step : {&VirtualMachineReconciler::check_spec, &VirtualMachineReconciler::reserve,
+                      &VirtualMachineReconciler::place, &VirtualMachineReconciler::reach_host,
+                      &VirtualMachineReconciler::checkpoint, &VirtualMachineReconciler::converge,
+                      &VirtualMachineReconciler::give_back_if_failed}) {
+    auto outcome = (this->*step)(pass);
+    if (!outcome.ok())
+      return outcome.error().with_context("virtualmachine " + key);
+    if (*outcome == Step::kStop)
+      break;
+  }
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  return next_visit(pass);
+}
+
+VirtualMachineReconciler::Pass VirtualMachineReconciler::begin(api::VirtualMachine vm) const {
   Pass pass;
-  pass.vm = std::move(vm).value();
+  pass.vm = std::move(vm);
   pass.tenant = caches_.tenant_of_namespace(pass.vm.metadata.namespace_);
   pass.facts.generation = pass.vm.metadata.generation;
   pass.facts.run_strategy = pass.vm.spec.run_strategy;
   pass.facts.quota_reserved = is_reserved(pass.vm);
   pass.facts.phase_before = pass.vm.status.phase.value_or(VirtualMachinePhase::kPending);
   pass.facts.host = pass.vm.status.host;
+  api::encode(pass.stored_status, pass.vm.status);
+  return pass;
+}
 
+bool VirtualMachineReconciler::settled(const Pass& pass) {
+  const api::VirtualMachine& vm = pass.vm;
+  {
+    std::lock_guard<std::mutex> lock(drift_mu_);
+    if (drifted_.erase(vm.metadata.key()) > 0)
+      return false;
+  }
+  if (vm.status.observed_generation != vm.metadata.generation ||
+      !k8s::is_true(vm.status.conditions, condition_type::kReady) || vm.status.vm_id.empty() ||
+      vm.status.host.empty() || !is_reserved(vm) ||
+      !(vm_requested(vm.spec) == to_amounts(*vm.status.allocated)) ||
+      restart_pending(vm.spec.restart_requested_at, vm.status.last_restart_time) ||
+      tracked(vm.metadata.uid))
+    return false;
+  // Its host went away or stopped answering: the VM's status has to say so.
+  const auto host = hosts_.get(vm.status.host);
+  if (!host || !k8s::is_true(host->status.conditions, condition_type::kReady))
+    return false;
+  // A tenant policy that changed since may have made the spec invalid (no I/O to find out).
+  if (!api::validate(vm).empty())
+    return false;
+  return !pass.tenant || check_tenant_policy(vm.spec, tenant_policy(*pass.tenant)).ok();
+}
+
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::check_spec(Pass& pass) {
   auto desired = desired_spec(pass);
-  if (!desired.ok()) {
-    if (desired.error().code() != ErrorCode::kInvalidArgument)
-      return desired.error().with_context("virtualmachine " + key);
-    pass.facts.invalid_spec = desired.error().message();
-    // Nothing will be created until the spec changes: a reservation for a VM that does not
-    // exist is given back; one that exists keeps holding what it takes.
-    if (pass.facts.quota_reserved && !may_exist_on_host(pass.vm))
-      release_reservation(pass);
-    if (auto written = write_status(pass); !written.ok())
-      return written.error();
-    return kube::ReconcileResult::done();  // the next spec change brings it back
+  if (desired.ok()) {
+    pass.desired = std::move(desired).value();
+    return Step::kContinue;
   }
+  if (desired.error().code() != ErrorCode::kInvalidArgument)
+    return desired.error();
+  pass.facts.invalid_spec = desired.error().message();
+  // Nothing will be created until the spec changes: a reservation for a VM that does not exist
+  // is given back; one that exists keeps holding what it takes.
+  if (pass.facts.quota_reserved && !may_exist_on_host(pass.vm))
+    release_reservation(pass);
+  pass.next = kube::ReconcileResult::done();  // the next spec change brings it back
+  return Step::kStop;
+}
 
-  if (pass.facts.quota_reserved &&
-      !(vm_requested(pass.vm.spec) == to_amounts(*pass.vm.status.allocated))) {
-    auto resized = resize_reservation(pass);
-    if (!resized.ok())
-      return resized.error();
-    if (!*resized) {
-      if (auto written = write_status(pass); !written.ok())
-        return written.error();
-      return kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
-    }
-  }
-  if (!pass.facts.quota_reserved) {
-    auto admitted = admit(pass);
-    if (!admitted.ok())
-      return admitted.error();
-    if (!*admitted) {
-      if (auto written = write_status(pass); !written.ok())
-        return written.error();
-      return kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
-    }
-  }
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reserve(Pass& pass) {
+  bool allowed = true;
+  if (!pass.facts.quota_reserved)
+    allowed = admit(pass);
+  else if (!(vm_requested(pass.vm.spec) == to_amounts(*pass.vm.status.allocated)))
+    allowed = resize_reservation(pass);
+  if (allowed)
+    return Step::kContinue;
+  pass.next = kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
+  return Step::kStop;
+}
 
-  if (pass.facts.host.empty()) {
-    auto placed = place(pass);
-    if (!placed.ok())
-      return placed.error();
-    if (!*placed) {
-      if (auto written = write_status(pass); !written.ok())
-        return written.error();
-      // A host about to report is seconds away; a full cluster changes when VMs or hosts do.
-      return kube::ReconcileResult::after(pass.awaiting_hosts ? options_.in_progress
-                                                              : options_.unschedulable);
-    }
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reach_host(Pass& pass) {
+  const std::string& name = pass.facts.host;
+  const auto host = hosts_.get(name);
+  if (!host) {
+    pass.facts.host_unreachable = "Host " + name + " does not exist.";
+    return Step::kStop;
   }
+  if (!k8s::is_true(host->status.conditions, condition_type::kReady)) {
+    const auto* ready = k8s::find_condition(host->status.conditions, condition_type::kReady);
+    pass.facts.host_unreachable =
+        "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
+    return Step::kStop;
+  }
+  auto endpoint = agent_endpoint(secrets_, *host);
+  if (!endpoint.ok()) {
+    pass.facts.host_unreachable = endpoint.error().message();
+    return Step::kStop;
+  }
+  auto client = agents_.get(*endpoint);
+  if (!client.ok()) {
+    pass.facts.host_unreachable = client.error().message();
+    return Step::kStop;
+  }
+  pass.agent = std::move(client).value();
+  return Step::kContinue;
+}
 
-  auto agent = agent_for(pass);
-  if (!agent.ok())
-    return agent.error();
-  if (*agent) {
-    if (auto converged = converge(pass, **agent, *desired); !converged.ok())
-      return converged.error();
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::checkpoint(Pass& pass) {
+  // The agent must never hold a VM whose reservation and host are not in etcd: a crash after
+  // the agent call would otherwise lose track of where the VM went.
+  if (!pass.holding_changed)
+    return Step::kContinue;
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  if (pass.scheduled) {
+    // The one Event of a VM's way to Ready: where it went and why.
+    events_.record(pass.vm.to_json(), "Normal", "Scheduled", "Schedule", *pass.scheduled);
   }
+  return Step::kContinue;
+}
+
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::give_back_if_failed(Pass& pass) {
   // The agent refused for good and holds no such VM: give the reservation (and the host's
   // capacity) back; the VM stays Failed until its spec changes.
   if (pass.facts.provision_failure && pass.facts.provision_failure->permanent &&
@@ -190,38 +264,35 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
     release_reservation(pass);
     pass.facts.reservation_released = true;
   }
-  if (auto written = write_status(pass); !written.ok())
-    return written.error();
-  return next_visit(pass);
+  return Step::kContinue;
 }
 
 Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMachine vm) {
   const std::string key = vm.metadata.key();
-  if (!vm.metadata.has_finalizer(kVmFinalizer))
+  const auto position =
+      std::find(vm.metadata.finalizers.begin(), vm.metadata.finalizers.end(), kVmFinalizer);
+  if (position == vm.metadata.finalizers.end())
     return kube::ReconcileResult::done();
 
   // A host that no longer exists holds nothing to remove; an unreachable one keeps the VM (and
   // its finalizer) until it answers: nothing is assumed gone because a host is down.
   if (!vm.status.host.empty() && stores_.hosts.get(vm.status.host)) {
-    Pass pass;
-    pass.vm = vm;
-    pass.facts.host = vm.status.host;
-    auto agent = agent_for(pass);
-    if (!agent.ok())
-      return agent.error();
-    if (!*agent) {
+    Pass pass = begin(vm);
+    if (auto reached = reach_host(pass); !reached.ok())
+      return reached.error().with_context("virtualmachine " + key);
+    if (!pass.agent) {
       return Error(ErrorCode::kUnavailable, "virtualmachine " + key + ": cannot delete: " +
                                                 pass.facts.host_unreachable.value_or(""));
     }
     // A delete (or any operation) still running on the agent is waited for by its id; once it
     // ended, DELETE is issued (again): it is idempotent, a missing VM is success.
     if (const auto operation = tracked(vm.metadata.uid)) {
-      auto polled = (*agent)->get_operation(operation->id);
+      auto polled = pass.agent->get_operation(operation->id);
       if (polled.ok() && !polled->finished())
         return kube::ReconcileResult::after(options_.in_progress);
       forget_operation(vm.metadata.uid);
     }
-    auto removed = (*agent)->remove(vm.metadata.uid);
+    auto removed = pass.agent->remove(vm.metadata.uid);
     if (!removed.ok())
       return Error(ErrorCode::kUnavailable,
                    "virtualmachine " + key + ": delete: " + removed.error().message);
@@ -235,71 +306,72 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
                    "Removed the VM from host " + vm.status.host + ".");
   }
 
-  reservations_.release(key);
-  {
-    std::lock_guard<std::mutex> lock(placement_mu_);
-    recent_placements_.erase(key);
-  }
-  vm.metadata.remove_finalizer(kVmFinalizer);
-  auto updated = api_.update(kVirtualMachines, vm.to_json());
-  if (!updated.ok() && updated.error().code() != ErrorCode::kNotFound)
-    return updated.error().with_context("virtualmachine " + key + ": remove finalizer");
+  // Only the finalizer, and only from the version this pass looked at.
+  const auto index = std::to_string(position - vm.metadata.finalizers.begin());
+  const k8s::Json patch =
+      k8s::Json::array({{{"op", "test"},
+                         {"path", "/metadata/resourceVersion"},
+                         {"value", vm.metadata.resource_version}},
+                        {{"op", "remove"}, {"path", "/metadata/finalizers/" + index}}});
+  auto patched = api_.json_patch(kVirtualMachines, vm.metadata.namespace_, vm.metadata.name, patch);
+  if (!patched.ok() && patched.error().code() != ErrorCode::kNotFound)
+    return patched.error().with_context("virtualmachine " + key + ": remove finalizer");
   return kube::ReconcileResult::done();
-}
-
-void VirtualMachineReconciler::note_own_write(const std::string& key, const std::string& replaced,
-                                              const k8s::Json& written) {
-  std::lock_guard<std::mutex> lock(own_writes_mu_);
-  OwnWrites& writes = own_writes_[key];
-  writes.superseded.insert(replaced);
-  writes.latest =
-      written.value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string());
-}
-
-bool VirtualMachineReconciler::cache_behind_own_write(const std::string& key,
-                                                      const std::string& cached) {
-  std::lock_guard<std::mutex> lock(own_writes_mu_);
-  const auto found = own_writes_.find(key);
-  if (found == own_writes_.end())
-    return false;
-  if (found->second.superseded.count(cached))
-    return true;
-  own_writes_.erase(found);  // caught up with our last write, or someone wrote after it
-  return false;
-}
-
-void VirtualMachineReconciler::forget_own_writes(const std::string& key) {
-  std::lock_guard<std::mutex> lock(own_writes_mu_);
-  own_writes_.erase(key);
-}
-
-bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
-  if (!vm.status.vm_id.empty() || k8s::is_true(vm.status.conditions, condition_type::kProvisioned))
-    return true;
-  std::lock_guard<std::mutex> lock(operations_mu_);
-  return operations_.count(vm.metadata.uid) > 0;  // an ensure may be creating it right now
-}
-
-void VirtualMachineReconciler::release_reservation(Pass& pass) {
-  const std::string key = pass.vm.metadata.key();
-  spdlog::info("vm_quota_released vm={} host={}", key, pass.vm.status.host);
-  pass.vm.status.allocated.reset();
-  pass.vm.status.host.clear();
-  pass.facts.quota_reserved = false;
-  reservations_.release(key);
-  std::lock_guard<std::mutex> lock(placement_mu_);
-  recent_placements_.erase(key);
 }
 
 Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::VirtualMachine vm) {
   if (vm.metadata.has_finalizer(kVmFinalizer))
     return vm;
-  vm.metadata.add_finalizer(kVmFinalizer);
-  auto updated = api_.update(kVirtualMachines, vm.to_json());
-  if (!updated.ok())
-    return updated.error().with_context("virtualmachine " + vm.metadata.key() + ": add finalizer");
-  note_own_write(vm.metadata.key(), vm.metadata.resource_version, *updated);
-  return api::VirtualMachine::from_json(*updated);
+  // A JSON patch sends only the finalizer; the test op makes it fail (and the pass retry from
+  // the cache) if the VM changed since this pass read it, as a guarded update would.
+  const k8s::Json test = {{"op", "test"},
+                          {"path", "/metadata/resourceVersion"},
+                          {"value", vm.metadata.resource_version}};
+  const k8s::Json add =
+      vm.metadata.finalizers.empty()
+          ? k8s::Json{{"op", "add"},
+                      {"path", "/metadata/finalizers"},
+                      {"value", k8s::Json::array({kVmFinalizer})}}
+          : k8s::Json{{"op", "add"}, {"path", "/metadata/finalizers/-"}, {"value", kVmFinalizer}};
+  const std::string key = vm.metadata.key();
+  auto patched = api_.json_patch(kVirtualMachines, vm.metadata.namespace_, vm.metadata.name,
+                                 k8s::Json::array({test, add}));
+  if (!patched.ok())
+    return patched.error().with_context("virtualmachine " + key + ": add finalizer");
+  ledger_.wrote(
+      key, vm.metadata.resource_version,
+      patched->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string()));
+  return api::VirtualMachine::from_json(*patched);
+}
+
+bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
+  if (!vm.status.vm_id.empty() || k8s::is_true(vm.status.conditions, condition_type::kProvisioned))
+    return true;
+  return tracked(vm.metadata.uid).has_value();  // an ensure may be creating it right now
+}
+
+void VirtualMachineReconciler::expect_holding(Pass& pass) {
+  VmHolding holding;
+  holding.ns = pass.vm.metadata.namespace_;
+  holding.host = pass.vm.status.host;
+  holding.anti_affinity_group = pass.vm.spec.placement.anti_affinity_group;
+  if (pass.facts.quota_reserved && pass.vm.status.allocated) {
+    holding.amounts = to_amounts(*pass.vm.status.allocated);
+    holding.usage = quota_usage(holding.amounts);
+  }
+  auto previous = ledger_.expect(pass.vm.metadata.key(), holding);
+  if (!pass.holding_changed)
+    pass.expected_before = std::move(previous);
+  pass.holding_changed = true;
+}
+
+void VirtualMachineReconciler::release_reservation(Pass& pass) {
+  spdlog::info("vm_quota_released vm={} host={}", pass.vm.metadata.key(), pass.vm.status.host);
+  pass.vm.status.allocated.reset();
+  pass.vm.status.host.clear();
+  pass.facts.quota_reserved = false;
+  pass.facts.host.clear();
+  expect_holding(pass);
 }
 
 Result<agent::VmSpec> VirtualMachineReconciler::desired_spec(const Pass& pass) {
@@ -353,87 +425,6 @@ Result<std::optional<std::string>> VirtualMachineReconciler::user_data(
   return std::optional<std::string>(std::move(*decoded));
 }
 
-Result<bool> VirtualMachineReconciler::admit(Pass& pass) {
-  const std::string key = pass.vm.metadata.key();
-  const ResourceAmounts requested = vm_requested(pass.vm.spec);
-  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
-
-  // One admission per tenant at a time, counting reservations the cache may not show yet.
-  std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
-  std::optional<VmCharge> previous;
-  if (pass.tenant) {
-    lock.lock();
-    const std::vector<QuotaSnapshot> quotas = tenant_quotas(tenant);
-    const auto charges = reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
-    // Host-scoped quotas are checked per candidate host when placing (place()), so no host
-    // labels are needed before a host is chosen.
-    if (auto denial =
-            check_admission(tenant, quota_usage(requested), "", quotas, charges, HostLabels())) {
-      pass.facts.quota_exceeded = denial->message;
-      return false;
-    }
-    // Counted from now on; the status write happens without the lock.
-    previous = reservations_.record_returning_previous(
-        VmCharge{key, tenant, pass.vm.status.host, quota_usage(requested), false});
-    lock.unlock();
-  }
-
-  pass.vm.status.allocated = to_api(requested);
-  pass.facts.quota_reserved = true;
-  if (auto written = write_status(pass); !written.ok()) {
-    if (pass.tenant)
-      reservations_.restore(key, previous);
-    return written.error();
-  }
-  spdlog::info("vm_quota_reserved vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
-               format_bytes(requested.memory));
-  return true;
-}
-
-Result<bool> VirtualMachineReconciler::resize_reservation(Pass& pass) {
-  const std::string key = pass.vm.metadata.key();
-  const ResourceAmounts requested = vm_requested(pass.vm.spec);
-  const ResourceAmounts current = to_amounts(*pass.vm.status.allocated);
-  const bool grows = requested.cpu > current.cpu || requested.memory > current.memory ||
-                     requested.storage > current.storage;
-  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
-
-  std::unique_lock<std::mutex> lock(reservations_.tenant_lock(tenant), std::defer_lock);
-  if (pass.tenant) {
-    lock.lock();
-    if (grows) {
-      // The new size against every quota of the tenant, the host-scoped ones of its host too;
-      // the VM's own current charge is replaced, not added to.
-      std::vector<VmCharge> charges =
-          reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
-      charges.erase(std::remove_if(charges.begin(), charges.end(),
-                                   [&](const VmCharge& charge) { return charge.vm == key; }),
-                    charges.end());
-      const auto hosts = caches_.host_labels();
-      if (auto denial = check_admission(tenant, quota_usage(requested), pass.vm.status.host,
-                                        tenant_quotas(tenant), charges, hosts)) {
-        pass.facts.growth_exceeded = denial->message;
-        return false;
-      }
-    }
-  }
-
-  pass.vm.status.allocated = to_api(requested);
-  if (auto written = write_status(pass); !written.ok())
-    return written.error();
-  if (pass.tenant) {
-    reservations_.record(VmCharge{key, tenant, pass.vm.status.host, quota_usage(requested), false});
-  }
-  {
-    std::lock_guard<std::mutex> placed(placement_mu_);
-    if (auto found = recent_placements_.find(key); found != recent_placements_.end())
-      found->second.amounts = requested;
-  }
-  spdlog::info("vm_quota_resized vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
-               format_bytes(requested.memory));
-  return true;
-}
-
 std::vector<QuotaSnapshot> VirtualMachineReconciler::tenant_quotas(
     const std::string& tenant) const {
   std::vector<QuotaSnapshot> quotas;
@@ -444,140 +435,143 @@ std::vector<QuotaSnapshot> VirtualMachineReconciler::tenant_quotas(
   return quotas;
 }
 
-Result<bool> VirtualMachineReconciler::place(Pass& pass) {
+QuotaUsed VirtualMachineReconciler::tenant_usage(const api::Tenant& tenant,
+                                                 const HostLabels& labels,
+                                                 const std::string& except) const {
+  const std::vector<std::string> namespaces = caches_.namespaces_of_tenant(tenant);
+  const std::optional<VmHolding> own = ledger_.holding(except);
+  return [this, namespaces, own, &labels](const QuotaSnapshot& quota) {
+    const auto counts = [&](const std::string& host) {
+      return quota_counts_host(quota, host, labels);
+    };
+    QuotaUsage used = ledger_.reserved(namespaces, counts);
+    // The VM's own current reservation is replaced by what it asks for, not added to.
+    if (own && own->usage && counts(own->host))
+      used -= *own->usage;
+    return used;
+  };
+}
+
+bool VirtualMachineReconciler::admit(Pass& pass) {
   const std::string key = pass.vm.metadata.key();
-  auto request = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
-  if (!request.ok())
-    return request.error().with_context("virtualmachine " + key);
+  const ResourceAmounts requested = vm_requested(pass.vm.spec);
   const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
 
-  // The tenant's lock first (as in admit()): host-scoped quotas count the tenant's placements.
-  std::unique_lock<std::mutex> tenant_lock(reservations_.tenant_lock(tenant), std::defer_lock);
-  if (pass.tenant)
-    tenant_lock.lock();
-  std::unique_lock<std::mutex> placement_lock(placement_mu_);
-
-  // What every host already holds: the VMs the cache shows placed there (the VMs-by-host index,
-  // read without decoding), and placements written by this process that the cache does not
-  // show yet.
-  const std::vector<api::HyperVHost> cached = caches_.hosts();
-  std::map<std::string, ResourceAmounts> allocated;
-  std::map<std::string, std::set<std::string>> groups;
-  const auto count = [&](const std::string& host, const ResourceAmounts& amounts,
-                         const std::string& group) {
-    allocated[host] += amounts;
-    if (!group.empty())
-      groups[host].insert(group);
-  };
-  for (const auto& host : cached) {
-    for (const PlacedVm& vm : caches_.placed_on(host.metadata.name)) {
-      if (vm.key == key)
-        continue;
-      recent_placements_.erase(vm.key);  // the cache has caught up with it
-      count(host.metadata.name, vm.reserved, vm.anti_affinity_group);
+  // One admission per tenant at a time; the ledger counts reservations the cache may not show
+  // yet. Host-scoped quotas are checked per candidate host when placing.
+  std::unique_lock<std::mutex> lock(ledger_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant) {
+    lock.lock();
+    const HostLabels no_host;
+    if (auto denial =
+            check_admission_with_usage(tenant, quota_usage(requested), "", tenant_quotas(tenant),
+                                       tenant_usage(*pass.tenant, no_host, key), no_host)) {
+      pass.facts.quota_exceeded = denial->message;
+      return false;
     }
   }
-  for (const auto& [other, placement] : recent_placements_) {
-    if (other != key)
-      count(placement.host, placement.amounts, placement.anti_affinity_group);
-  }
+  pass.vm.status.allocated = to_api(requested);
+  pass.facts.quota_reserved = true;
+  expect_holding(pass);  // counted from now on; written at the checkpoint, without the lock
+  spdlog::info("vm_quota_reserved vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
+               format_bytes(requested.memory));
+  return true;
+}
 
+bool VirtualMachineReconciler::resize_reservation(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
+  const ResourceAmounts requested = vm_requested(pass.vm.spec);
+  const ResourceAmounts current = to_amounts(*pass.vm.status.allocated);
+  const bool grows = requested.cpu > current.cpu || requested.memory > current.memory ||
+                     requested.storage > current.storage;
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
+
+  std::unique_lock<std::mutex> lock(ledger_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant && grows) {
+    lock.lock();
+    // The new size against every quota of the tenant, the host-scoped ones of its host too.
+    const HostLabels labels = caches_.host_labels();
+    if (auto denial = check_admission_with_usage(tenant, quota_usage(requested),
+                                                 pass.vm.status.host, tenant_quotas(tenant),
+                                                 tenant_usage(*pass.tenant, labels, key), labels)) {
+      pass.facts.growth_exceeded = denial->message;
+      return false;
+    }
+  }
+  pass.vm.status.allocated = to_api(requested);
+  expect_holding(pass);
+  spdlog::info("vm_quota_resized vm={} tenant={} cpu={} memory={}", key, tenant, requested.cpu,
+               format_bytes(requested.memory));
+  return true;
+}
+
+std::vector<HostSnapshot> VirtualMachineReconciler::host_snapshots(
+    const Pass& pass, const PlacementRequest& request) {
+  const std::string key = pass.vm.metadata.key();
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
   // Quotas scoped to hosts by a hostSelector hold per candidate host.
   std::vector<QuotaSnapshot> scoped;
-  std::vector<VmCharge> charges;
-  HostLabels labels;
   if (pass.tenant) {
     for (auto& quota : tenant_quotas(tenant)) {
       if (quota.host_scope)
         scoped.push_back(std::move(quota));
     }
-    if (!scoped.empty()) {
-      charges = reservations_.overlay(caches_.tenant_charges(*pass.tenant, key));
-      labels = caches_.host_labels();
-    }
   }
+  const HostLabels labels = scoped.empty() ? HostLabels() : caches_.host_labels();
+  const QuotaUsed used = scoped.empty() ? QuotaUsed() : tenant_usage(*pass.tenant, labels, key);
 
   const k8s::Time now(clock_.wall_now());
   std::vector<HostSnapshot> hosts;
-  for (const auto& host : cached) {
-    const std::string& name = host.metadata.name;
-    HostSnapshot snapshot = host_snapshot(host, allocated[name], groups[name]);
+  for (const auto& host : hosts_.all()) {
+    const std::string& name = host->metadata.name;
+    const HostLoad load = ledger_.load(name);  // what the VMs placed there take (O(1))
+    HostSnapshot snapshot = host_snapshot(*host, load.allocated, load.anti_affinity_groups);
     snapshot.awaiting_first_report =
-        !k8s::find_condition(host.status.conditions, condition_type::kReady) &&
-        host.metadata.creation_timestamp &&
-        now.time_point() - host.metadata.creation_timestamp->time_point() <
+        !k8s::find_condition(host->status.conditions, condition_type::kReady) &&
+        host->metadata.creation_timestamp &&
+        now.time_point() - host->metadata.creation_timestamp->time_point() <
             options_.first_report_grace;
     if (!scoped.empty()) {
-      if (auto denial = check_admission(tenant, quota_usage(request->requested), name, scoped,
-                                        charges, labels))
+      if (auto denial = check_admission_with_usage(tenant, quota_usage(request.requested), name,
+                                                   scoped, used, labels))
         snapshot.quota_denial = denial->message;
     }
     hosts.push_back(std::move(snapshot));
   }
-
-  const PlacementDecision decision = schedule(*request, hosts);
-  if (!decision.host) {
-    pass.facts.unschedulable = decision.message;
-    pass.awaiting_hosts = !decision.awaiting.empty();
-    return false;
-  }
-  // Counted on the host (and by its scoped quotas) from now on; the status write happens
-  // without the locks, and a failed one takes the placement back.
-  recent_placements_[key] = {*decision.host, request->requested, request->anti_affinity_group};
-  std::optional<VmCharge> previous;
-  const bool charged = pass.tenant && pass.facts.quota_reserved && pass.vm.status.allocated;
-  if (charged) {
-    previous = reservations_.record_returning_previous(VmCharge{
-        key, tenant, *decision.host, quota_usage(to_amounts(*pass.vm.status.allocated)), false});
-  }
-  placement_lock.unlock();
-  if (tenant_lock.owns_lock())
-    tenant_lock.unlock();
-
-  pass.vm.status.host = *decision.host;
-  pass.facts.host = *decision.host;
-  if (auto written = write_status(pass); !written.ok()) {
-    {
-      std::lock_guard<std::mutex> relock(placement_mu_);
-      recent_placements_.erase(key);
-    }
-    if (charged)
-      reservations_.restore(key, previous);
-    return written.error();
-  }
-  spdlog::info("vm_scheduled vm={} host={} strategy={}", key, *decision.host,
-               api::to_string(pass.vm.spec.placement.strategy));
-  events_.record(pass.vm.to_json(), "Normal", "Scheduled", "Schedule", decision.message);
-  return true;
+  return hosts;
 }
 
-Result<std::shared_ptr<AgentClient>> VirtualMachineReconciler::agent_for(Pass& pass) {
-  const std::string& name = pass.facts.host;
-  const kube::ObjectPtr object = stores_.hosts.get(name);
-  if (!object) {
-    pass.facts.host_unreachable = "Host " + name + " does not exist.";
-    return std::shared_ptr<AgentClient>();
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::place(Pass& pass) {
+  if (!pass.facts.host.empty())
+    return Step::kContinue;
+  const std::string key = pass.vm.metadata.key();
+  auto request = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
+  if (!request.ok())
+    return request.error();
+  const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
+
+  // The tenant's lock first (as in admit()): host-scoped quotas count the tenant's placements.
+  // Then the placement lock, so two VMs never both take a host's last room; the ledger counts
+  // the choice at once and the write happens at the checkpoint, without the locks.
+  std::unique_lock<std::mutex> tenant_lock(ledger_.tenant_lock(tenant), std::defer_lock);
+  if (pass.tenant)
+    tenant_lock.lock();
+  std::lock_guard<std::mutex> placement_lock(ledger_.placement_lock());
+  const PlacementDecision decision = schedule(*request, host_snapshots(pass, *request));
+  if (!decision.host) {
+    pass.facts.unschedulable = decision.message;
+    // A host about to report is seconds away; a full cluster changes when VMs or hosts do.
+    pass.next = kube::ReconcileResult::after(decision.awaiting.empty() ? options_.unschedulable
+                                                                       : options_.in_progress);
+    return Step::kStop;
   }
-  auto host = api::HyperVHost::from_json(*object);
-  if (!host.ok())
-    return host.error().with_context("hypervhost " + name);
-  if (!k8s::is_true(host->status.conditions, condition_type::kReady)) {
-    const auto* ready = k8s::find_condition(host->status.conditions, condition_type::kReady);
-    pass.facts.host_unreachable =
-        "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
-    return std::shared_ptr<AgentClient>();
-  }
-  auto endpoint = agent_endpoint(secrets_, *host);
-  if (!endpoint.ok()) {
-    pass.facts.host_unreachable = endpoint.error().message();
-    return std::shared_ptr<AgentClient>();
-  }
-  auto client = agents_.get(*endpoint);
-  if (!client.ok()) {
-    pass.facts.host_unreachable = client.error().message();
-    return std::shared_ptr<AgentClient>();
-  }
-  return std::move(client).value();
+  pass.vm.status.host = *decision.host;
+  pass.facts.host = *decision.host;
+  expect_holding(pass);
+  spdlog::info("vm_scheduled vm={} host={} strategy={}", key, *decision.host,
+               api::to_string(pass.vm.spec.placement.strategy));
+  pass.scheduled = decision.message;
+  return Step::kContinue;
 }
 
 std::optional<VirtualMachineReconciler::TrackedOperation> VirtualMachineReconciler::tracked(
@@ -648,78 +642,12 @@ VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::poll_operation
   return OperationPoll::kSucceeded;
 }
 
-void VirtualMachineReconciler::on_ensured(Pass& pass, const agent::EnsureResult& result) {
-  if (!result.created)
-    return;
-  const bool recreated = !pass.vm.status.vm_id.empty();
-  spdlog::info("vm_created vm={} host={} recreated={}", pass.vm.metadata.key(), pass.facts.host,
-               recreated);
-  events_.record(pass.vm.to_json(), recreated ? "Warning" : "Normal",
-                 recreated ? "Recreated" : "Created", "Provision",
-                 recreated
-                     ? "The VM was missing from host " + pass.facts.host + " and was created again."
-                     : "Created the VM on host " + pass.facts.host + ".");
-}
-
 void VirtualMachineReconciler::observe(Pass& pass, const agent::VmStatus& vm) {
   pass.observed = vm;
   pass.facts.provisioned = true;
   pass.facts.power = vm.state;
   pass.facts.raw_power_state = vm.raw_state;
   pass.facts.restart_required_fields = vm.restart_required_fields;
-}
-
-Status VirtualMachineReconciler::converge(Pass& pass, AgentClient& agent,
-                                          const agent::VmSpec& desired) {
-  const std::string& uid = pass.vm.metadata.uid;
-  // An operation an earlier pass left running is polled by its id, never issued again while it
-  // runs: a long create does not hold a worker, and does not pile up ensures on the agent.
-  const OperationPoll poll = poll_operation(pass, agent);
-  if (poll == OperationPoll::kUnknown) {
-    pass.facts.provisioned = !pass.vm.status.vm_id.empty();
-    return OkStatus();
-  }
-
-  auto found = agent.vm(uid);
-  if (!found.ok()) {
-    record_agent_error(pass.facts, found.error());
-    return OkStatus();
-  }
-  std::optional<agent::VmStatus> observed = found.value();
-  if (poll == OperationPoll::kRunning || poll == OperationPoll::kFailed) {
-    // Running: wait for it. Failed: the failure is in the facts; a retryable one is issued again
-    // on the next pass, a permanent one waits for a spec change.
-    pass.facts.operation_pending = poll == OperationPoll::kRunning;
-    if (observed)
-      observe(pass, *observed);
-    else
-      pass.facts.provisioned = false;
-    return OkStatus();
-  }
-
-  if (!observed || observed->object_generation != desired.object_generation) {
-    agent::VmSpec spec = desired;
-    spec.power = ensure_power_intent(pass.vm.spec.run_strategy, observed.has_value());
-    auto ensured = agent.ensure(spec);
-    if (!ensured.ok()) {
-      pass.facts.provisioned = observed.has_value();
-      record_agent_error(pass.facts, ensured.error());
-      return OkStatus();
-    }
-    if (!ensured->finished() || !ensured->ensure_result) {
-      track(uid, pass.facts.host, ensured.value());
-      pass.facts.provisioned = observed.has_value();
-      if (observed)
-        observe(pass, *observed);
-      pass.facts.operation_pending = true;
-      return OkStatus();
-    }
-    on_ensured(pass, *ensured->ensure_result);
-    observed = ensured->ensure_result->vm;
-  }
-
-  observe(pass, *observed);
-  return apply_power(pass, agent);
 }
 
 Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
@@ -755,7 +683,78 @@ Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
   return OkStatus();
 }
 
+void VirtualMachineReconciler::on_ensured(Pass& pass, const agent::EnsureResult& result) {
+  // A first creation is told by the Scheduled Event and the status; a VM created again because
+  // it vanished from its host is news a person should see.
+  if (!result.created || pass.vm.status.vm_id.empty())
+    return;
+  spdlog::info("vm_created vm={} host={} recreated=true", pass.vm.metadata.key(), pass.facts.host);
+  events_.record(pass.vm.to_json(), "Warning", "Recreated", "Provision",
+                 "The VM was missing from host " + pass.facts.host + " and was created again.");
+}
+
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& pass) {
+  AgentClient& agent = *pass.agent;
+  const agent::VmSpec& desired = *pass.desired;
+  const std::string& uid = pass.vm.metadata.uid;
+  // An operation an earlier pass left running is polled by its id, never issued again while it
+  // runs: a long create does not hold a worker, and does not pile up ensures on the agent.
+  const OperationPoll poll = poll_operation(pass, agent);
+  if (poll == OperationPoll::kUnknown) {
+    pass.facts.provisioned = !pass.vm.status.vm_id.empty();
+    return Step::kContinue;
+  }
+
+  // A VM never created and not being created is not asked for: the ensure answers for it.
+  std::optional<agent::VmStatus> observed;
+  if (poll != OperationPoll::kNone || may_exist_on_host(pass.vm)) {
+    auto found = agent.vm(uid);
+    if (!found.ok()) {
+      record_agent_error(pass.facts, found.error());
+      return Step::kContinue;
+    }
+    observed = found.value();
+  }
+  if (poll == OperationPoll::kRunning || poll == OperationPoll::kFailed) {
+    // Running: wait for it. Failed: the failure is in the facts; a retryable one is issued again
+    // on the next pass, a permanent one waits for a spec change.
+    pass.facts.operation_pending = poll == OperationPoll::kRunning;
+    if (observed)
+      observe(pass, *observed);
+    else
+      pass.facts.provisioned = false;
+    return Step::kContinue;
+  }
+
+  if (!observed || observed->object_generation != desired.object_generation) {
+    agent::VmSpec spec = desired;
+    spec.power = ensure_power_intent(pass.vm.spec.run_strategy, observed.has_value());
+    auto ensured = agent.ensure(spec);
+    if (!ensured.ok()) {
+      pass.facts.provisioned = observed.has_value();
+      record_agent_error(pass.facts, ensured.error());
+      return Step::kContinue;
+    }
+    if (!ensured->finished() || !ensured->ensure_result) {
+      track(uid, pass.facts.host, ensured.value());
+      pass.facts.provisioned = observed.has_value();
+      if (observed)
+        observe(pass, *observed);
+      pass.facts.operation_pending = true;
+      return Step::kContinue;
+    }
+    on_ensured(pass, *ensured->ensure_result);
+    observed = ensured->ensure_result->vm;
+  }
+
+  observe(pass, *observed);
+  if (auto powered = apply_power(pass, agent); !powered.ok())
+    return powered.error();
+  return Step::kContinue;
+}
+
 Status VirtualMachineReconciler::write_status(Pass& pass) {
+  const std::string key = pass.vm.metadata.key();
   const VmAssessment assessment = assess_vm(pass.facts);
   api::VirtualMachine next = pass.vm;
   auto& status = next.status;
@@ -768,37 +767,56 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
   }
   apply_conditions(status.conditions, assessment.conditions, k8s::Time(clock_.wall_now()));
 
-  k8s::Json before;
   k8s::Json after;
-  api::encode(before, pass.vm.status);
   api::encode(after, status);
-  if (before == after && status.phase == pass.vm.status.phase)
+  if (after == pass.stored_status) {
+    if (pass.holding_changed) {
+      // Nothing to write after all: what the VM holds is what it held.
+      ledger_.withdraw(key, pass.expected_before);
+      pass.holding_changed = false;
+    }
     return OkStatus();
+  }
 
-  const std::string key = pass.vm.metadata.key();
+  const std::string old_reason = ready_reason(pass.vm);
+  const bool was_warning = needs_attention(pass.vm);
   auto written = api_.update_status(kVirtualMachines, next.to_json());
-  if (!written.ok())
+  if (!written.ok()) {
+    if (pass.holding_changed)
+      ledger_.withdraw(key, pass.expected_before);
+    pass.holding_changed = false;
     return written.error().with_context("virtualmachine " + key + ": write status");
-  note_own_write(key, pass.vm.metadata.resource_version, *written);
+  }
+  ledger_.wrote(
+      key, pass.vm.metadata.resource_version,
+      written->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string()));
+  pass.holding_changed = false;
   auto reread = api::VirtualMachine::from_json(*written);
   if (!reread.ok())
     return reread.error().with_context("virtualmachine " + key + ": status answer");
 
-  const std::string old_reason = ready_reason(pass.vm);
   const std::string new_reason = ready_reason(*reread);
   if (new_reason != old_reason) {
     const auto* ready = k8s::find_condition(reread->status.conditions, condition_type::kReady);
+    const bool warning = is_warning(assessment, new_reason);
     spdlog::info("vm_status_changed vm={} phase={} ready={} reason={}", key,
                  api::to_string(assessment.phase),
                  ready && ready->status == k8s::ConditionStatus::kTrue, new_reason);
-    events_.record(*written, is_warning(assessment, new_reason) ? "Warning" : "Normal", new_reason,
-                   "Reconcile", ready ? ready->message : "");
+    // Events for what a person should look at, and for the end of it; the steps of normal
+    // progress (Scheduling, Provisioning, Running) are in the status, not in Events.
+    if (warning || was_warning) {
+      events_.record(*written, warning ? "Warning" : "Normal", new_reason, "Reconcile",
+                     ready ? ready->message : "");
+    }
   }
+  api::encode(pass.stored_status, reread->status);
   pass.vm = std::move(reread).value();
   return OkStatus();
 }
 
 kube::ReconcileResult VirtualMachineReconciler::next_visit(const Pass& pass) const {
+  if (pass.next)
+    return *pass.next;
   if (pass.facts.host_unreachable)
     return kube::ReconcileResult::after(options_.host_unreachable);
   const VmAssessment assessment = assess_vm(pass.facts);
@@ -807,7 +825,8 @@ kube::ReconcileResult VirtualMachineReconciler::next_visit(const Pass& pass) con
   if (pass.facts.operation_pending ||
       k8s::is_true(assessment.conditions, condition_type::kReconciling))
     return kube::ReconcileResult::after(options_.in_progress);
-  return kube::ReconcileResult::after(options_.resync);
+  // Settled: the host poll's inventory wakes the VM if it drifts (note_drift).
+  return kube::ReconcileResult::done();
 }
 
 }  // namespace hvo::controllers

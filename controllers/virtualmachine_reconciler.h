@@ -1,16 +1,23 @@
-// VirtualMachine: from spec to a VM on a host, one step per pass, each step's outcome written
-// to status before the next step acts on it (so a restarted operator resumes where it stopped):
+// VirtualMachine: from spec to a VM on a host. A pass reads like KubeVirt's execute → sync →
+// one status write: each step returns continue or stop, and the status is written once at the
+// end, from the facts the steps found (assess_vm). One checkpoint writes mid-pass: a reservation
+// or placement made in this pass is written before any agent call, so a restarted operator (or a
+// retry) resumes on the same host with the same reservation. A VM goes from created to Ready in
+// three writes: the finalizer, the checkpoint, Ready.
 //
 //   deleted?      remove the VM through its host's agent, then drop the finalizer
-//   finalizer     added before anything else
-//   validate      spec and tenant policy → InvalidSpec (no retries until the spec changes)
-//   admit         quota reservation recorded on status (QuotaReserved, allocated) before any
-//                 agent call; one VM of a tenant at a time (PendingReservations); a spec that
-//                 grew is admitted again before the agent sees it
-//   place         the scheduler's host written to status.host before any agent call, so a
-//                 retry goes to the same host
+//   finalizer     added first, by a JSON patch guarded by resourceVersion
+//   settled?      Ready for this generation, nothing requested, no drift reported by the host
+//                 poll: nothing to do, no agent call (a restart resyncs 10,000 VMs in seconds)
+//   check spec    spec and tenant policy → InvalidSpec (no retries until the spec changes)
+//   reserve       quota admission (one VM of a tenant at a time); a spec that grew is admitted
+//                 again before the agent sees it
+//   place         the scheduler's host
+//   reach host    the host is Ready and has credentials
+//   checkpoint    reservation and placement written, if this pass made them
 //   converge      the agent's VM made to match the spec (ensure), power per runStrategy and
-//                 restartRequestedAt; a VM missing from its host is recreated
+//                 restartRequestedAt; a VM missing from its host is recreated. An operation
+//                 the agent has not finished is polled on later passes; the worker moves on
 //   status        phase and conditions from assess_vm(); written only when changed
 #pragma once
 
@@ -26,9 +33,12 @@
 #include "api/v1alpha1/virtual_machine_types.h"
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
+#include "controllers/decoded_hosts.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/quota_ledger.h"
+#include "controllers/reservation_ledger.h"
 #include "controllers/resources.h"
+#include "controllers/scheduler.h"
 #include "controllers/secret_source.h"
 #include "controllers/vm_assessment.h"
 #include "operator/clock.h"
@@ -37,15 +47,19 @@
 
 namespace hvo::controllers {
 
-// Read through IndexedCaches: a pass decodes its VM, its tenant, the tenant's quotas and (to
-// admit) the tenant's VMs, and (to place) every host; never the whole VM or Tenant cache.
+// Read through IndexedCaches and the ReservationLedger: a pass decodes its VM, its tenant and
+// the tenant's quotas; admission and placement read sums, and hosts are decoded once per
+// version. Nothing costs O(VMs).
 using VmReconcilerCaches = ClusterCaches;
 
 struct VmReconcilerOptions {
-  kube::Duration resync = std::chrono::seconds(30);         // drift check of a settled VM
+  // A settled VM is not revisited on a timer: the host poll's inventory wakes it when it drifts.
   kube::Duration in_progress = std::chrono::seconds(2);     // a VM starting, stopping, ...
   kube::Duration unschedulable = std::chrono::seconds(30);  // hosts may free up or appear
   kube::Duration host_unreachable = std::chrono::seconds(15);
+  // A pass skipped because the cache shows a version this process already wrote over: the watch
+  // event of that write brings the VM back first; this is only a safety net.
+  kube::Duration cache_behind = std::chrono::seconds(30);
   // How long after its creation a host that has not reported yet holds up the placements it
   // could take (HostSnapshot::awaiting_first_report); past this it counts as not Ready.
   kube::Duration first_report_grace = std::chrono::minutes(2);
@@ -53,14 +67,18 @@ struct VmReconcilerOptions {
 
 class VirtualMachineReconciler : public kube::Reconciler {
  public:
-  // Host credentials come from `secrets` (the operator's Secret cache).
+  // Host credentials come from `secrets` (the operator's Secret cache). `ledger` must be fed by
+  // the VM cache (ReservationLedger::observer()).
   VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api, SecretSource& secrets,
-                           AgentClientCache& agents, EventSink& events,
-                           PendingReservations& reservations,
+                           AgentClientCache& agents, EventSink& events, ReservationLedger& ledger,
                            VmReconcilerOptions options = VmReconcilerOptions(),
                            const kube::Clock& clock = kube::real_clock());
 
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
+
+  // The host poll saw the VM drift from its status (inventory_drift.h): its next pass looks at
+  // the host even though its status says it is settled.
+  void note_drift(const std::string& key);
 
  private:
   // One reconcile's working state: the VM as last written, and what was found out so far.
@@ -68,34 +86,56 @@ class VirtualMachineReconciler : public kube::Reconciler {
     api::VirtualMachine vm;
     std::optional<api::Tenant> tenant;  // the Tenant listing the VM's namespace
     VmFacts facts;
+    k8s::Json stored_status;  // status as last read or written: a write is made only on change
     std::optional<agent::VmStatus> observed;  // the agent's view, once asked
-    bool awaiting_hosts = false;              // placement waits for hosts to report
+    std::optional<agent::VmSpec> desired;     // what the agent is to hold, once checked
+    std::shared_ptr<AgentClient> agent;       // the host's agent, once reachable
+    // This pass changed what the VM holds (reservation, host): written at the checkpoint, and
+    // what the ledger expected before, to withdraw if that write fails.
+    bool holding_changed = false;
+    std::optional<VmHolding> expected_before;
+    std::optional<std::string> scheduled;  // the scheduler's reasons, for the Event
+    // When the next pass is due, if a step stopped the pass with its own reason.
+    std::optional<kube::ReconcileResult> next;
   };
+  enum class Step { kContinue, kStop };
 
   Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
+  Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
+  Pass begin(api::VirtualMachine vm) const;
+  // Ready for its generation with nothing asked of it: no step has anything to do.
+  bool settled(const Pass& pass);
+
+  // The steps, in order.
+  Result<Step> check_spec(Pass& pass);
+  Result<Step> reserve(Pass& pass);
+  Result<Step> place(Pass& pass);
+  Result<Step> reach_host(Pass& pass);
+  Result<Step> checkpoint(Pass& pass);
+  Result<Step> converge(Pass& pass);
+  Result<Step> give_back_if_failed(Pass& pass);
+
   // Whether the agent may hold this VM: it was provisioned once, or an operation is in flight.
   bool may_exist_on_host(const api::VirtualMachine& vm);
-  // Gives back the VM's quota reservation and its place on the host (status.allocated and
-  // status.host cleared; the next write records QuotaReserved=False).
-  void release_reservation(Pass& pass);
-  Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
   // InvalidSpec message, or the agent spec to converge to.
   Result<agent::VmSpec> desired_spec(const Pass& pass);
   Result<std::optional<std::string>> user_data(const api::VirtualMachine& vm);
   // False when the quota denied the VM (facts say why).
-  Result<bool> admit(Pass& pass);
+  bool admit(Pass& pass);
   // The spec's amounts differ from the reservation: a larger VM is admitted again (against its
   // host's scoped quotas too) before the agent sees it; a smaller one just records less. False
   // when the quota denied the growth (facts say why).
-  Result<bool> resize_reservation(Pass& pass);
-  // False when no host fits (facts say why).
-  Result<bool> place(Pass& pass);
+  bool resize_reservation(Pass& pass);
+  // Gives back the VM's quota reservation and its place on the host (status.allocated and
+  // status.host cleared; the next write records QuotaReserved=False).
+  void release_reservation(Pass& pass);
+  // Counts the pass's VM in the ledger as its status now says, ahead of the write.
+  void expect_holding(Pass& pass);
   std::vector<QuotaSnapshot> tenant_quotas(const std::string& tenant) const;
-  Result<std::shared_ptr<AgentClient>> agent_for(Pass& pass);
-  // Ensure (when missing or changed) and power; fills facts from the agent's answers.
-  Status converge(Pass& pass, AgentClient& agent, const agent::VmSpec& desired);
-  void observe(Pass& pass, const agent::VmStatus& vm);
-  void on_ensured(Pass& pass, const agent::EnsureResult& result);
+  // What each of `quotas` counts of the tenant's VMs (the ledger's sums), leaving `except` out.
+  QuotaUsed tenant_usage(const api::Tenant& tenant, const HostLabels& labels,
+                         const std::string& except) const;
+  std::vector<HostSnapshot> host_snapshots(const Pass& pass, const PlacementRequest& request);
 
   // Agent operations that answered 202, by VM uid, polled by id on later passes. Memory only:
   // after a restart the next pass looks at the VM and re-issues an idempotent ensure if needed.
@@ -116,46 +156,30 @@ class VirtualMachineReconciler : public kube::Reconciler {
   void track(const std::string& uid, const std::string& host, const agent::Operation& operation);
   void forget_operation(const std::string& uid);
   Status apply_power(Pass& pass, AgentClient& agent);
+  void observe(Pass& pass, const agent::VmStatus& vm);
+  void on_ensured(Pass& pass, const agent::EnsureResult& result);
 
-  // Writes status from the facts (when changed) and records an Event when Ready's reason moved.
+  // Writes status from the facts (when changed) and records an Event when the VM needs a
+  // person's attention or no longer does.
   Status write_status(Pass& pass);
   kube::ReconcileResult next_visit(const Pass& pass) const;
 
   const ClusterCaches stores_;
   const IndexedCaches caches_;
+  const DecodedHosts hosts_;
   ClusterApi& api_;
   SecretSource& secrets_;
   AgentClientCache& agents_;
   EventSink& events_;
-  PendingReservations& reservations_;
+  ReservationLedger& ledger_;
   const VmReconcilerOptions options_;
   const kube::Clock& clock_;
-
-  // Placements written but perhaps not yet in the cache, so two VMs placed in quick succession
-  // both count on their hosts. Dropped once the cache shows the VM's host.
-  struct Placement {
-    std::string host;
-    ResourceAmounts amounts;
-    std::string anti_affinity_group;
-  };
-  std::mutex placement_mu_;
-  std::map<std::string, Placement> recent_placements_;  // by VM key
 
   std::mutex operations_mu_;
   std::map<std::string, TrackedOperation> operations_;  // by VM uid
 
-  // resourceVersions this process wrote over, by VM key, until the cache shows a newer one: a
-  // pass that starts from one of them is skipped (cache_behind_own_write).
-  struct OwnWrites {
-    std::set<std::string> superseded;
-    std::string latest;
-  };
-  void note_own_write(const std::string& key, const std::string& replaced,
-                      const k8s::Json& written);
-  bool cache_behind_own_write(const std::string& key, const std::string& cached);
-  void forget_own_writes(const std::string& key);
-  std::mutex own_writes_mu_;
-  std::map<std::string, OwnWrites> own_writes_;
+  std::mutex drift_mu_;
+  std::set<std::string> drifted_;  // by VM key
 };
 
 }  // namespace hvo::controllers

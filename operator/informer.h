@@ -46,6 +46,7 @@ class SharedInformer final : private ReflectorSink {
 
   // Indices must be added before start().
   void add_index(const std::string& name, IndexFunc func) { store_.add_index(name, func); }
+  void add_observer(StoreObserver observer) { store_.add_observer(std::move(observer)); }
   // A handler added after the informer synced first receives every cached object as an add.
   void add_event_handlers(EventHandlers handlers);
   // Notifications buffered for handlers and not yet delivered, over all listeners.

@@ -92,6 +92,19 @@ void Store::add_index(const std::string& name, IndexFunc func) {
   }
 }
 
+void Store::add_observer(StoreObserver observer) {
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  for (const auto& [key, object] : items_)
+    observer(key, nullptr, object);
+  observers_.push_back(std::move(observer));
+}
+
+void Store::notify_locked(const std::string& key, const ObjectPtr& previous,
+                          const ObjectPtr& current) {
+  for (const StoreObserver& observer : observers_)
+    observer(key, previous, current);
+}
+
 void Store::index_locked(const std::string& key, const json& object) {
   for (const auto& [name, func] : index_funcs_) {
     for (const std::string& value : func(object))
@@ -125,6 +138,7 @@ ObjectPtr Store::upsert(const std::string& key, ObjectPtr object) {
     items_.emplace(key, object);
   }
   index_locked(key, *object);
+  notify_locked(key, previous, object);
   return previous;
 }
 
@@ -136,6 +150,7 @@ ObjectPtr Store::remove(const std::string& key) {
   ObjectPtr previous = it->second;
   unindex_locked(key, *previous);
   items_.erase(it);
+  notify_locked(key, previous, nullptr);
   return previous;
 }
 

@@ -34,6 +34,13 @@ IndexFunc index_by_string_list(const std::string& json_pointer);
 // "<Kind>/<name>" of every ownerReference (owners live in the object's namespace or none).
 IndexFunc index_by_owner();
 
+// Told of every change to a Store, in the same step (under the store's write lock, so changes
+// arrive in the store's order and an observer is never behind the store it watches): `previous`
+// is null for a new key, `current` null for a removed one. Observers keep aggregates an index
+// cannot (sums per host); they must be quick and must not call back into the store.
+using StoreObserver = std::function<void(const std::string& key, const ObjectPtr& previous,
+                                         const ObjectPtr& current)>;
+
 class Store {
  public:
   // Starts with the namespace index.
@@ -41,6 +48,8 @@ class Store {
 
   // Adds an index; objects already stored are indexed at once.
   void add_index(const std::string& name, IndexFunc func);
+  // Adds an observer; it is first told of every object already stored (as new).
+  void add_observer(StoreObserver observer);
 
   // Inserts or replaces by key; returns the previous object (nullptr when new).
   ObjectPtr upsert(const std::string& key, ObjectPtr object);
@@ -65,6 +74,7 @@ class Store {
  private:
   void index_locked(const std::string& key, const nlohmann::json& object);
   void unindex_locked(const std::string& key, const nlohmann::json& object);
+  void notify_locked(const std::string& key, const ObjectPtr& previous, const ObjectPtr& current);
   void count_read(std::size_t objects) const {
     objects_read_.fetch_add(objects, std::memory_order_relaxed);
   }
@@ -72,6 +82,7 @@ class Store {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, ObjectPtr> items_;
   std::map<std::string, IndexFunc> index_funcs_;
+  std::vector<StoreObserver> observers_;
   // index name -> value -> keys
   std::map<std::string, std::unordered_map<std::string, std::set<std::string>>> indices_;
   mutable std::atomic<std::size_t> objects_read_{0};

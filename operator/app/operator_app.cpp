@@ -80,7 +80,7 @@ class Operator : public OperatorApp {
         quota_informer_(make_informer(rest_, kQuotas)),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
-                       api_, secrets_, agents_, events_, reservations_),
+                       api_, secrets_, agents_, events_, ledger_),
         host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
                          events_, host_options()),
         tenant_reconciler_(tenant_informer_->store(), vm_informer_->store(), api_, events_,
@@ -95,6 +95,7 @@ class Operator : public OperatorApp {
         health_(registry_) {
     // The controllers' indexed reads (indexed_caches.h), before the informers start in run().
     add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
+    vm_informer_->add_observer(ledger_.observer());
     metrics::register_process_metrics(registry_);
     register_domain_metrics(
         registry_, {vm_informer_->store(), host_informer_->store(), quota_informer_->store()});
@@ -169,7 +170,10 @@ class Operator : public OperatorApp {
     host_reconciler_.on_readiness_change([this, queues](const std::string& host) {
       enqueue_vms_on_host(vm_informer_->store(), host, queues.vm);
     });
-    host_reconciler_.on_vm_drift(queues.vm);
+    host_reconciler_.on_vm_drift([this, queues](const std::string& vm) {
+      vm_reconciler_.note_drift(vm);
+      queues.vm(vm);
+    });
   }
 
   Status start_endpoints() {
@@ -263,7 +267,7 @@ class Operator : public OperatorApp {
   AgentClientMetrics agent_metrics_;
   HttpAgentConnector connector_;
   AgentClientCache agents_;
-  PendingReservations reservations_;
+  ReservationLedger ledger_;  // fed by the VM cache: before the informers, after it in teardown
   std::unique_ptr<kube::SharedInformer> vm_informer_;
   std::unique_ptr<kube::SharedInformer> host_informer_;
   std::unique_ptr<kube::SharedInformer> tenant_informer_;

@@ -100,6 +100,24 @@ class FakeCluster : public ClusterApi {
     object.merge_patch(patch);
     return store_locked(gvr, std::move(object));
   }
+  // Applies the patch as the API server does; a failed `test` op is a Conflict-free 422
+  // (kInvalidArgument), like apiserver-lite's.
+  Result<k8s::Json> json_patch(const kube::GroupVersionResource& gvr, const std::string& ns,
+                               const std::string& name, const k8s::Json& patch) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++writes;
+    ++patches;
+    const auto found = objects_.find(key(gvr, ns, name));
+    if (found == objects_.end())
+      return Error(ErrorCode::kNotFound, name + " not found");
+    k8s::Json patched;
+    try {
+      patched = found->second.patch(patch);
+    } catch (const k8s::Json::exception& e) {
+      return Error(ErrorCode::kInvalidArgument, std::string("json patch: ") + e.what());
+    }
+    return commit_locked(gvr, found, std::move(patched));
+  }
   Status remove(const kube::GroupVersionResource& gvr, const std::string& ns,
                 const std::string& name) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -112,6 +130,7 @@ class FakeCluster : public ClusterApi {
 
   int writes = 0;
   int status_writes = 0;
+  int patches = 0;
   bool lag_caches = false;  // writes reach the API but not the mirrored caches
 
  private:
@@ -145,13 +164,22 @@ class FakeCluster : public ClusterApi {
     } else {
       stored["metadata"]["finalizers"] = metadata.value("finalizers", k8s::Json::array());
       stored["metadata"]["labels"] = metadata.value("labels", k8s::Json::object());
-      if (stored["metadata"].contains("deletionTimestamp") &&
-          stored["metadata"]["finalizers"].empty()) {
-        objects_.erase(found);
-        if (auto* store = mirror_for(gvr); store && !lag_caches)
-          store->remove(ns.empty() ? name : ns + "/" + name);
-        return stored;
-      }
+    }
+    return commit_locked(gvr, found, std::move(stored));
+  }
+
+  // Stores a written object; one marked for deletion goes once its last finalizer does.
+  k8s::Json commit_locked(const kube::GroupVersionResource& gvr,
+                          std::map<std::string, k8s::Json>::iterator found, k8s::Json stored) {
+    const auto& metadata = stored["metadata"];
+    if (metadata.contains("deletionTimestamp") &&
+        metadata.value("finalizers", k8s::Json::array()).empty()) {
+      const std::string ns = metadata.value("namespace", std::string());
+      const std::string name = metadata.value("name", std::string());
+      objects_.erase(found);
+      if (auto* store = mirror_for(gvr); store && !lag_caches)
+        store->remove(ns.empty() ? name : ns + "/" + name);
+      return stored;
     }
     return store_locked(gvr, std::move(stored));
   }

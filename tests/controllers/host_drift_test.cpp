@@ -53,7 +53,11 @@ class HostDriftTest : public ReconcilerFixture {
  protected:
   HostDriftTest() {
     add_tenant("team-a", {{"namespaces", {"team-a"}}});
-    host_reconciler.on_vm_drift([this](const std::string& key) { woken.push_back(key); });
+    // As the operator wires it: the VM reconciler is told, and the VM is enqueued.
+    host_reconciler.on_vm_drift([this](const std::string& key) {
+      vm_reconciler.note_drift(key);
+      woken.push_back(key);
+    });
   }
   void poll() { ASSERT_TRUE(host_reconciler.reconcile(kube::Request{"", "hv-01"}).ok()); }
   void settle_vm(const std::string& name) {
@@ -68,7 +72,7 @@ class HostDriftTest : public ReconcilerFixture {
   HyperVHostReconciler host_reconciler{
       hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions()};
   VirtualMachineReconciler vm_reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, reservations};
+      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger};
   std::vector<std::string> woken;
 };
 

@@ -2,9 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
-
 namespace hvo::controllers {
 namespace {
 
@@ -83,56 +80,6 @@ TEST(QuotaLedger, HostScopedQuotaCountsAndConstrainsOnlyMatchingHosts) {
 TEST(QuotaLedger, ZeroRequestOfAResourceNeverDenies) {
   const std::vector<QuotaSnapshot> quotas = {quota("q", {std::nullopt, std::nullopt, 0, 5})};
   EXPECT_FALSE(check_admission("team-a", ask(1, 1), "", quotas, {}, {}));
-}
-
-TEST(PendingReservations, OverlayCountsAReservationTheCacheHasNotSeen) {
-  PendingReservations pending;
-  pending.record(charge("ns/new", 2, 2));
-  const auto merged = pending.overlay({charge("ns/old", 1, 1)});
-  ASSERT_EQ(merged.size(), 2u);
-  EXPECT_EQ(merged[1].vm, "ns/new");
-}
-
-TEST(PendingReservations, AVmInCacheAndPendingCountsOnce) {
-  PendingReservations pending;
-  pending.record(charge("ns/a", 4, 4));
-  // The cache still shows the VM's older, smaller reservation: the pending one wins.
-  auto merged = pending.overlay({charge("ns/a", 2, 2)});
-  ASSERT_EQ(merged.size(), 1u);
-  EXPECT_EQ(merged[0].usage.vcpus, 4);
-  // Once the cache shows the same charge, the pending entry is dropped.
-  merged = pending.overlay({charge("ns/a", 4, 4)});
-  ASSERT_EQ(merged.size(), 1u);
-  merged = pending.overlay({});
-  EXPECT_TRUE(merged.empty());
-}
-
-TEST(PendingReservations, ReleaseForgetsTheVm) {
-  PendingReservations pending;
-  pending.record(charge("ns/a", 4, 4));
-  pending.release("ns/a");
-  EXPECT_TRUE(pending.overlay({}).empty());
-}
-
-TEST(PendingReservations, TenantLockAdmitsOneVmAtATime) {
-  PendingReservations pending;
-  const std::vector<QuotaSnapshot> quotas = {
-      quota("q", {std::nullopt, std::nullopt, std::nullopt, 1})};
-  std::atomic<int> admitted{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] {
-      std::lock_guard<std::mutex> lock(pending.tenant_lock("team-a"));
-      const auto charges = pending.overlay({});
-      if (!check_admission("team-a", ask(1, 1), "", quotas, charges, {})) {
-        pending.record(charge("ns/vm-" + std::to_string(i), 1, 1));
-        admitted++;
-      }
-    });
-  }
-  for (auto& t : threads)
-    t.join();
-  EXPECT_EQ(admitted.load(), 1);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_ledger.h"
+#include "controllers/reservation_ledger.h"
 #include "controllers/secret_source.h"
 #include "tests/controllers/fake_agent.h"
 #include "tests/controllers/fake_cluster.h"
@@ -43,6 +44,7 @@ class ReconcilerFixture : public ::testing::Test {
     cluster.mirror(kTenants, tenants);
     cluster.mirror(kQuotas, quotas);
     add_cache_indices(vms, tenants, quotas);  // as the operator's wiring does
+    vms.add_observer(ledger.observer());
   }
 
   // A Ready host with 64 vCPUs and 64Gi allocatable, switch "external", image "ubuntu-24.04",
@@ -122,7 +124,7 @@ class ReconcilerFixture : public ::testing::Test {
   FakeEvents events;
   FakeConnector connector;
   AgentClientCache agents{connector};
-  PendingReservations reservations;
+  ReservationLedger ledger;
 };
 
 }  // namespace hvo::controllers::testing

@@ -33,7 +33,7 @@ class VirtualMachineReconcilerTest : public ReconcilerFixture {
   }
 
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, reservations};
+      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger};
 };
 
 TEST_F(VirtualMachineReconcilerTest, NewVmRunsOnAHostWithStatusAndFinalizer) {
@@ -59,7 +59,48 @@ TEST_F(VirtualMachineReconcilerTest, NewVmRunsOnAHostWithStatusAndFinalizer) {
   ASSERT_EQ(agent->ensured.size(), 1u);
   EXPECT_EQ(agent->ensured[0].power, agent::PowerIntent::kRunning);
   EXPECT_TRUE(events.has("Scheduled"));
-  EXPECT_TRUE(events.has("Created"));
+}
+
+// Issue 11's budget: created → Ready in at most 3 writes of the VirtualMachine (finalizer;
+// reservation + placement; Ready) and 1 Event; a settled VM costs no write and no agent call.
+TEST_F(VirtualMachineReconcilerTest, CreateToReadyTakesThreeWritesAndOneEvent) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  const int writes_before = cluster.writes;
+
+  settle("web-1");
+
+  ASSERT_EQ(vm("web-1")["status"]["phase"], "Running");
+  EXPECT_EQ(cluster.writes - writes_before, 3);
+  EXPECT_EQ(cluster.patches, 1) << "the finalizer goes in a JSON patch, not a PUT";
+  EXPECT_EQ(cluster.status_writes, 2);
+  EXPECT_EQ(events.events.size(), 1u);
+  EXPECT_TRUE(events.has("Scheduled"));
+
+  const int agent_calls = agent->calls;
+  for (int pass = 0; pass < 3; ++pass)
+    EXPECT_EQ(reconcile("web-1").requeue_after, kube::Duration::zero());
+  EXPECT_EQ(cluster.writes - writes_before, 3);
+  EXPECT_EQ(agent->calls, agent_calls) << "a settled VM is not asked about";
+}
+
+// An agent that answers 202 (still creating) costs no extra write: the checkpoint already says
+// Provisioning, and Ready is written once the operation is done.
+TEST_F(VirtualMachineReconcilerTest, SlowCreateStillTakesThreeWrites) {
+  auto agent = add_host("hv-01");
+  agent->defer_operations = true;
+  add_vm("web-1");
+  const int writes_before = cluster.writes;
+
+  reconcile("web-1");
+  reconcile("web-1");
+  EXPECT_EQ(vm("web-1")["status"]["phase"], "Provisioning");
+  agent->finish_operations();
+  settle("web-1");
+
+  ASSERT_EQ(vm("web-1")["status"]["phase"], "Running");
+  EXPECT_EQ(cluster.writes - writes_before, 3);
+  EXPECT_EQ(events.events.size(), 1u);
 }
 
 TEST_F(VirtualMachineReconcilerTest, ReservationAndHostAreRecordedBeforeTheAgentIsCalled) {
@@ -239,6 +280,10 @@ TEST_F(VirtualMachineReconcilerTest, VmDeletedOnTheHostIsRecreated) {
 
   agent->vms.clear();  // removed by hand on the host
   settle("web-1");
+  EXPECT_EQ(agent->ensured.size(), 1u) << "a settled VM is not looked at without a reason";
+
+  reconciler.note_drift("team-a/web-1");  // the host poll's inventory lacks it
+  settle("web-1");
 
   EXPECT_EQ(agent->vms.size(), 1u);
   EXPECT_EQ(agent->ensured.size(), 2u);
@@ -279,6 +324,11 @@ TEST_F(VirtualMachineReconcilerTest, UnreachableHostLeavesTheVmUntouched) {
   add_vm("web-1");
   settle("web-1");
   agent->unreachable = true;
+  // The host poll finds the agent gone and says so on the host; that wakes the host's VMs.
+  auto host = cluster.object(kHyperVHosts, "", "hv-01");
+  host["status"]["conditions"] = nlohmann::json::array(
+      {{{"type", "Ready"}, {"status", "False"}, {"reason", "AgentUnreachable"}, {"message", ""}}});
+  ASSERT_TRUE(cluster.update_status(kHyperVHosts, host).ok());
 
   reconcile("web-1");
 

@@ -39,7 +39,7 @@ class VmPlacementTest : public ReconcilerFixture {
 
   kube::testing::FakeClock clock;
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, reservations,
+      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger,
       VmReconcilerOptions(),         clock};
 };
 
@@ -163,8 +163,8 @@ TEST_F(VmPlacementTest, HostScopedQuotaFiltersHostsItCovers) {
   EXPECT_EQ(host_of("b"), "hv-01");
   EXPECT_EQ(host_of("c"), "");
   EXPECT_EQ(condition_field(vm("c"), "Scheduled", "message"),
-            "0/2 hosts fit: 1 does not match spec.placement.hostSelector, 1 would exceed quota "
-            "team-a-ssd: vcpus used 4 + requested 2 exceeds hard 4");
+            "0/2 hosts fit: 1 would exceed quota team-a-ssd: vcpus used 4 + requested 2 exceeds "
+            "hard 4, 1 does not match spec.placement.hostSelector");
 }
 
 TEST_F(VmPlacementTest, HostScopedQuotaLeavesOtherHostsOpen) {

@@ -41,6 +41,25 @@ class StoreTest : public ::testing::Test {
   Store store;
 };
 
+// An observer sees what is stored already, then every change in order, with both sides of it.
+TEST_F(StoreTest, ObserverSeesExistingObjectsThenEveryChange) {
+  std::vector<std::string> seen;
+  store.add_observer(
+      [&](const std::string& key, const ObjectPtr& previous, const ObjectPtr& current) {
+        const std::string before = previous ? (*previous)["status"].value("hostName", "") : "-";
+        const std::string after = current ? (*current)["status"].value("hostName", "") : "-";
+        seen.push_back(key + ":" + before + ">" + after);
+      });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a/db:->hv-02", "a/web:->hv-01", "b/web:->hv-01"}));
+  seen.clear();
+
+  store.upsert("a/web", vm("a", "web", "acme", "hv-03"));
+  store.remove("a/db");
+  store.remove("a/none");  // nothing removed, nothing told
+  EXPECT_EQ(seen, (std::vector<std::string>{"a/web:hv-01>hv-03", "a/db:hv-02>-"}));
+}
+
 TEST_F(StoreTest, IndexesByNamespaceLabelFieldAndOwner) {
   EXPECT_EQ(names(store.by_index(kNamespaceIndex, "a")), (std::vector<std::string>{"db", "web"}));
   EXPECT_EQ(names(store.by_index("tenant", "globex")), (std::vector<std::string>{"web"}));
