@@ -147,7 +147,7 @@ def check_rbac(objects, values, check):
     for kind in kinds:
         expected[(group, kind)] = {"list", "watch"}
         expected[(group, f"{kind}/status")] = {"update"}
-    expected[(group, "virtualmachines")] |= {"update"}
+    expected[(group, "virtualmachines")] |= {"patch"}
     expected[(group, "tenants/finalizers")] = {"update"}
     expected[("", "namespaces")] = {"get", "create", "patch"}
     expected[("rbac.authorization.k8s.io", "rolebindings")] = {"get", "create", "delete"}
