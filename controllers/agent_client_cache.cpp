@@ -7,7 +7,7 @@
 namespace hvo::controllers {
 
 Result<std::shared_ptr<AgentClient>> HttpAgentConnector::connect(const AgentEndpoint& endpoint) {
-  auto client = HttpAgentClient::create(endpoint, metrics_, timeout_);
+  auto client = HttpAgentClient::create(endpoint, metrics_, timeout_, operation_wait_);
   if (!client.ok())
     return client.error();
   return std::shared_ptr<AgentClient>(std::move(client).value());

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "controllers/agent_client.h"
@@ -24,14 +25,17 @@ class AgentConnector {
 // Connects with HttpAgentClient.
 class HttpAgentConnector : public AgentConnector {
  public:
-  // `metrics` may be null and must outlive the connector and its clients.
-  HttpAgentConnector(AgentClientMetrics* metrics, std::chrono::milliseconds timeout)
-      : metrics_(metrics), timeout_(timeout) {}
+  // `metrics` may be null and must outlive the connector and its clients. `operation_wait` is
+  // what the clients send as waitMs (HttpAgentClient::create); unset, the agent's own limit.
+  HttpAgentConnector(AgentClientMetrics* metrics, std::chrono::milliseconds timeout,
+                     std::optional<std::chrono::milliseconds> operation_wait = std::nullopt)
+      : metrics_(metrics), timeout_(timeout), operation_wait_(operation_wait) {}
   Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) override;
 
  private:
   AgentClientMetrics* const metrics_;
   const std::chrono::milliseconds timeout_;
+  const std::optional<std::chrono::milliseconds> operation_wait_;
 };
 
 class AgentClientCache {

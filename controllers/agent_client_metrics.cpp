@@ -23,7 +23,11 @@ AgentClientMetrics::AgentClientMetrics(metrics::Registry& registry)
                                    agent_latency_buckets())),
       errors_(registry.counter("hyperv_agent_request_errors_total",
                                "Failed operator to agent calls by error code.",
-                               {"host", "operation", "code"})) {}
+                               {"host", "operation", "code"})),
+      in_flight_(registry.gauge("hyperv_agent_calls_in_flight",
+                                "Operator to agent calls in flight, by host (at most "
+                                "--agent-max-inflight-per-host).",
+                                {"host"})) {}
 
 void AgentClientMetrics::observe_duration(const std::string& host, const std::string& operation,
                                           double seconds) {
@@ -35,7 +39,12 @@ void AgentClientMetrics::count_error(const std::string& host, const std::string&
   errors_.with({host, operation, code}).inc();
 }
 
+void AgentClientMetrics::set_in_flight(const std::string& host, int calls) {
+  in_flight_.with({host}).set(calls);
+}
+
 void AgentClientMetrics::forget_host(const std::string& host) {
+  in_flight_.remove({host});
   for (const char* operation : kOperations)
     duration_.remove({host, operation});
   // Error series carry a code too: collect this host's under the family's lock, drop them after.

@@ -38,7 +38,8 @@ agent::AgentResult<std::optional<agent::VmStatus>> parse_optional_vm_status(std:
 }  // namespace
 
 Result<std::unique_ptr<HttpAgentClient>> HttpAgentClient::create(
-    const AgentEndpoint& endpoint, AgentClientMetrics* metrics, std::chrono::milliseconds timeout) {
+    const AgentEndpoint& endpoint, AgentClientMetrics* metrics, std::chrono::milliseconds timeout,
+    std::optional<std::chrono::milliseconds> operation_wait) {
   const std::string context = "host " + endpoint.host;
   if (endpoint.address.rfind("https://", 0) != 0) {
     return Error(ErrorCode::kInvalidArgument,
@@ -55,13 +56,31 @@ Result<std::unique_ptr<HttpAgentClient>> HttpAgentClient::create(
   auto http = net::HttpClient::create(config);
   if (!http.ok())
     return http.error().with_context(context);
+  if (operation_wait && operation_wait->count() < 0) {
+    return Error(ErrorCode::kInvalidArgument,
+                 context + ": the operation wait must not be negative, got " +
+                     std::to_string(operation_wait->count()) + "ms");
+  }
   return std::unique_ptr<HttpAgentClient>(new HttpAgentClient(
-      endpoint.host, endpoint.credentials.token, std::move(http).value(), metrics));
+      endpoint.host, endpoint.credentials.token, std::move(http).value(), metrics, operation_wait));
 }
 
 HttpAgentClient::HttpAgentClient(std::string host, std::string token,
-                                 std::unique_ptr<net::HttpClient> http, AgentClientMetrics* metrics)
-    : host_(std::move(host)), token_(std::move(token)), http_(std::move(http)), metrics_(metrics) {}
+                                 std::unique_ptr<net::HttpClient> http, AgentClientMetrics* metrics,
+                                 std::optional<std::chrono::milliseconds> operation_wait)
+    : host_(std::move(host)),
+      token_(std::move(token)),
+      http_(std::move(http)),
+      metrics_(metrics),
+      operation_wait_(operation_wait) {}
+
+net::HttpRequest HttpAgentClient::operation_request(std::string method, std::string path,
+                                                    std::string body) const {
+  net::HttpRequest request = make_request(std::move(method), std::move(path), std::move(body));
+  if (operation_wait_)
+    request.query["waitMs"] = std::to_string(operation_wait_->count());
+  return request;
+}
 
 AgentError HttpAgentClient::error(const std::string& operation, AgentFailure failure,
                                   int http_status, const std::string& message) const {
@@ -147,7 +166,8 @@ AgentCallResult<agent::Operation> HttpAgentClient::ensure(const agent::VmSpec& s
   nlohmann::json body;
   agent::to_json(body, spec);
   return decode<agent::Operation>(
-      operation, exchange(operation, make_request("PUT", "/v1/vms/" + spec.uid, to_body(body))),
+      operation,
+      exchange(operation, operation_request("PUT", "/v1/vms/" + spec.uid, to_body(body))),
       agent::parse_operation);
 }
 
@@ -158,13 +178,13 @@ AgentCallResult<agent::Operation> HttpAgentClient::power(const std::string& uid,
   agent::to_json(body, request);
   return decode<agent::Operation>(
       operation,
-      exchange(operation, make_request("POST", "/v1/vms/" + uid + "/power", to_body(body))),
+      exchange(operation, operation_request("POST", "/v1/vms/" + uid + "/power", to_body(body))),
       agent::parse_operation);
 }
 
 AgentCallResult<agent::Operation> HttpAgentClient::remove(const std::string& uid) {
   const std::string operation = "remove";
-  auto response = exchange(operation, make_request("DELETE", "/v1/vms/" + uid));
+  auto response = exchange(operation, operation_request("DELETE", "/v1/vms/" + uid));
   if (!response.ok() && response.error().is(agent::AgentErrorCode::kNotFound)) {
     // Already gone (a retried delete, or removed by hand): the goal is reached.
     agent::Operation done;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/net/http_client.h"
@@ -16,11 +17,14 @@ namespace hvo::controllers {
 
 class HttpAgentClient : public AgentClient {
  public:
-  // `metrics` may be null (no metrics) and must outlive the client. Fails with kInvalidArgument
-  // naming the host when the address or the TLS material is unusable.
-  static Result<std::unique_ptr<HttpAgentClient>> create(const AgentEndpoint& endpoint,
-                                                         AgentClientMetrics* metrics,
-                                                         std::chrono::milliseconds timeout);
+  // `metrics` may be null (no metrics) and must outlive the client. `operation_wait`, when set,
+  // is sent as `waitMs` with ensure, power and remove: the longest the agent holds the call
+  // before answering 202 (it never waits longer than its own limits.operationWaitMs); unset, the
+  // agent's limit applies. Fails with kInvalidArgument naming the host when the address or the
+  // TLS material is unusable.
+  static Result<std::unique_ptr<HttpAgentClient>> create(
+      const AgentEndpoint& endpoint, AgentClientMetrics* metrics, std::chrono::milliseconds timeout,
+      std::optional<std::chrono::milliseconds> operation_wait = std::nullopt);
 
   AgentCallResult<agent::HostInfo> host_info() override;
   AgentCallResult<agent::Inventory> inventory() override;
@@ -33,7 +37,12 @@ class HttpAgentClient : public AgentClient {
 
  private:
   HttpAgentClient(std::string host, std::string token, std::unique_ptr<net::HttpClient> http,
-                  AgentClientMetrics* metrics);
+                  AgentClientMetrics* metrics,
+                  std::optional<std::chrono::milliseconds> operation_wait);
+
+  // A mutating request (PUT, POST power, DELETE) with `waitMs` when operation_wait_ is set.
+  net::HttpRequest operation_request(std::string method, std::string path,
+                                     std::string body = {}) const;
 
   // Sends the request and times it; a 2xx answer is returned as is, anything else becomes an
   // AgentError whose message starts with "host <name>: <operation>". decode() counts errors, so
@@ -54,6 +63,7 @@ class HttpAgentClient : public AgentClient {
   const std::string token_;
   const std::unique_ptr<net::HttpClient> http_;
   AgentClientMetrics* const metrics_;
+  const std::optional<std::chrono::milliseconds> operation_wait_;
 };
 
 }  // namespace hvo::controllers

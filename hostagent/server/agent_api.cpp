@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +35,9 @@ net::HttpResponse method_not_allowed(const net::HttpRequest& request, const char
   response.headers["Allow"] = allowed;
   return response;
 }
+
+// Up to 9 digits: a wait of about 11 days at most, far past any agent's limit, and no overflow.
+constexpr std::size_t kMaxWaitDigits = 9;
 
 ErrorBody bad_uid(const std::string& uid) {
   return make_error(AgentErrorCode::kInvalidSpec,
@@ -134,7 +139,7 @@ net::HttpResponse AgentApi::route(const net::HttpRequest& request, const RouteMa
       if (method == "PUT")
         return put_vm(request, match.param);
       if (method == "DELETE")
-        return delete_vm(match.param);
+        return delete_vm(request, match.param);
       return method_not_allowed(request, "GET, PUT, DELETE");
     case RouteId::kVmPower:
       if (!is_valid_uid(match.param))
@@ -177,7 +182,27 @@ net::HttpResponse AgentApi::get_vm(const std::string& uid) {
   return json_response(200, vm.value());
 }
 
+AgentResult<std::chrono::milliseconds> AgentApi::operation_wait(
+    const net::HttpRequest& request) const {
+  const auto found = request.query.find("waitMs");
+  if (found == request.query.end())
+    return options_.operation_wait;
+  const std::string& text = found->second;
+  const bool digits_only =
+      !text.empty() && text.size() <= kMaxWaitDigits &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (!digits_only) {
+    return make_error(AgentErrorCode::kInvalidSpec,
+                      "query parameter waitMs must be a whole number of milliseconds (0 to " +
+                          std::string(kMaxWaitDigits, '9') + "), got '" + text.substr(0, 40) + "'");
+  }
+  return std::min(std::chrono::milliseconds(std::stoll(text)), options_.operation_wait);
+}
+
 net::HttpResponse AgentApi::put_vm(const net::HttpRequest& request, const std::string& uid) {
+  const auto wait = operation_wait(request);
+  if (!wait.ok())
+    return error_response(wait.error());
   auto parsed = parse_vm_spec(request.body);
   if (!parsed.ok())
     return error_response(parsed.error());
@@ -189,7 +214,7 @@ net::HttpResponse AgentApi::put_vm(const net::HttpRequest& request, const std::s
   auto spec = validate_vm_spec(std::move(parsed).value(), options_.spec_limits);
   if (!spec.ok())
     return error_response(spec.error());
-  return run_operation(OperationKind::kEnsure, uid,
+  return run_operation(OperationKind::kEnsure, uid, *wait,
                        [this, spec = std::move(spec).value()](Operation& outcome) {
                          auto result = service_.ensure(spec);
                          if (result.ok()) {
@@ -200,8 +225,11 @@ net::HttpResponse AgentApi::put_vm(const net::HttpRequest& request, const std::s
                        });
 }
 
-net::HttpResponse AgentApi::delete_vm(const std::string& uid) {
-  return run_operation(OperationKind::kDelete, uid, [this, uid](Operation& outcome) {
+net::HttpResponse AgentApi::delete_vm(const net::HttpRequest& request, const std::string& uid) {
+  const auto wait = operation_wait(request);
+  if (!wait.ok())
+    return error_response(wait.error());
+  return run_operation(OperationKind::kDelete, uid, *wait, [this, uid](Operation& outcome) {
     auto status = service_.remove(uid);
     if (!status.ok())
       outcome.error = status.error();
@@ -209,10 +237,13 @@ net::HttpResponse AgentApi::delete_vm(const std::string& uid) {
 }
 
 net::HttpResponse AgentApi::post_power(const net::HttpRequest& request, const std::string& uid) {
+  const auto wait = operation_wait(request);
+  if (!wait.ok())
+    return error_response(wait.error());
   auto parsed = parse_power_request(request.body);
   if (!parsed.ok())
     return error_response(parsed.error());
-  return run_operation(OperationKind::kPower, uid,
+  return run_operation(OperationKind::kPower, uid, *wait,
                        [this, uid, power = parsed.value()](Operation& outcome) {
                          auto result = service_.power(uid, power);
                          if (result.ok()) {
@@ -224,11 +255,12 @@ net::HttpResponse AgentApi::post_power(const net::HttpRequest& request, const st
 }
 
 net::HttpResponse AgentApi::run_operation(OperationKind kind, const std::string& uid,
+                                          std::chrono::milliseconds wait,
                                           OperationRunner::Work work) {
   auto submitted = runner_.submit(kind, uid, std::move(work));
   if (!submitted.ok())
     return error_response(submitted.error());
-  const auto op = runner_.wait(submitted->id, options_.operation_wait);
+  const auto op = runner_.wait(submitted->id, wait);
   if (!op) {
     return error_response(
         make_error(AgentErrorCode::kInternal, "operation " + submitted->id + " vanished"));

@@ -21,7 +21,9 @@ namespace hvo::agent {
 
 struct ApiOptions {
   int64_t max_body_bytes = 2 * 1024 * 1024;
-  std::chrono::milliseconds operation_wait{2000};  // then 202 with the operation id
+  // The longest a mutating call waits for its operation before answering 202 with the id; a
+  // request's `waitMs` query parameter may ask for less, never more.
+  std::chrono::milliseconds operation_wait{2000};
   SpecLimits spec_limits;
 };
 
@@ -49,13 +51,16 @@ class AgentApi {
   net::HttpResponse get_vms();
   net::HttpResponse get_vm(const std::string& uid);
   net::HttpResponse put_vm(const net::HttpRequest& request, const std::string& uid);
-  net::HttpResponse delete_vm(const std::string& uid);
+  net::HttpResponse delete_vm(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse post_power(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse get_operation(const std::string& id);
   net::HttpResponse sim_faults(const net::HttpRequest& request);
-  // Submits, waits up to operation_wait, and answers 200 / error / 202 accordingly.
+  // How long this request may wait for its operation: min(waitMs, operation_wait), or
+  // operation_wait without waitMs; InvalidSpec for a waitMs that is not a whole number.
+  AgentResult<std::chrono::milliseconds> operation_wait(const net::HttpRequest& request) const;
+  // Submits, waits up to `wait`, and answers 200 / error / 202 accordingly.
   net::HttpResponse run_operation(OperationKind kind, const std::string& uid,
-                                  OperationRunner::Work work);
+                                  std::chrono::milliseconds wait, OperationRunner::Work work);
 
   VmService& service_;
   OperationRunner& runner_;

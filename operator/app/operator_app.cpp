@@ -10,9 +10,11 @@
 
 #include "common/metrics/registry.h"
 #include "controllers/agent_client_cache.h"
+#include "controllers/agent_operations.h"
 #include "controllers/cluster_api.h"
 #include "controllers/domain_metrics.h"
 #include "controllers/event_routing.h"
+#include "controllers/host_call_limiter.h"
 #include "controllers/hypervhost_reconciler.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
@@ -72,7 +74,7 @@ class Operator : public OperatorApp {
         recorder_(rest_, recorder_options()),
         events_(recorder_),
         agent_metrics_(registry_),
-        connector_(&agent_metrics_, options_.agent_timeout),
+        connector_(&agent_metrics_, options_.agent_timeout, options_.agent_operation_wait),
         agents_(connector_),
         vm_informer_(make_informer(rest_, kVirtualMachines)),
         host_informer_(make_informer(rest_, kHyperVHosts)),
@@ -92,6 +94,8 @@ class Operator : public OperatorApp {
         host_controller_({"hypervhost", options_.host_workers, {}}, host_reconciler_, registry_),
         tenant_controller_({"tenant", options_.tenant_workers, {}}, tenant_reconciler_, registry_),
         quota_controller_({"quota", options_.quota_workers, {}}, quota_reconciler_, registry_),
+        agent_calls_(options_.agent_max_inflight_per_host, &agent_metrics_),
+        agent_operations_([this](const std::string& vm) { vm_controller_.queue().add(vm); }),
         health_(registry_) {
     // The controllers' indexed reads (indexed_caches.h), before the informers start in run().
     add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
@@ -223,15 +227,19 @@ class Operator : public OperatorApp {
       if (!informer->wait_for_sync())
         return;  // stopping
     }
-    spdlog::info("controllers_starting vmWorkers={} hostWorkers={} kubeApiQps={} kubeApiBurst={}",
-                 options_.vm_workers, options_.host_workers, options_.kube_api_qps,
-                 options_.kube_api_burst);
+    spdlog::info(
+        "controllers_starting vmWorkers={} hostWorkers={} kubeApiQps={} kubeApiBurst={} "
+        "agentOperationWaitMs={} agentMaxInflightPerHost={}",
+        options_.vm_workers, options_.host_workers, options_.kube_api_qps, options_.kube_api_burst,
+        options_.agent_operation_wait.count(), options_.agent_max_inflight_per_host);
+    agent_operations_.start();
     for (auto* controller : controllers())
       controller->start();
   }
   void stop_controllers() {
     for (auto* controller : controllers())
       controller->stop();
+    agent_operations_.stop();  // after the workers that track() into it
   }
 
   void wait_for_stop() {
@@ -280,6 +288,10 @@ class Operator : public OperatorApp {
   kube::Controller host_controller_;
   kube::Controller tenant_controller_;
   kube::Controller quota_controller_;
+  // Not handed to the reconcilers yet (issue 11: the VM reconciler takes them next). Declared
+  // after the controllers, so the poller stops before the queue it wakes goes away.
+  HostCallLimiter agent_calls_;       // --agent-max-inflight-per-host
+  AgentOperations agent_operations_;  // wakes the VM whose operation ended
   kube::HealthEndpoints health_;
   std::vector<std::unique_ptr<kube::HealthServer>> servers_;
   std::unique_ptr<kube::LeaderElector> elector_;

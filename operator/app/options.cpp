@@ -111,6 +111,18 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
     return duration(options.host_heartbeat_timeout);
   } else if (name == "agent-timeout") {
     return duration(options.agent_timeout);
+  } else if (name == "agent-operation-wait") {
+    // Zero is the point of this flag (answer at once), so "0" is accepted as Go's parser does.
+    auto parsed =
+        value == "0" ? std::optional<std::chrono::milliseconds>(0) : parse_duration(value);
+    if (!parsed || parsed->count() < 0)
+      return bad_flag(name, "\"" + value + "\" is not a duration such as 0, 500ms or 2s");
+    options.agent_operation_wait = *parsed;
+  } else if (name == "agent-max-inflight-per-host") {
+    auto parsed = parse_count(value);
+    if (!parsed || *parsed < 1)
+      return bad_flag(name, "\"" + value + "\" is not a number of calls of at least 1");
+    options.agent_max_inflight_per_host = *parsed;
   } else if (name == "tenant-admin-cluster-role") {
     if (value.empty())
       return bad_flag(name, "must not be empty");
@@ -198,6 +210,13 @@ Result<OperatorOptions> parse_options(const std::vector<std::string>& args, cons
     if (auto applied = apply_flag(options, name, value); !applied.ok())
       return applied.error();
   }
+  if (options.agent_operation_wait >= options.agent_timeout) {
+    // The agent would hold the call past the client's patience: every mutating call times out.
+    return Error(ErrorCode::kInvalidArgument,
+                 "--agent-operation-wait (" + std::to_string(options.agent_operation_wait.count()) +
+                     "ms) must be shorter than --agent-timeout (" +
+                     std::to_string(options.agent_timeout.count()) + "ms)");
+  }
   if (options.leader_election_namespace.empty())
     options.leader_election_namespace = options.pod_namespace;
   return options;
@@ -224,6 +243,9 @@ Runs the Hyper-V operator: reconciles VirtualMachine, HyperVHost, Tenant and Quo
   --host-poll-interval D            how often each agent is polled (default 30s)
   --host-heartbeat-timeout D        silence after which a host is NotReady (default 2m)
   --agent-timeout D                 per agent request (default 30s)
+  --agent-operation-wait D          how long an agent may hold an ensure, power or delete before
+                                    answering with an operation id (default 0: at once)
+  --agent-max-inflight-per-host N   agent calls in flight per host (default 8)
   --tenant-admin-cluster-role NAME  ClusterRole bound to tenant admins
                                     (default hyperv-operator-tenant-admin)
 

@@ -10,6 +10,8 @@
 //   --vm-workers N (4), --host-workers N (2), --tenant-workers N (1), --quota-workers N (1)
 //   --kube-api-qps Q (20), --kube-api-burst N (30)  the API client's token bucket
 //   --host-poll-interval D (30s), --host-heartbeat-timeout D (2m), --agent-timeout D (30s)
+//   --agent-operation-wait D (0)        waitMs sent with mutating agent calls
+//   --agent-max-inflight-per-host N (8) agent calls in flight per host
 //   --tenant-admin-cluster-role NAME    default hyperv-operator-tenant-admin
 // Durations are Go's: "500ms", "30s", "2m", "1m30s". POD_NAME names this replica (the Lease
 // holder identity, events' reportingInstance).
@@ -53,6 +55,12 @@ struct OperatorOptions {
   std::chrono::milliseconds host_poll_interval{std::chrono::seconds(30)};
   std::chrono::milliseconds host_heartbeat_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds agent_timeout{std::chrono::seconds(30)};
+  // How long an agent may hold an ensure, power or remove before answering 202 with an
+  // operation id (sent as waitMs; the agent's limits.operationWaitMs caps it). 0: at once, so a
+  // VM worker never waits on an agent; the operation is polled in the background.
+  std::chrono::milliseconds agent_operation_wait{0};
+  // Calls to one agent in flight at once; a VM that finds no free slot is requeued shortly.
+  int agent_max_inflight_per_host = 8;
   std::string tenant_admin_cluster_role = "hyperv-operator-tenant-admin";
   std::string pod_name;       // $POD_NAME
   std::string pod_namespace;  // $POD_NAMESPACE

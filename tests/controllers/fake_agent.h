@@ -1,10 +1,11 @@
 // An in-memory agent for reconciler tests: ensure creates or updates VMs, power changes their
 // state at once, remove deletes them; `unreachable` and `next_error` inject failures, and
 // `defer_operations` makes mutating calls answer 202 with an operation id that completes only
-// when the test says so. Records every call, so tests can assert what reached the agent (and
-// what never did).
+// when the test says so (finish_operations()), or on its Nth poll with `finish_after_polls`.
+// Records every call, so tests can assert what reached the agent (and what never did).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -105,10 +106,17 @@ class FakeAgent : public AgentClient {
     ++operation_polls;
     if (auto error = fail_locked("get_operation"))
       return *error;
+    if (unreachable_polls > 0) {
+      --unreachable_polls;
+      return error_locked("get_operation", AgentFailure::kUnreachable, std::nullopt,
+                          "connection reset");
+    }
     const auto found = operations.find(id);
     if (found == operations.end())
       return error_locked("get_operation", AgentFailure::kRejected,
                           agent::AgentErrorCode::kNotFound, "no operation " + id);
+    if (finish_after_polls > 0 && ++polls_of_[id] >= finish_after_polls)
+      finish_one_locked(id, std::nullopt);
     return found->second;
   }
 
@@ -116,23 +124,15 @@ class FakeAgent : public AgentClient {
   // them fail with that code instead.
   void finish_operations(std::optional<agent::AgentErrorCode> fail_with = std::nullopt) {
     std::lock_guard<std::mutex> lock(mu);
-    for (auto& [id, work] : deferred_) {
-      agent::Operation& op = operations.at(id);
-      if (fail_with) {
-        op.state = agent::OperationState::kFailed;
-        op.error = agent::make_error(*fail_with, agent::to_string(*fail_with));
-      } else {
-        work(op);
-        op.state = agent::OperationState::kSucceeded;
-      }
-    }
-    deferred_.clear();
+    while (!deferred_.empty())
+      finish_one_locked(deferred_.front().first, fail_with);
   }
   // An agent restart: every operation id is forgotten (polls answer NotFound).
   void forget_operations() {
     std::lock_guard<std::mutex> lock(mu);
     operations.clear();
     deferred_.clear();
+    polls_of_.clear();
   }
 
  private:
@@ -187,7 +187,24 @@ class FakeAgent : public AgentClient {
     deferred_.emplace_back(op.id, std::move(work));
     return op;
   }
+  // Runs one deferred operation (if still deferred) and drops it from deferred_.
+  void finish_one_locked(const std::string& id, std::optional<agent::AgentErrorCode> fail_with) {
+    const auto found = std::find_if(deferred_.begin(), deferred_.end(),
+                                    [&](const auto& deferred) { return deferred.first == id; });
+    if (found == deferred_.end())
+      return;
+    agent::Operation& op = operations.at(id);
+    if (fail_with) {
+      op.state = agent::OperationState::kFailed;
+      op.error = agent::make_error(*fail_with, agent::to_string(*fail_with));
+    } else {
+      found->second(op);
+      op.state = agent::OperationState::kSucceeded;
+    }
+    deferred_.erase(found);
+  }
   std::vector<std::pair<std::string, std::function<void(agent::Operation&)>>> deferred_;
+  std::map<std::string, int> polls_of_;  // by operation id
 
  public:
   std::mutex mu;
@@ -200,6 +217,8 @@ class FakeAgent : public AgentClient {
   int calls = 0;                  // every call that reached the agent, reads included
   int operation_polls = 0;        // GET /v1/operations/{id}
   bool defer_operations = false;  // mutating calls answer 202 until finish_operations()
+  int finish_after_polls = 0;     // > 0: a deferred operation succeeds on its Nth poll
+  int unreachable_polls = 0;      // the next N operation polls fail as unreachable
   bool unreachable = false;
   std::optional<agent::AgentErrorCode> next_error;  // the next ensure, power or remove fails
 

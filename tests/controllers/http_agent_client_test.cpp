@@ -192,6 +192,54 @@ TEST_F(HttpAgentClientTest, PendingOperationIsReturnedForPolling) {
   EXPECT_TRUE(polled->finished());
 }
 
+TEST_F(HttpAgentClientTest, OperationWaitIsSentAsWaitMsOnMutatingCallsOnly) {
+  agent_.answer_with([](const net::HttpRequest& request) {
+    agent::Operation op;
+    op.id = "op-9";
+    op.uid = "u1";
+    op.state = agent::OperationState::kRunning;
+    nlohmann::json body;
+    agent::to_json(body, op);
+    return json_reply(request.method == "GET" ? 200 : 202, body);
+  });
+  const AgentEndpoint target = endpoint(pki_.client);
+  auto waiting = HttpAgentClient::create(target, &metrics_, std::chrono::seconds(10),
+                                         std::chrono::milliseconds(0));
+  ASSERT_TRUE(waiting.ok()) << waiting.error().message();
+  auto& client = *waiting.value();
+  agent::VmSpec spec;
+  spec.uid = "u1";
+
+  ASSERT_TRUE(client.ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "0");
+  ASSERT_TRUE(client.power("u1", {agent::PowerAction::kStart, 60}).ok());
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "0");
+  ASSERT_TRUE(client.remove("u1").ok());
+  EXPECT_EQ(agent_.last_request().method, "DELETE");
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "0");
+  ASSERT_TRUE(client.get_operation("op-9").ok());
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "absent");
+
+  auto longer = HttpAgentClient::create(target, &metrics_, std::chrono::seconds(10),
+                                        std::chrono::milliseconds(1500));
+  ASSERT_TRUE(longer.ok());
+  ASSERT_TRUE(longer.value()->ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "1500");
+
+  // Without an operation wait the agent's own limit applies: nothing is sent.
+  ASSERT_TRUE(this->client()->ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "absent");
+}
+
+TEST_F(HttpAgentClientTest, NegativeOperationWaitIsRefusedAtCreation) {
+  auto client = HttpAgentClient::create(endpoint(pki_.client), &metrics_, std::chrono::seconds(1),
+                                        std::chrono::milliseconds(-1));
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(client.error().message().find("host hv-01: the operation wait must not be negative"),
+            std::string::npos);
+}
+
 TEST_F(HttpAgentClientTest, AgentErrorBodyBecomesATypedErrorNamingHostAndCall) {
   agent_.answer_with([](const net::HttpRequest&) {
     return error_reply(AgentErrorCode::kImageNotFound, "image rocky-10 is not on the host");

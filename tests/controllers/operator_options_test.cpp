@@ -96,6 +96,46 @@ TEST(OperatorOptions, KubeApiRateLimitFlagsParse) {
   EXPECT_EQ(rest.burst, 12);
 }
 
+TEST(OperatorOptions, AgentCallFlagsDefaultToNoWaitAndEightCallsPerHost) {
+  auto defaults = parse_options({}, env({}));
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->agent_operation_wait, std::chrono::milliseconds(0));
+  EXPECT_EQ(defaults->agent_max_inflight_per_host, 8);
+
+  auto set = parse_options({"--agent-operation-wait=1500ms", "--agent-max-inflight-per-host", "3"},
+                           env({}));
+  ASSERT_TRUE(set.ok()) << set.error().message();
+  EXPECT_EQ(set->agent_operation_wait, std::chrono::milliseconds(1500));
+  EXPECT_EQ(set->agent_max_inflight_per_host, 3);
+  for (const char* zero : {"--agent-operation-wait=0", "--agent-operation-wait=0s"}) {
+    auto alone = parse_options({zero}, env({}));
+    ASSERT_TRUE(alone.ok()) << zero << ": " << alone.error().message();
+    EXPECT_EQ(alone->agent_operation_wait, std::chrono::milliseconds(0));
+  }
+}
+
+TEST(OperatorOptions, AgentCallFlagErrorsNameTheFlag) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--agent-operation-wait=soon"},
+       "--agent-operation-wait: \"soon\" is not a duration such as 0, 500ms or 2s"},
+      {{"--agent-operation-wait=-1s"},
+       "--agent-operation-wait: \"-1s\" is not a duration such as 0, 500ms or 2s"},
+      {{"--agent-operation-wait=30s"},
+       "--agent-operation-wait (30000ms) must be shorter than --agent-timeout (30000ms)"},
+      {{"--agent-timeout=5s", "--agent-operation-wait=10s"},
+       "--agent-operation-wait (10000ms) must be shorter than --agent-timeout (5000ms)"},
+      {{"--agent-max-inflight-per-host=0"},
+       "--agent-max-inflight-per-host: \"0\" is not a number of calls of at least 1"},
+      {{"--agent-max-inflight-per-host=many"},
+       "--agent-max-inflight-per-host: \"many\" is not a number of calls of at least 1"},
+  };
+  for (const auto& [args, message] : cases) {
+    auto options = parse_options(args, env({}));
+    ASSERT_FALSE(options.ok()) << args[0];
+    EXPECT_EQ(options.error().message(), message);
+  }
+}
+
 // The flags reach the client's token bucket: with 2 QPS and a burst of 1, three requests take
 // one second of the (fake) clock, where the defaults would let them through at once.
 TEST(OperatorOptions, KubeApiRateLimitFlagsReachTheRestClient) {
