@@ -58,6 +58,16 @@ void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool
   }
 }
 
+// The Ready condition's status ("True", "False", "Unknown"), "" when there is none.
+std::string ready_status(const Json& object) {
+  const auto conditions = object.value(Json::json_pointer("/status/conditions"), Json::array());
+  for (const auto& condition : conditions) {
+    if (condition.value("type", "") == condition_type::kReady)
+      return condition.value("status", "");
+  }
+  return "";
+}
+
 std::vector<std::string> namespaces_of(const Json& tenant) {
   std::vector<std::string> namespaces;
   for (const auto& ns : tenant.value(Json::json_pointer("/spec/namespaces"), Json::array())) {
@@ -136,9 +146,15 @@ kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues) {
 kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
   kube::EventHandlers handlers;
   handlers.on_add = [queues](const Json& host) { queues.host(key_of(host)); };
-  handlers.on_update = [queues](const Json& old_host, const Json& host) {
+  handlers.on_update = [caches, queues](const Json& old_host, const Json& host) {
     if (spec_changed(old_host, host))
       queues.host(key_of(host));
+    // A host that became Ready or stopped being Ready: its VMs' status says so (they are not
+    // polled on a timer). Woken from the cache's event, so their passes see the new host.
+    if (ready_status(old_host) != ready_status(host)) {
+      for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
+        queues.vm(vm);
+    }
   };
   handlers.on_delete = [caches, queues](const Json& host) {
     queues.host(key_of(host));

@@ -62,8 +62,6 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
     spdlog::info("host_readiness_changed host={} ready={} reason={}", request.name, update.ready,
                  reason);
     events_.record(*object, update.ready ? "Normal" : "Warning", reason, "Poll", message);
-    if (readiness_changed_)
-      readiness_changed_(request.name);
   }
   return kube::ReconcileResult::after(next_poll());
 }

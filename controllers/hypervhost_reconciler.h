@@ -2,7 +2,8 @@
 // spec names, and writes the status next_host_status() computes (only when it changed). Each
 // reconcile is one poll; the result asks to come back after the poll interval with +-10%
 // jitter, so 1,000 hosts do not poll in lockstep. Nothing here touches VMs: when a host's
-// readiness flips, `on_readiness_change` lets the wiring re-enqueue the VMs placed on it.
+// readiness flips, the host informer's event wakes the VMs placed on it (event_routing.h), and
+// drift in its inventory is reported through `on_vm_drift`.
 #pragma once
 
 #include <chrono>
@@ -42,9 +43,6 @@ class HyperVHostReconciler : public kube::Reconciler {
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
 
   // Called (on a worker thread) with the host's name when its Ready condition flips.
-  void on_readiness_change(std::function<void(const std::string& host)> callback) {
-    readiness_changed_ = std::move(callback);
-  }
   // When set, each successful poll also reads the host's inventory (GET /v1/vms) and calls this
   // with the key of every VM placed there that the inventory lacks or shows in another power
   // state (inventory_drift.h), so drift is corrected within a poll, not a VM resync.
@@ -71,7 +69,6 @@ class HyperVHostReconciler : public kube::Reconciler {
   EventSink& events_;
   const HostReconcilerOptions options_;
   const kube::Clock& clock_;
-  std::function<void(const std::string&)> readiness_changed_;
   std::function<void(const std::string&)> vm_drift_;
 
   std::mutex mu_;

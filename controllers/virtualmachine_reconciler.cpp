@@ -79,7 +79,7 @@ const char* power_event_reason(agent::PowerAction action) {
 }  // namespace
 
 VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api,
-                                                   SecretSource& secrets, AgentClientCache& agents,
+                                                   SecretSource& secrets, Agents agents,
                                                    EventSink& events, ReservationLedger& ledger,
                                                    VmReconcilerOptions options,
                                                    const kube::Clock& clock)
@@ -88,7 +88,9 @@ VirtualMachineReconciler::VirtualMachineReconciler(VmReconcilerCaches caches, Cl
       hosts_(caches.hosts),
       api_(api),
       secrets_(secrets),
-      agents_(agents),
+      agents_(agents.clients),
+      operations_(agents.operations),
+      limiter_(agents.limiter),
       events_(events),
       ledger_(ledger),
       options_(options),
@@ -141,6 +143,8 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
     auto outcome = (this->*step)(pass);
     if (!outcome.ok())
       return outcome.error().with_context("virtualmachine " + key);
+    if (*outcome == Step::kDefer)
+      return *pass.next;
     if (*outcome == Step::kStop)
       break;
   }
@@ -174,7 +178,7 @@ bool VirtualMachineReconciler::settled(const Pass& pass) {
       vm.status.host.empty() || !is_reserved(vm) ||
       !(vm_requested(vm.spec) == to_amounts(*vm.status.allocated)) ||
       restart_pending(vm.spec.restart_requested_at, vm.status.last_restart_time) ||
-      tracked(vm.metadata.uid))
+      operations_.find(vm.metadata.uid))  // running, or ended with an outcome to read
     return false;
   // Its host went away or stopped answering: the VM's status has to say so.
   const auto host = hosts_.get(vm.status.host);
@@ -284,23 +288,25 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
       return Error(ErrorCode::kUnavailable, "virtualmachine " + key + ": cannot delete: " +
                                                 pass.facts.host_unreachable.value_or(""));
     }
-    // A delete (or any operation) still running on the agent is waited for by its id; once it
-    // ended, DELETE is issued (again): it is idempotent, a missing VM is success.
-    if (const auto operation = tracked(vm.metadata.uid)) {
-      auto polled = pass.agent->get_operation(operation->id);
-      if (polled.ok() && !polled->finished())
-        return kube::ReconcileResult::after(options_.in_progress);
-      forget_operation(vm.metadata.uid);
+    // A delete (or any operation) still running on the agent is waited for (the poller wakes
+    // the VM when it ends); once it ended, DELETE is issued (again): it is idempotent, a missing
+    // VM is success.
+    if (const auto operation = operations_.find(vm.metadata.uid)) {
+      if (operation->state == AgentOperations::State::kRunning)
+        return kube::ReconcileResult::after(options_.operation_running);
+      operations_.forget(vm.metadata.uid);
     }
+    auto permit = limiter_.try_acquire(pass.facts.host);
+    if (!permit)
+      return kube::ReconcileResult::after(options_.agent_busy);
     auto removed = pass.agent->remove(vm.metadata.uid);
     if (!removed.ok())
       return Error(ErrorCode::kUnavailable,
                    "virtualmachine " + key + ": delete: " + removed.error().message);
     if (!removed->finished()) {
-      track(vm.metadata.uid, vm.status.host, removed.value());
-      return kube::ReconcileResult::after(options_.in_progress);
+      track(pass, removed.value());
+      return kube::ReconcileResult::after(options_.operation_running);
     }
-    forget_operation(vm.metadata.uid);
     spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
     events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
                    "Removed the VM from host " + vm.status.host + ".");
@@ -347,7 +353,7 @@ Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::Virt
 bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
   if (!vm.status.vm_id.empty() || k8s::is_true(vm.status.conditions, condition_type::kProvisioned))
     return true;
-  return tracked(vm.metadata.uid).has_value();  // an ensure may be creating it right now
+  return operation_in_flight(vm.metadata.uid);  // an ensure may be creating it right now
 }
 
 void VirtualMachineReconciler::expect_holding(Pass& pass) {
@@ -574,71 +580,69 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::place(Pass& pas
   return Step::kContinue;
 }
 
-std::optional<VirtualMachineReconciler::TrackedOperation> VirtualMachineReconciler::tracked(
-    const std::string& uid) {
-  std::lock_guard<std::mutex> lock(operations_mu_);
-  const auto found = operations_.find(uid);
-  if (found == operations_.end())
-    return std::nullopt;
-  return found->second;
+bool VirtualMachineReconciler::operation_in_flight(const std::string& uid) const {
+  const auto operation = operations_.find(uid);
+  return operation && operation->state == AgentOperations::State::kRunning;
 }
 
-void VirtualMachineReconciler::track(const std::string& uid, const std::string& host,
-                                     const agent::Operation& operation) {
+void VirtualMachineReconciler::track(const Pass& pass, const agent::Operation& operation) {
   if (operation.id.empty())
     return;  // nothing to poll: the next pass looks at the VM itself
-  spdlog::info("vm_operation_pending uid={} host={} operation={} kind={}", uid, host, operation.id,
-               agent::to_string(operation.kind));
-  std::lock_guard<std::mutex> lock(operations_mu_);
-  operations_[uid] = TrackedOperation{host, operation.id, operation.kind};
+  spdlog::info("vm_operation_pending vm={} host={} operation={} kind={}", pass.vm.metadata.key(),
+               pass.facts.host, operation.id, agent::to_string(operation.kind));
+  operations_.track(pass.vm.metadata.key(), pass.vm.metadata.uid, pass.facts.host, pass.agent,
+                    operation);
 }
 
-void VirtualMachineReconciler::forget_operation(const std::string& uid) {
-  std::lock_guard<std::mutex> lock(operations_mu_);
-  operations_.erase(uid);
-}
-
-VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::poll_operation(
-    Pass& pass, AgentClient& agent) {
+VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::take_operation(
+    Pass& pass, std::optional<agent::VmStatus>& finished_vm) {
   const std::string& uid = pass.vm.metadata.uid;
-  const auto operation = tracked(uid);
+  const auto operation = operations_.find(uid);
   if (!operation)
     return OperationPoll::kNone;
   if (operation->host != pass.facts.host) {
-    forget_operation(uid);
+    operations_.forget(uid);
     return OperationPoll::kNone;
   }
-  auto polled = agent.get_operation(operation->id);
-  if (!polled.ok()) {
-    if (polled.error().is(agent::AgentErrorCode::kNotFound)) {
+  switch (operation->state) {
+    case AgentOperations::State::kRunning:
+      return OperationPoll::kRunning;
+    case AgentOperations::State::kForgotten:
       // The agent no longer knows it (restarted, or retention passed): look at the VM itself
       // and re-issue what is still needed; ensure and delete are idempotent.
-      forget_operation(uid);
+      operations_.forget(uid);
       return OperationPoll::kNone;
-    }
-    record_agent_error(pass.facts, polled.error());
-    return OperationPoll::kUnknown;
+    case AgentOperations::State::kUnreachable:
+      operations_.forget(uid);
+      if (operation->error)
+        record_agent_error(pass.facts, *operation->error);
+      return OperationPoll::kUnknown;
+    case AgentOperations::State::kFinished:
+      break;
   }
-  if (!polled->finished())
-    return OperationPoll::kRunning;
-  forget_operation(uid);
-  if (polled->state == agent::OperationState::kFailed) {
+  operations_.forget(uid);
+  const agent::Operation& finished = operation->operation;
+  if (finished.state == agent::OperationState::kFailed) {
     AgentError error;
     error.host = pass.facts.host;
-    error.operation = agent::to_string(polled->kind);
+    error.operation = agent::to_string(finished.kind);
     error.failure = AgentFailure::kRejected;
-    const agent::ErrorBody body = polled->error.value_or(
+    const agent::ErrorBody body = finished.error.value_or(
         agent::make_error(agent::AgentErrorCode::kInternal, "operation failed without an error"));
     error.code = body.code;
     error.message = "host " + pass.facts.host + ": " + error.operation + ": " +
                     agent::to_string(body.code) + ": " + body.message;
     spdlog::warn("vm_operation_failed vm={} host={} operation={} code={}", pass.vm.metadata.key(),
-                 pass.facts.host, operation->id, error.code_label());
+                 pass.facts.host, finished.id, error.code_label());
     record_agent_error(pass.facts, error);
     return OperationPoll::kFailed;
   }
-  if (polled->ensure_result)
-    on_ensured(pass, *polled->ensure_result);
+  if (finished.ensure_result) {
+    on_ensured(pass, *finished.ensure_result);
+    finished_vm = finished.ensure_result->vm;
+  } else if (finished.vm) {
+    finished_vm = finished.vm;
+  }
   return OperationPoll::kSucceeded;
 }
 
@@ -674,7 +678,7 @@ Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
     if (powered->finished() && powered->vm) {
       observe(pass, *powered->vm);
     } else {
-      track(pass.vm.metadata.uid, pass.facts.host, powered.value());
+      track(pass, powered.value());
       pass.facts.operation_pending = true;
     }
   }
@@ -694,20 +698,30 @@ void VirtualMachineReconciler::on_ensured(Pass& pass, const agent::EnsureResult&
 }
 
 Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& pass) {
-  AgentClient& agent = *pass.agent;
   const agent::VmSpec& desired = *pass.desired;
   const std::string& uid = pass.vm.metadata.uid;
-  // An operation an earlier pass left running is polled by its id, never issued again while it
-  // runs: a long create does not hold a worker, and does not pile up ensures on the agent.
-  const OperationPoll poll = poll_operation(pass, agent);
+  // An operation an earlier pass left running is followed by the poller, never issued again
+  // while it runs: a long create holds no worker and piles up no ensures on the agent.
+  std::optional<agent::VmStatus> observed;
+  const OperationPoll poll = take_operation(pass, observed);
+  if (poll == OperationPoll::kRunning) {
+    pass.next = kube::ReconcileResult::after(options_.operation_running);
+    return Step::kDefer;
+  }
   if (poll == OperationPoll::kUnknown) {
     pass.facts.provisioned = !pass.vm.status.vm_id.empty();
     return Step::kContinue;
   }
+  auto permit = limiter_.try_acquire(pass.facts.host);
+  if (!permit) {
+    pass.next = kube::ReconcileResult::after(options_.agent_busy);
+    return Step::kDefer;
+  }
+  AgentClient& agent = *pass.agent;
 
-  // A VM never created and not being created is not asked for: the ensure answers for it.
-  std::optional<agent::VmStatus> observed;
-  if (poll != OperationPoll::kNone || may_exist_on_host(pass.vm)) {
+  // The VM as the agent holds it: from the operation that just ended, else asked for, unless it
+  // was never created and is not being created (the ensure answers for it).
+  if (!observed && (poll != OperationPoll::kNone || may_exist_on_host(pass.vm))) {
     auto found = agent.vm(uid);
     if (!found.ok()) {
       record_agent_error(pass.facts, found.error());
@@ -715,10 +729,9 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
     }
     observed = found.value();
   }
-  if (poll == OperationPoll::kRunning || poll == OperationPoll::kFailed) {
-    // Running: wait for it. Failed: the failure is in the facts; a retryable one is issued again
-    // on the next pass, a permanent one waits for a spec change.
-    pass.facts.operation_pending = poll == OperationPoll::kRunning;
+  if (poll == OperationPoll::kFailed) {
+    // The failure is in the facts; a retryable one is issued again on the next pass, a
+    // permanent one waits for a spec change.
     if (observed)
       observe(pass, *observed);
     else
@@ -736,7 +749,7 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
       return Step::kContinue;
     }
     if (!ensured->finished() || !ensured->ensure_result) {
-      track(uid, pass.facts.host, ensured.value());
+      track(pass, ensured.value());
       pass.facts.provisioned = observed.has_value();
       if (observed)
         observe(pass, *observed);
@@ -822,8 +835,10 @@ kube::ReconcileResult VirtualMachineReconciler::next_visit(const Pass& pass) con
   const VmAssessment assessment = assess_vm(pass.facts);
   if (k8s::is_true(assessment.conditions, condition_type::kStalled))
     return kube::ReconcileResult::done();
-  if (pass.facts.operation_pending ||
-      k8s::is_true(assessment.conditions, condition_type::kReconciling))
+  // The poller wakes the VM when its operation ends.
+  if (pass.facts.operation_pending)
+    return kube::ReconcileResult::after(options_.operation_running);
+  if (k8s::is_true(assessment.conditions, condition_type::kReconciling))
     return kube::ReconcileResult::after(options_.in_progress);
   // Settled: the host poll's inventory wakes the VM if it drifts (note_drift).
   return kube::ReconcileResult::done();

@@ -32,8 +32,10 @@
 #include "api/v1alpha1/tenant_types.h"
 #include "api/v1alpha1/virtual_machine_types.h"
 #include "controllers/agent_client_cache.h"
+#include "controllers/agent_operations.h"
 #include "controllers/cluster_api.h"
 #include "controllers/decoded_hosts.h"
+#include "controllers/host_call_limiter.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/reservation_ledger.h"
@@ -60,6 +62,11 @@ struct VmReconcilerOptions {
   // A pass skipped because the cache shows a version this process already wrote over: the watch
   // event of that write brings the VM back first; this is only a safety net.
   kube::Duration cache_behind = std::chrono::seconds(30);
+  // The host already has its limit of agent calls in flight: try again shortly.
+  kube::Duration agent_busy = std::chrono::milliseconds(200);
+  // An agent operation still running: the poller wakes the VM when it ends; this is only a
+  // safety net.
+  kube::Duration operation_running = std::chrono::seconds(15);
   // How long after its creation a host that has not reported yet holds up the placements it
   // could take (HostSnapshot::awaiting_first_report); past this it counts as not Ready.
   kube::Duration first_report_grace = std::chrono::minutes(2);
@@ -67,10 +74,18 @@ struct VmReconcilerOptions {
 
 class VirtualMachineReconciler : public kube::Reconciler {
  public:
+  // The agent side of a VM: its host's client, the operations in flight (polled in the
+  // background, they wake the VM when they end) and the per-host limit of calls in flight.
+  struct Agents {
+    AgentClientCache& clients;
+    AgentOperations& operations;
+    HostCallLimiter& limiter;
+  };
+
   // Host credentials come from `secrets` (the operator's Secret cache). `ledger` must be fed by
   // the VM cache (ReservationLedger::observer()).
   VirtualMachineReconciler(VmReconcilerCaches caches, ClusterApi& api, SecretSource& secrets,
-                           AgentClientCache& agents, EventSink& events, ReservationLedger& ledger,
+                           Agents agents, EventSink& events, ReservationLedger& ledger,
                            VmReconcilerOptions options = VmReconcilerOptions(),
                            const kube::Clock& clock = kube::real_clock());
 
@@ -98,7 +113,9 @@ class VirtualMachineReconciler : public kube::Reconciler {
     // When the next pass is due, if a step stopped the pass with its own reason.
     std::optional<kube::ReconcileResult> next;
   };
-  enum class Step { kContinue, kStop };
+  // kDefer: stop without the final status write (the pass learnt nothing new, e.g. the host's
+  // agent is busy or an operation is still running).
+  enum class Step { kContinue, kStop, kDefer };
 
   Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
   Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
@@ -137,24 +154,18 @@ class VirtualMachineReconciler : public kube::Reconciler {
                          const std::string& except) const;
   std::vector<HostSnapshot> host_snapshots(const Pass& pass, const PlacementRequest& request);
 
-  // Agent operations that answered 202, by VM uid, polled by id on later passes. Memory only:
-  // after a restart the next pass looks at the VM and re-issues an idempotent ensure if needed.
-  struct TrackedOperation {
-    std::string host;
-    std::string id;
-    agent::OperationKind kind = agent::OperationKind::kEnsure;
-  };
+  // What the operation an earlier pass left on the agent came to (AgentOperations polls it).
   enum class OperationPoll {
     kNone,       // nothing tracked (or the agent forgot it): act on what the VM looks like
     kRunning,    // still running: issue nothing new
-    kSucceeded,  // finished now: act on what the VM looks like
+    kSucceeded,  // finished: `finished_vm` may hold the VM as the operation left it
     kFailed,     // finished with an error, recorded in the facts
     kUnknown,    // the agent could not be asked; recorded in the facts
   };
-  OperationPoll poll_operation(Pass& pass, AgentClient& agent);
-  std::optional<TrackedOperation> tracked(const std::string& uid);
-  void track(const std::string& uid, const std::string& host, const agent::Operation& operation);
-  void forget_operation(const std::string& uid);
+  OperationPoll take_operation(Pass& pass, std::optional<agent::VmStatus>& finished_vm);
+  // Hands a 202'd operation to the poller.
+  void track(const Pass& pass, const agent::Operation& operation);
+  bool operation_in_flight(const std::string& uid) const;
   Status apply_power(Pass& pass, AgentClient& agent);
   void observe(Pass& pass, const agent::VmStatus& vm);
   void on_ensured(Pass& pass, const agent::EnsureResult& result);
@@ -170,13 +181,12 @@ class VirtualMachineReconciler : public kube::Reconciler {
   ClusterApi& api_;
   SecretSource& secrets_;
   AgentClientCache& agents_;
+  AgentOperations& operations_;
+  HostCallLimiter& limiter_;
   EventSink& events_;
   ReservationLedger& ledger_;
   const VmReconcilerOptions options_;
   const kube::Clock& clock_;
-
-  std::mutex operations_mu_;
-  std::map<std::string, TrackedOperation> operations_;  // by VM uid
 
   std::mutex drift_mu_;
   std::set<std::string> drifted_;  // by VM key

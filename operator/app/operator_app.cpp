@@ -82,7 +82,8 @@ class Operator : public OperatorApp {
         quota_informer_(make_informer(rest_, kQuotas)),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
-                       api_, secrets_, agents_, events_, ledger_),
+                       api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_,
+                       ledger_),
         host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
                          events_, host_options()),
         tenant_reconciler_(tenant_informer_->store(), vm_informer_->store(), api_, events_,
@@ -171,9 +172,6 @@ class Operator : public OperatorApp {
     host_informer_->add_event_handlers(host_events(caches, queues));
     tenant_informer_->add_event_handlers(tenant_events(caches, queues));
     quota_informer_->add_event_handlers(quota_events(caches, queues));
-    host_reconciler_.on_readiness_change([this, queues](const std::string& host) {
-      enqueue_vms_on_host(vm_informer_->store(), host, queues.vm);
-    });
     host_reconciler_.on_vm_drift([this, queues](const std::string& vm) {
       vm_reconciler_.note_drift(vm);
       queues.vm(vm);
@@ -288,8 +286,9 @@ class Operator : public OperatorApp {
   kube::Controller host_controller_;
   kube::Controller tenant_controller_;
   kube::Controller quota_controller_;
-  // Not handed to the reconcilers yet (issue 11: the VM reconciler takes them next). Declared
-  // after the controllers, so the poller stops before the queue it wakes goes away.
+  // The VM reconciler's agent side (it holds references; they are used once the controllers
+  // start). Declared after the controllers, so the poller stops before the queue it wakes goes
+  // away.
   HostCallLimiter agent_calls_;       // --agent-max-inflight-per-host
   AgentOperations agent_operations_;  // wakes the VM whose operation ended
   kube::HealthEndpoints health_;

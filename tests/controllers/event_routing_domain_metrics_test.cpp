@@ -72,6 +72,21 @@ TEST_F(EventRoutingTest, StatusOnlyWritesWakeNothing) {
   EXPECT_TRUE(woken.empty());
 }
 
+TEST_F(EventRoutingTest, HostReadinessChangeWakesItsVms) {
+  nlohmann::json placed = vm("waiting");
+  placed["status"]["host"] = "hv-01";
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, placed).ok());
+  const nlohmann::json ready = {
+      {"metadata", {{"name", "hv-01"}, {"generation", 1}}},
+      {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+  nlohmann::json down = ready;
+  down["status"]["conditions"][0]["status"] = "False";
+
+  host_events(caches(), queues()).on_update(ready, down);
+
+  EXPECT_EQ(woken, (std::vector<std::string>{"vm:team-a/waiting"}));
+}
+
 TEST_F(EventRoutingTest, DeletedHostWakesItsVms) {
   nlohmann::json placed = vm("waiting");
   placed["status"]["host"] = "hv-01";

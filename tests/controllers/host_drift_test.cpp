@@ -72,7 +72,7 @@ class HostDriftTest : public ReconcilerFixture {
   HyperVHostReconciler host_reconciler{
       hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions()};
   VirtualMachineReconciler vm_reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger};
+      {vms, hosts, tenants, quotas}, cluster, secrets, vm_agents(), events, ledger};
   std::vector<std::string> woken;
 };
 

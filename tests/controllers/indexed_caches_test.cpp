@@ -181,7 +181,7 @@ class UnrelatedObjectsTest : public IndexedCachesTest {
 
   static constexpr int kOtherTenants = 40;
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger};
+      {vms, hosts, tenants, quotas}, cluster, secrets, vm_agents(), events, ledger};
 };
 
 TEST_F(UnrelatedObjectsTest, AVmPassReadsOnlyItsOwnTenantsObjects) {

@@ -5,14 +5,23 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "controllers/agent_client_cache.h"
+#include "controllers/agent_operations.h"
+#include "controllers/host_call_limiter.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/reservation_ledger.h"
 #include "controllers/secret_source.h"
+#include "controllers/virtualmachine_reconciler.h"
 #include "tests/controllers/fake_agent.h"
 #include "tests/controllers/fake_cluster.h"
 
@@ -45,6 +54,31 @@ class ReconcilerFixture : public ::testing::Test {
     cluster.mirror(kQuotas, quotas);
     add_cache_indices(vms, tenants, quotas);  // as the operator's wiring does
     vms.add_observer(ledger.observer());
+    operations.start();
+  }
+  ~ReconcilerFixture() override { operations.stop(); }
+
+  // The VM reconciler's agent side, as the operator wires it.
+  VirtualMachineReconciler::Agents vm_agents() { return {agents, operations, limiter}; }
+
+  // An operation poller like `operations` (started), for a restarted operator.
+  std::unique_ptr<AgentOperations> make_operations() {
+    auto made = std::make_unique<AgentOperations>(wake(), fast_polls());
+    made->start();
+    return made;
+  }
+
+  // Waits until the operation poller has woken `key` (an agent operation ended); false after
+  // 10 s. The poller runs on its own thread, so tests wait for its event, never for a time.
+  bool wait_for_wake(const std::string& key) {
+    std::unique_lock<std::mutex> lock(woken_mu);
+    return woken_cv.wait_for(lock, std::chrono::seconds(10), [&] {
+      const auto found = std::find(operation_wakes.begin(), operation_wakes.end(), key);
+      if (found == operation_wakes.end())
+        return false;
+      operation_wakes.erase(found);
+      return true;
+    });
   }
 
   // A Ready host with 64 vCPUs and 64Gi allocatable, switch "external", image "ubuntu-24.04",
@@ -125,6 +159,26 @@ class ReconcilerFixture : public ::testing::Test {
   FakeConnector connector;
   AgentClientCache agents{connector};
   ReservationLedger ledger;
+  HostCallLimiter limiter;
+  std::mutex woken_mu;
+  std::condition_variable woken_cv;
+  std::vector<std::string> operation_wakes;  // VM keys the poller woke, not yet waited for
+  AgentOperations operations{wake(), fast_polls()};
+
+ private:
+  AgentOperations::Wake wake() {
+    return [this](const std::string& key) {
+      std::lock_guard<std::mutex> lock(woken_mu);
+      operation_wakes.push_back(key);
+      woken_cv.notify_all();
+    };
+  }
+  static AgentOperationsOptions fast_polls() {
+    AgentOperationsOptions options;
+    options.first_poll = std::chrono::milliseconds(1);
+    options.max_poll_interval = std::chrono::milliseconds(5);
+    return options;
+  }
 };
 
 }  // namespace hvo::controllers::testing

@@ -33,7 +33,7 @@ class VirtualMachineReconcilerTest : public ReconcilerFixture {
   }
 
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger};
+      {vms, hosts, tenants, quotas}, cluster, secrets, vm_agents(), events, ledger};
 };
 
 TEST_F(VirtualMachineReconcilerTest, NewVmRunsOnAHostWithStatusAndFinalizer) {
@@ -95,7 +95,10 @@ TEST_F(VirtualMachineReconcilerTest, SlowCreateStillTakesThreeWrites) {
   reconcile("web-1");
   reconcile("web-1");
   EXPECT_EQ(vm("web-1")["status"]["phase"], "Provisioning");
+  EXPECT_EQ(agent->ensured.size(), 1u);
   agent->finish_operations();
+  agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
   settle("web-1");
 
   ASSERT_EQ(vm("web-1")["status"]["phase"], "Running");

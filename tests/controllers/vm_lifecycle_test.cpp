@@ -35,8 +35,11 @@ class VmLifecycleTest : public ReconcilerFixture {
     // The old ledger stays registered on the store (observers are for the store's lifetime).
     ledgers_after_restart.push_back(std::make_unique<ReservationLedger>());
     vms.add_observer(ledgers_after_restart.back()->observer());
+    // The operations it was following are lost with it.
+    operations_after_restart.push_back(make_operations());
     reconciler = std::make_unique<VirtualMachineReconciler>(
-        VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, secrets, agents, events,
+        VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, secrets,
+        VirtualMachineReconciler::Agents{agents, *operations_after_restart.back(), limiter}, events,
         *ledgers_after_restart.back());
   }
   // Quota.status.used as the Quota reconciler recomputes it from the VMs.
@@ -54,8 +57,10 @@ class VmLifecycleTest : public ReconcilerFixture {
   }
 
   std::vector<std::unique_ptr<ReservationLedger>> ledgers_after_restart;
-  std::unique_ptr<VirtualMachineReconciler> reconciler = std::make_unique<VirtualMachineReconciler>(
-      VmReconcilerCaches{vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger);
+  std::vector<std::unique_ptr<AgentOperations>> operations_after_restart;
+  std::unique_ptr<VirtualMachineReconciler> reconciler =
+      std::make_unique<VirtualMachineReconciler>(VmReconcilerCaches{vms, hosts, tenants, quotas},
+                                                 cluster, secrets, vm_agents(), events, ledger);
 };
 
 TEST_F(VmLifecycleTest, PermanentAgentRefusalReleasesTheReservationAndStopsRetrying) {
@@ -192,16 +197,16 @@ TEST_F(VmLifecycleTest, LongEnsureIsPolledByIdNotIssuedAgain) {
   add_vm("web-1");
 
   auto result = reconcile("web-1");
-  EXPECT_EQ(result.requeue_after, VmReconcilerOptions().in_progress);
+  EXPECT_EQ(result.requeue_after, VmReconcilerOptions().operation_running);
   EXPECT_EQ(vm("web-1")["status"]["phase"], "Provisioning");
+  reconcile("web-1");  // passes while it runs issue nothing: the poller follows it
   reconcile("web-1");
-  reconcile("web-1");
-
-  EXPECT_EQ(agent->ensured.size(), 1u);  // one ensure, then polls of its operation
-  EXPECT_EQ(agent->operation_polls, 2);
+  EXPECT_EQ(agent->ensured.size(), 1u);
 
   agent->finish_operations();
   agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
+  EXPECT_GE(agent->operation_polls, 1);
   settle("web-1");
   EXPECT_EQ(vm("web-1")["status"]["phase"], "Running");
   EXPECT_EQ(agent->ensured.size(), 1u);
@@ -215,6 +220,7 @@ TEST_F(VmLifecycleTest, OperationForgottenByARestartedAgentIsIssuedAgain) {
 
   agent->forget_operations();  // the agent restarted before running it
   agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));  // its poll answered 404
   settle("web-1");
 
   EXPECT_EQ(agent->ensured.size(), 2u);
@@ -244,6 +250,7 @@ TEST_F(VmLifecycleTest, FailedOperationIsRecordedAndAPermanentOneReleasesQuota) 
   reconcile("web-1");
 
   agent->finish_operations(agent::AgentErrorCode::kImageNotFound);
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
   reconcile("web-1");
 
   const auto object = vm("web-1");
@@ -263,6 +270,7 @@ TEST_F(VmLifecycleTest, LongPowerActionIsPolledByIdNotIssuedAgain) {
                     [](nlohmann::json& spec) { spec["runStrategy"] = "Halted"; });
   reconcile("web-1");  // the new generation is ensured first (202)
   agent->finish_operations();
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
   reconcile("web-1");  // ensure done; the shutdown answers 202
   reconcile("web-1");
   reconcile("web-1");
@@ -271,6 +279,7 @@ TEST_F(VmLifecycleTest, LongPowerActionIsPolledByIdNotIssuedAgain) {
   EXPECT_EQ(agent->powered.size(), 1u);
   agent->finish_operations();
   agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
   settle("web-1");
   EXPECT_EQ(vm("web-1")["status"]["phase"], "Stopped");
   EXPECT_EQ(agent->powered.size(), 1u);
@@ -290,6 +299,7 @@ TEST_F(VmLifecycleTest, LongDeleteIsWaitedForThenTheFinalizerGoes) {
 
   agent->finish_operations();
   agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
   reconcile("web-1");
   EXPECT_FALSE(cluster.exists(kVirtualMachines, "team-a", "web-1"));
   EXPECT_TRUE(agent->vms.empty());

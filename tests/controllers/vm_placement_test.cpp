@@ -39,7 +39,7 @@ class VmPlacementTest : public ReconcilerFixture {
 
   kube::testing::FakeClock clock;
   VirtualMachineReconciler reconciler{
-      {vms, hosts, tenants, quotas}, cluster, secrets, agents, events, ledger,
+      {vms, hosts, tenants, quotas}, cluster, secrets, vm_agents(), events, ledger,
       VmReconcilerOptions(),         clock};
 };
 
