@@ -3,6 +3,7 @@
 #include "api/v1alpha1/tenant_types.h"
 #include "controllers/conditions.h"
 #include "controllers/indexed_caches.h"
+#include "controllers/tenant_desired.h"
 
 namespace hvo::controllers {
 namespace {
@@ -140,6 +141,23 @@ kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues) {
     }
   };
   handlers.on_delete = [queues](const Json& tenant) { queues.tenant(key_of(tenant)); };
+  return handlers;
+}
+
+kube::EventHandlers tenant_labelled_events(Enqueue tenant) {
+  const auto route = [tenant](const Json& object) {
+    const auto labels = object.value(Json::json_pointer("/metadata/labels"), Json::object());
+    const std::string owner = labels.value(kTenantLabel, std::string());
+    if (!owner.empty())
+      tenant(owner);
+  };
+  kube::EventHandlers handlers;
+  handlers.on_add = route;
+  handlers.on_update = [route](const Json& old_object, const Json& object) {
+    route(old_object);  // a label moved to another tenant wakes both (the queue merges one)
+    route(object);
+  };
+  handlers.on_delete = route;
   return handlers;
 }
 

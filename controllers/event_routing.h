@@ -6,6 +6,8 @@
 //                             instead of on a poll
 //   Tenant added or its spec changed → the Tenant; the VMs in its namespaces, before and after
 //                             the change (policy, selector, quota)
+//   Namespace or RoleBinding carrying the tenant label added, changed or deleted → the Tenant
+//                             the label names (before and after the change)
 //   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
 //                             nothing, or every poll would trigger another); deleted → its VMs
 #pragma once
@@ -41,6 +43,8 @@ kube::EventHandlers vm_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers quota_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues);
 kube::EventHandlers host_events(RoutingCaches caches, Queues queues);
+// For the label-selected Namespace and RoleBinding informers (tenant_selector()).
+kube::EventHandlers tenant_labelled_events(Enqueue tenant);
 
 // Enqueues every HyperVHost whose spec.credentialsSecretRef names `secret` (it was added,
 // changed or deleted: a rotated token or certificate is used at once, a removed one reported).

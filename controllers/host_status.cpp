@@ -37,12 +37,21 @@ void record_observation(const agent::HostInfo& info, const api::HyperVHostSpec& 
   status.unmanaged_vm_count = info.unmanaged_vm_count;
 }
 
-// lastHeartbeatTime moves only when a minute (write_interval) has passed since the recorded one.
-void record_heartbeat(const k8s::Time& now, const HeartbeatSettings& settings,
+// lastHeartbeatTime moves only when a minute (write_interval) has passed since the recorded one
+// (restart_refresh_age() on the first poll since the operator started).
+void record_heartbeat(const k8s::Time& now, std::chrono::seconds refresh_age,
                       api::HyperVHostStatus& status) {
   if (!status.last_heartbeat_time ||
-      now.time_point() - status.last_heartbeat_time->time_point() >= settings.write_interval)
+      now.time_point() - status.last_heartbeat_time->time_point() >= refresh_age)
     status.last_heartbeat_time = now;
+}
+
+bool differs(const api::HyperVHostStatus& a, const api::HyperVHostStatus& b) {
+  k8s::Json left;
+  k8s::Json right;
+  api::encode(left, a);
+  api::encode(right, b);
+  return left != right;
 }
 
 api::HostSummary summary(const ResourceAmounts& allocated,
@@ -57,6 +66,10 @@ std::string seconds_text(std::chrono::seconds seconds) {
 }
 
 }  // namespace
+
+std::chrono::seconds restart_refresh_age(const HeartbeatSettings& settings) {
+  return std::max(settings.write_interval, settings.timeout * 3 / 4);
+}
 
 ResourceAmounts host_allocatable(const agent::HostResources& capacity,
                                  const api::HyperVHostSpec& spec) {
@@ -87,7 +100,9 @@ HostStatusUpdate next_host_status(const api::HyperVHost& host, const HostPoll& p
   std::vector<k8s::Condition> conditions;
   if (poll.info) {
     record_observation(*poll.info, host.spec, status);
-    record_heartbeat(poll.now, settings, status);
+    record_heartbeat(
+        poll.now, poll.first_since_start ? restart_refresh_age(settings) : settings.write_interval,
+        status);
     conditions.push_back(make_condition(type::kReachable, true, "AgentResponding",
                                         "The agent at " + host.spec.address + " answers.",
                                         generation));
@@ -117,11 +132,10 @@ HostStatusUpdate next_host_status(const api::HyperVHost& host, const HostPoll& p
   status.summary = summary(poll.allocated, status.allocatable);
   apply_conditions(status.conditions, conditions, poll.now);
 
-  k8s::Json before;
-  k8s::Json after;
-  api::encode(before, host.status);
-  api::encode(after, status);
-  update.changed = before != after;
+  update.changed = differs(host.status, status);
+  // Written anyway: the heartbeat rides along as it would without the restart.
+  if (update.changed && poll.info && poll.first_since_start)
+    record_heartbeat(poll.now, settings.write_interval, status);
   return update;
 }
 

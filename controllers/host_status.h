@@ -2,6 +2,8 @@
 // polls every host on a jittered interval and writes the result only when next_host_status()
 // says it changed, so 1,000 idle hosts cost no API writes:
 //  - lastHeartbeatTime advances at most once per heartbeat_write_interval (default a minute);
+//    the first poll of a host after the operator starts leaves alone a heartbeat younger than
+//    restart_refresh_age(), so a restarted operator's resync writes nothing for idle hosts;
 //  - a failed poll sets Reachable=False at once, but Ready stays True until no poll has succeeded
 //    for heartbeat_timeout; then Ready=False, reason HeartbeatTimeout. Nothing is destroyed
 //    because a host is unreachable: its VMs only report HostReachable=False.
@@ -28,12 +30,20 @@ struct HostPoll {
   std::optional<k8s::Time> last_contact;
   ResourceAmounts allocated;  // the VMs placed on this host
   k8s::Time now;
+  bool first_since_start = false;  // this process has not polled the host before
 };
 
 struct HeartbeatSettings {
   std::chrono::seconds timeout{std::chrono::seconds(120)};
   std::chrono::seconds write_interval{std::chrono::seconds(60)};
 };
+
+// The age from which the first poll after a start refreshes the heartbeat: three quarters of
+// the timeout (90 s by default), never less than write_interval. A running operator keeps the
+// heartbeat younger than write_interval + one poll interval (about 90 s by default), so a
+// restart finds it younger than this and leaves it to the next poll, which refreshes it at
+// write_interval as usual, still within the timeout.
+std::chrono::seconds restart_refresh_age(const HeartbeatSettings& settings);
 
 struct HostStatusUpdate {
   api::HyperVHostStatus status;

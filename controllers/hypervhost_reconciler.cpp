@@ -111,22 +111,23 @@ HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
     spdlog::warn("host_poll_failed host={} reason={} error={}", host.metadata.name,
                  poll.failure_reason, poll.failure_message);
   }
-  poll.last_contact = last_contact(host, poll.info.has_value(), poll.now);
+  record_contact(host, poll);
   return poll;
 }
 
-std::optional<k8s::Time> HyperVHostReconciler::last_contact(const api::HyperVHost& host,
-                                                            bool reached, const k8s::Time& now) {
+void HyperVHostReconciler::record_contact(const api::HyperVHost& host, HostPoll& poll) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (reached) {
-    last_contact_[host.metadata.name] = now;
-    return now;
-  }
   const auto remembered = last_contact_.find(host.metadata.name);
-  if (remembered != last_contact_.end())
-    return remembered->second;
-  // After an operator restart the recorded heartbeat is the best knowledge there is.
-  return host.status.last_heartbeat_time;
+  poll.first_since_start = remembered == last_contact_.end();
+  if (poll.info) {
+    last_contact_[host.metadata.name] = poll.now;
+    poll.last_contact = poll.now;
+  } else if (remembered != last_contact_.end()) {
+    poll.last_contact = remembered->second;
+  } else {
+    // After an operator restart the recorded heartbeat is the best knowledge there is.
+    poll.last_contact = host.status.last_heartbeat_time;
+  }
 }
 
 kube::Duration HyperVHostReconciler::next_poll() {

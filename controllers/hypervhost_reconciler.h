@@ -57,8 +57,8 @@ class HyperVHostReconciler : public kube::Reconciler {
                 std::shared_ptr<AgentClient>& client);
   void report_drift(const std::string& host, const std::vector<api::VirtualMachine>& placed,
                     AgentClient& client);
-  std::optional<k8s::Time> last_contact(const api::HyperVHost& host, bool reached,
-                                        const k8s::Time& now);
+  // Also sets poll.first_since_start.
+  void record_contact(const api::HyperVHost& host, HostPoll& poll);
   kube::Duration next_poll();
 
   const kube::Store& hosts_;

@@ -8,18 +8,32 @@
 
 namespace hvo::controllers {
 
-TenantReconciler::TenantReconciler(const kube::Store& tenants, const kube::Store& vms,
-                                   ClusterApi& api, EventSink& events,
-                                   std::string tenant_admin_cluster_role, const kube::Clock& clock)
-    : tenants_(tenants),
-      vms_(vms),
+namespace {
+
+std::string tenant_label_of(const k8s::Json& object) {
+  // The label key holds a '/', so it is looked up in the labels object, not by JSON pointer.
+  const auto labels =
+      object.value(k8s::Json::json_pointer("/metadata/labels"), k8s::Json::object());
+  return labels.value(kTenantLabel, std::string());
+}
+
+}  // namespace
+
+std::string tenant_selector() {
+  return kTenantLabel;
+}
+
+TenantReconciler::TenantReconciler(TenantReconcilerCaches caches, ClusterApi& api,
+                                   EventSink& events, std::string tenant_admin_cluster_role,
+                                   const kube::Clock& clock)
+    : caches_(caches),
       api_(api),
       events_(events),
       cluster_role_(std::move(tenant_admin_cluster_role)),
       clock_(clock) {}
 
 Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& request) {
-  const kube::ObjectPtr object = tenants_.get(request.key());
+  const kube::ObjectPtr object = caches_.tenants.get(request.key());
   if (!object)
     return kube::ReconcileResult::done();  // its RoleBindings go with it (owner references)
   auto tenant = api::Tenant::from_json(*object);
@@ -43,7 +57,7 @@ Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& r
   }
 
   // The tenant's own VMs (by namespace index): O(VMs of the tenant).
-  const auto charges = tenant_charges(vms_, tenants_, *tenant);
+  const auto charges = tenant_charges(caches_.vms, caches_.tenants, *tenant);
   if (update_tenant_status(*tenant, ready, charges, k8s::Time(clock_.wall_now()))) {
     auto written = api_.update_status(kTenants, tenant->to_json());
     if (!written.ok())
@@ -58,22 +72,32 @@ Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& r
 
 Status TenantReconciler::ensure_namespace(const api::Tenant& tenant, const std::string& name) {
   const std::string context = "tenant " + tenant.metadata.name + ": namespace " + name;
-  auto existing = api_.get(kNamespaces, "", name);
-  if (!existing.ok()) {
-    if (existing.error().code() != ErrorCode::kNotFound)
-      return existing.error().with_context(context);
-    auto created = api_.create(kNamespaces, "", desired_namespace(tenant, name));
-    if (!created.ok())
-      return created.error().with_context(context + ": create");
+  if (const kube::ObjectPtr cached = caches_.namespaces.get(name)) {
+    if (namespace_labelled_for(*cached, tenant))
+      return OkStatus();
+    return Error(ErrorCode::kConflict, context + " already belongs to tenant " +
+                                           tenant_label_of(*cached) +
+                                           ": a namespace has one tenant");
+  }
+  auto created = api_.create(kNamespaces, "", desired_namespace(tenant, name));
+  if (created.ok()) {
     spdlog::info("tenant_namespace_created tenant={} namespace={}", tenant.metadata.name, name);
     return OkStatus();
   }
+  if (created.error().code() != ErrorCode::kAlreadyExists)
+    return created.error().with_context(context + ": create");
+  return label_existing_namespace(tenant, name, context);
+}
+
+Status TenantReconciler::label_existing_namespace(const api::Tenant& tenant,
+                                                  const std::string& name,
+                                                  const std::string& context) {
+  auto existing = api_.get(kNamespaces, "", name);
+  if (!existing.ok())
+    return existing.error().with_context(context);
   if (namespace_labelled_for(*existing, tenant))
-    return OkStatus();
-  // The label key holds a '/', so it is looked up in the labels object, not by JSON pointer.
-  const auto labels =
-      existing->value(k8s::Json::json_pointer("/metadata/labels"), k8s::Json::object());
-  const std::string owner = labels.value(kTenantLabel, std::string());
+    return OkStatus();  // ours already; the cache had not seen it yet
+  const std::string owner = tenant_label_of(*existing);
   if (!owner.empty()) {
     return Error(ErrorCode::kConflict,
                  context + " already belongs to tenant " + owner + ": a namespace has one tenant");
@@ -82,6 +106,7 @@ Status TenantReconciler::ensure_namespace(const api::Tenant& tenant, const std::
   auto patched = api_.merge_patch(kNamespaces, "", name, patch);
   if (!patched.ok())
     return patched.error().with_context(context + ": label");
+  spdlog::info("tenant_namespace_labelled tenant={} namespace={}", tenant.metadata.name, name);
   return OkStatus();
 }
 
@@ -89,8 +114,28 @@ Status TenantReconciler::ensure_admin_binding(const api::Tenant& tenant, const s
   const std::string context =
       "tenant " + tenant.metadata.name + ": rolebinding " + ns + "/" + kTenantAdminsRoleBindingName;
   const k8s::Json desired = desired_admin_role_binding(tenant, ns, cluster_role_);
+  // Ours and right: it also carries the label, or the cache would never see it again.
+  const auto right = [&](const k8s::Json& binding) {
+    return role_binding_matches(binding, desired) &&
+           tenant_label_of(binding) == tenant.metadata.name;
+  };
+  const kube::ObjectPtr cached = caches_.role_bindings.get(ns + "/" + kTenantAdminsRoleBindingName);
+  if (cached && right(*cached))
+    return OkStatus();
+  if (!cached) {
+    auto created = api_.create(kRoleBindings, ns, desired);
+    if (created.ok()) {
+      spdlog::info("tenant_admins_bound tenant={} namespace={} clusterRole={}",
+                   tenant.metadata.name, ns, cluster_role_);
+      return OkStatus();
+    }
+    if (created.error().code() != ErrorCode::kAlreadyExists)
+      return created.error().with_context(context + ": create");
+  }
+  // Cached but different, or present but not cached (unlabelled, or the cache is behind our own
+  // last write): the live object decides, so a lagging cache does not replace a right binding.
   auto existing = api_.get(kRoleBindings, ns, kTenantAdminsRoleBindingName);
-  if (existing.ok() && role_binding_matches(*existing, desired))
+  if (existing.ok() && right(*existing))
     return OkStatus();
   if (existing.ok()) {
     // roleRef is immutable: replace the binding rather than patch it.

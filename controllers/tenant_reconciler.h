@@ -2,6 +2,11 @@
 // each (RoleBindings owned by the Tenant, so the garbage collector removes them with it; the
 // namespaces and what they hold are never deleted by the operator), and reports which
 // namespaces are ready and what the tenant's VMs use.
+//
+// Namespaces and RoleBindings are read from informer caches that hold only the operator's own
+// objects (those carrying the tenant label, tenant_selector()), so a steady-state pass makes no
+// API call at all. A namespace that exists without the label is not cached: creating it answers
+// AlreadyExists, and that rare path reads it with a GET and patches the label on.
 #pragma once
 
 #include <string>
@@ -14,10 +19,22 @@
 
 namespace hvo::controllers {
 
+struct TenantReconcilerCaches {
+  const kube::Store& tenants;
+  const kube::Store& vms;
+  // Label-selected with tenant_selector(): the tenants' namespaces and admin RoleBindings.
+  const kube::Store& namespaces;
+  const kube::Store& role_bindings;
+};
+
+// The label selector of the Namespace and RoleBinding informers: objects carrying the tenant
+// label, whatever its value.
+std::string tenant_selector();
+
 class TenantReconciler : public kube::Reconciler {
  public:
-  TenantReconciler(const kube::Store& tenants, const kube::Store& vms, ClusterApi& api,
-                   EventSink& events, std::string tenant_admin_cluster_role,
+  TenantReconciler(TenantReconcilerCaches caches, ClusterApi& api, EventSink& events,
+                   std::string tenant_admin_cluster_role,
                    const kube::Clock& clock = kube::real_clock());
 
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
@@ -25,10 +42,12 @@ class TenantReconciler : public kube::Reconciler {
  private:
   // Makes one namespace and its admin binding right; an error names the namespace.
   Status ensure_namespace(const api::Tenant& tenant, const std::string& name);
+  // The namespace exists but the cache lacks it (unlabelled, or the cache is behind).
+  Status label_existing_namespace(const api::Tenant& tenant, const std::string& name,
+                                  const std::string& context);
   Status ensure_admin_binding(const api::Tenant& tenant, const std::string& ns);
 
-  const kube::Store& tenants_;
-  const kube::Store& vms_;
+  const TenantReconcilerCaches caches_;
   ClusterApi& api_;
   EventSink& events_;
   const std::string cluster_role_;

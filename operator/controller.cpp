@@ -26,7 +26,7 @@ Controller::Controller(ControllerOptions options, Reconciler& reconciler,
     : options_(std::move(options)),
       reconciler_(reconciler),
       clock_(clock),
-      queue_(options_.name, registry, clock, options_.rate_limits),
+      queue_(options_.name, registry, clock, options_.rate_limits, options_.min_interval),
       reconcile_total_(registry.counter("controller_runtime_reconcile_total",
                                         "Total number of reconciliations per controller",
                                         {"controller", "result"})),
@@ -64,7 +64,10 @@ void Controller::start() {
   if (started_)
     return;
   started_ = true;
-  spdlog::info("controller_started controller={} workers={}", options_.name, options_.workers);
+  spdlog::info(
+      "controller_started controller={} workers={} minIntervalMs={}", options_.name,
+      options_.workers,
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.min_interval).count());
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] { run_worker(); });
   }

@@ -3,7 +3,10 @@
 // - an error re-adds the key with its per-key backoff (and counts an error);
 // - requeue_after re-adds it after that delay and resets its backoff;
 // - requeue re-adds it with backoff;
-// - success resets its backoff.
+// - success resets its backoff;
+// - with options.min_interval, enqueue() of a key reconciled less than that ago waits until the
+//   interval has passed (the queue merges the adds meanwhile): a status writer fed by many
+//   changes writes at most about once per interval, and always sees the last change.
 #pragma once
 
 #include <atomic>
@@ -53,6 +56,9 @@ struct ControllerOptions {
   std::string name;  // the metrics' `controller` label and the queue's name
   int workers = 1;
   WorkQueueRateLimiter::Options rate_limits;
+  // The least time between the starts of two reconciles of one key that enqueue() asks for;
+  // zero: none. Errors (backoff) and requeue_after keep their own delays.
+  Duration min_interval = Duration::zero();
 };
 
 class Controller {

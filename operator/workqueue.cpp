@@ -15,8 +15,12 @@ double seconds_between(SteadyTime from, SteadyTime to) {
 }  // namespace
 
 WorkQueue::WorkQueue(const std::string& name, metrics::Registry& registry, const Clock& clock,
-                     const WorkQueueRateLimiter::Options& limits)
-    : name_(name), clock_(clock), limiter_(limits, clock), metrics_(registry, name) {
+                     const WorkQueueRateLimiter::Options& limits, Duration min_interval)
+    : name_(name),
+      clock_(clock),
+      limiter_(limits, clock),
+      metrics_(registry, name),
+      min_interval_(std::max(min_interval, Duration::zero())) {
   delay_thread_ = std::thread([this] { run_delays(); });
 }
 
@@ -27,7 +31,21 @@ WorkQueue::~WorkQueue() {
 
 void WorkQueue::add(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  add_locked(key, clock_.now());
+  add_coalesced_locked(key, clock_.now());
+}
+
+void WorkQueue::add_coalesced_locked(const std::string& key, SteadyTime now) {
+  if (shutting_down_)
+    return;
+  const auto started = last_started_.find(key);
+  if (started != last_started_.end() && now < started->second + min_interval_) {
+    // Taken too recently: it waits for the interval's end (the earlier deadline wins if it is
+    // already delayed). A key already dirty is taken after this add anyway.
+    if (dirty_.count(key) == 0)
+      delay_locked(key, started->second + min_interval_);
+    return;
+  }
+  add_locked(key, now);
 }
 
 void WorkQueue::add_locked(const std::string& key, SteadyTime now) {
@@ -50,10 +68,13 @@ void WorkQueue::add_after(const std::string& key, Duration delay) {
     return;
   const SteadyTime now = clock_.now();
   if (delay <= Duration::zero()) {
-    add_locked(key, now);
+    add_coalesced_locked(key, now);
     return;
   }
-  const SteadyTime ready_at = now + delay;
+  delay_locked(key, now + delay);
+}
+
+void WorkQueue::delay_locked(const std::string& key, SteadyTime ready_at) {
   auto existing = delayed_.find(key);
   if (existing != delayed_.end()) {
     // A key already waiting keeps the earlier of its two deadlines.
@@ -103,6 +124,8 @@ std::optional<std::string> WorkQueue::get() {
     queued_at_.erase(queued);
   }
   processing_[key] = now;
+  if (min_interval_ > Duration::zero())
+    last_started_[key] = now;
   dirty_.erase(key);
   return key;
 }
@@ -129,6 +152,7 @@ void WorkQueue::shutdown() {
   shutting_down_ = true;
   delayed_.clear();
   delay_order_.clear();
+  last_started_.clear();
   ready_cv_.notify_all();
   delay_cv_.notify_all();
 }
@@ -163,6 +187,12 @@ void WorkQueue::promote_ready_locked(SteadyTime now) {
   }
 }
 
+void WorkQueue::forget_old_starts_locked(SteadyTime now) {
+  for (auto it = last_started_.begin(); it != last_started_.end();) {
+    it = now >= it->second + min_interval_ ? last_started_.erase(it) : std::next(it);
+  }
+}
+
 void WorkQueue::publish_progress_locked(SteadyTime now) {
   double unfinished = 0;
   double longest = 0;
@@ -185,6 +215,7 @@ void WorkQueue::run_delays() {
     promote_ready_locked(now);
     if (now >= next_progress) {
       publish_progress_locked(now);
+      forget_old_starts_locked(now);
       next_progress = now + kProgressPeriod;
     }
     SteadyTime wake = next_progress;

@@ -4,6 +4,11 @@
 //   in the dirty set and is queued again when the worker calls done();
 // - add_after() delays a key on the queue's clock; add_rate_limited() delays it by the larger of
 //   its own exponential backoff and the overall token bucket; forget() resets its backoff;
+// - with a min_interval, a key add()ed less than that after a worker last took it waits until
+//   the interval has passed (adds meanwhile merge into that one wait), so a key that changes
+//   many times a second is processed at most twice per interval and always after its last add.
+//   add_after() and add_rate_limited() keep their own delays: a reconciler's requeue_after and
+//   error backoff are not stretched;
 // - shutdown() refuses new keys and drops delayed ones, but still hands out what is queued;
 //   shutdown_with_drain() also waits until every key taken has been done().
 #pragma once
@@ -27,7 +32,8 @@ namespace hvo::kube {
 class WorkQueue {
  public:
   WorkQueue(const std::string& name, metrics::Registry& registry, const Clock& clock = real_clock(),
-            const WorkQueueRateLimiter::Options& limits = WorkQueueRateLimiter::Options());
+            const WorkQueueRateLimiter::Options& limits = WorkQueueRateLimiter::Options(),
+            Duration min_interval = Duration::zero());
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
@@ -47,11 +53,16 @@ class WorkQueue {
   bool shutting_down() const;
   // Keys waiting to be taken (not counting delayed or in-process ones).
   std::size_t len() const;
-  // Keys waiting for their add_after() / backoff delay to pass.
+  // Keys waiting for their add_after() / backoff delay / min_interval to pass.
   std::size_t delayed() const;
+  Duration min_interval() const { return min_interval_; }
 
  private:
+  // add() and add_after(0): held back until the key's min_interval has passed.
+  void add_coalesced_locked(const std::string& key, SteadyTime now);
   void add_locked(const std::string& key, SteadyTime now);
+  void delay_locked(const std::string& key, SteadyTime ready_at);
+  void forget_old_starts_locked(SteadyTime now);
   void run_delays();
   void promote_ready_locked(SteadyTime now);
   void publish_progress_locked(SteadyTime now);
@@ -60,6 +71,7 @@ class WorkQueue {
   const Clock& clock_;
   WorkQueueRateLimiter limiter_;
   WorkQueueMetrics metrics_;
+  const Duration min_interval_;
 
   mutable std::mutex mu_;
   std::condition_variable ready_cv_;    // a key was queued, or shutdown
@@ -71,6 +83,9 @@ class WorkQueue {
   std::map<std::string, SteadyTime> queued_at_;   // key -> when it entered the dirty set
   std::map<std::string, SteadyTime> delayed_;     // key -> when it becomes ready
   std::set<std::pair<SteadyTime, std::string>> delay_order_;
+  // key -> when a worker last took it; only with a min_interval, and only for keys taken less
+  // than min_interval ago (older entries are dropped by the delay thread).
+  std::map<std::string, SteadyTime> last_started_;
   bool shutting_down_ = false;
   std::thread delay_thread_;
 };

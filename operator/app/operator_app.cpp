@@ -48,10 +48,18 @@ std::string make_identity(const OperatorOptions& options) {
   return base + "_" + std::to_string(random() % 100000);
 }
 
+// The least time between two reconciles of one Quota, Tenant or HyperVHost. Their status sums
+// many VMs: without it, a rollout of N VMs of one tenant writes its Quota and Tenant status up to
+// N times; with it, at most about once a second each, and always with the last VM counted (the
+// queue merges the enqueues meanwhile and reconciles when the second is over).
+constexpr std::chrono::seconds kStatusWriteInterval{1};
+
 std::unique_ptr<kube::SharedInformer> make_informer(kube::RestClient& rest,
-                                                    const kube::GroupVersionResource& gvr) {
+                                                    const kube::GroupVersionResource& gvr,
+                                                    const std::string& label_selector = "") {
   kube::InformerOptions options;
   options.reflector.gvr = gvr;
+  options.reflector.label_selector = label_selector;
   return std::make_unique<kube::SharedInformer>(rest, options);
 }
 
@@ -80,21 +88,29 @@ class Operator : public OperatorApp {
         host_informer_(make_informer(rest_, kHyperVHosts)),
         tenant_informer_(make_informer(rest_, kTenants)),
         quota_informer_(make_informer(rest_, kQuotas)),
+        // Only the operator's own Namespaces and RoleBindings (tenant-labelled): the cluster's
+        // others are neither cached nor watched.
+        namespace_informer_(make_informer(rest_, kNamespaces, tenant_selector())),
+        role_binding_informer_(make_informer(rest_, kRoleBindings, tenant_selector())),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
                        api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_,
                        ledger_),
         host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
                          events_, host_options()),
-        tenant_reconciler_(tenant_informer_->store(), vm_informer_->store(), api_, events_,
-                           options_.tenant_admin_cluster_role),
+        tenant_reconciler_({tenant_informer_->store(), vm_informer_->store(),
+                            namespace_informer_->store(), role_binding_informer_->store()},
+                           api_, events_, options_.tenant_admin_cluster_role),
         quota_reconciler_({quota_informer_->store(), vm_informer_->store(),
                            tenant_informer_->store(), host_informer_->store()},
                           api_),
         vm_controller_({"virtualmachine", options_.vm_workers, {}}, vm_reconciler_, registry_),
-        host_controller_({"hypervhost", options_.host_workers, {}}, host_reconciler_, registry_),
-        tenant_controller_({"tenant", options_.tenant_workers, {}}, tenant_reconciler_, registry_),
-        quota_controller_({"quota", options_.quota_workers, {}}, quota_reconciler_, registry_),
+        host_controller_({"hypervhost", options_.host_workers, {}, kStatusWriteInterval},
+                         host_reconciler_, registry_),
+        tenant_controller_({"tenant", options_.tenant_workers, {}, kStatusWriteInterval},
+                           tenant_reconciler_, registry_),
+        quota_controller_({"quota", options_.quota_workers, {}, kStatusWriteInterval},
+                          quota_reconciler_, registry_),
         agent_calls_(options_.agent_max_inflight_per_host, &agent_metrics_),
         agent_operations_([this](const std::string& vm) { vm_controller_.queue().add(vm); }),
         health_(registry_) {
@@ -152,8 +168,8 @@ class Operator : public OperatorApp {
     return options;
   }
   std::vector<kube::SharedInformer*> informers() {
-    return {vm_informer_.get(), host_informer_.get(), tenant_informer_.get(),
-            quota_informer_.get()};
+    return {vm_informer_.get(),    host_informer_.get(),      tenant_informer_.get(),
+            quota_informer_.get(), namespace_informer_.get(), role_binding_informer_.get()};
   }
   std::vector<kube::Controller*> controllers() {
     return {&vm_controller_, &host_controller_, &tenant_controller_, &quota_controller_};
@@ -172,6 +188,8 @@ class Operator : public OperatorApp {
     host_informer_->add_event_handlers(host_events(caches, queues));
     tenant_informer_->add_event_handlers(tenant_events(caches, queues));
     quota_informer_->add_event_handlers(quota_events(caches, queues));
+    namespace_informer_->add_event_handlers(tenant_labelled_events(queues.tenant));
+    role_binding_informer_->add_event_handlers(tenant_labelled_events(queues.tenant));
     host_reconciler_.on_vm_drift([this, queues](const std::string& vm) {
       vm_reconciler_.note_drift(vm);
       queues.vm(vm);
@@ -278,6 +296,8 @@ class Operator : public OperatorApp {
   std::unique_ptr<kube::SharedInformer> host_informer_;
   std::unique_ptr<kube::SharedInformer> tenant_informer_;
   std::unique_ptr<kube::SharedInformer> quota_informer_;
+  std::unique_ptr<kube::SharedInformer> namespace_informer_;
+  std::unique_ptr<kube::SharedInformer> role_binding_informer_;
   VirtualMachineReconciler vm_reconciler_;
   HyperVHostReconciler host_reconciler_;
   TenantReconciler tenant_reconciler_;

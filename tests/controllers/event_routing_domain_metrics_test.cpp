@@ -87,6 +87,22 @@ TEST_F(EventRoutingTest, HostReadinessChangeWakesItsVms) {
   EXPECT_EQ(woken, (std::vector<std::string>{"vm:team-a/waiting"}));
 }
 
+TEST_F(EventRoutingTest, TenantLabelledNamespaceOrBindingWakesTheTenantTheLabelNames) {
+  const auto handlers = tenant_labelled_events(queues().tenant);
+  const nlohmann::json ns = {
+      {"metadata", {{"name", "team-a"}, {"labels", {{kTenantLabel, "team-a"}}}}}};
+  nlohmann::json moved = ns;
+  moved["metadata"]["labels"][kTenantLabel] = "team-b";
+
+  handlers.on_add(ns);
+  handlers.on_update(ns, moved);
+  handlers.on_delete(moved);
+  handlers.on_add({{"metadata", {{"name", "unlabelled"}}}});
+
+  EXPECT_EQ(woken, (std::vector<std::string>{"tenant:team-a", "tenant:team-a", "tenant:team-b",
+                                             "tenant:team-b"}));
+}
+
 TEST_F(EventRoutingTest, DeletedHostWakesItsVms) {
   nlohmann::json placed = vm("waiting");
   placed["status"]["host"] = "hv-01";

@@ -17,9 +17,14 @@ namespace hvo::controllers::testing {
 
 class FakeCluster : public ClusterApi {
  public:
-  // Writes to `gvr` are mirrored into `store` (the informer cache a reconciler reads).
-  void mirror(const kube::GroupVersionResource& gvr, kube::Store& store) {
+  // Writes to `gvr` are mirrored into `store` (the informer cache a reconciler reads). With
+  // `selects`, only the objects it accepts are (a label-selected informer): an object that stops
+  // matching leaves the cache, as the watch reports it deleted.
+  void mirror(const kube::GroupVersionResource& gvr, kube::Store& store,
+              std::function<bool(const k8s::Json&)> selects = nullptr) {
     mirrors_[gvr.resource] = &store;
+    if (selects)
+      selectors_[gvr.resource] = std::move(selects);
   }
 
   // Stores an object as a client's create would (uid, generation 1, resourceVersion).
@@ -63,6 +68,7 @@ class FakeCluster : public ClusterApi {
   Result<k8s::Json> get(const kube::GroupVersionResource& gvr, const std::string& ns,
                         const std::string& name) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++gets;
     const auto found = objects_.find(key(gvr, ns, name));
     if (found == objects_.end())
       return Error(ErrorCode::kNotFound, gvr.resource + " " + ns + "/" + name + " not found");
@@ -128,6 +134,7 @@ class FakeCluster : public ClusterApi {
     return OkStatus();
   }
 
+  int gets = 0;  // reads that bypass the caches
   int writes = 0;
   int status_writes = 0;
   int patches = 0;
@@ -189,14 +196,21 @@ class FakeCluster : public ClusterApi {
     const std::string ns = object["metadata"].value("namespace", std::string());
     const std::string name = object["metadata"].value("name", std::string());
     objects_[key(gvr, ns, name)] = object;
-    if (auto* store = mirror_for(gvr); store && !lag_caches)
-      store->upsert(ns.empty() ? name : ns + "/" + name, std::make_shared<const k8s::Json>(object));
+    if (auto* store = mirror_for(gvr); store && !lag_caches) {
+      const std::string cache_key = ns.empty() ? name : ns + "/" + name;
+      const auto selector = selectors_.find(gvr.resource);
+      if (selector != selectors_.end() && !selector->second(object))
+        store->remove(cache_key);
+      else
+        store->upsert(cache_key, std::make_shared<const k8s::Json>(object));
+    }
     return object;
   }
 
   std::mutex mu_;
   std::map<std::string, k8s::Json> objects_;
   std::map<std::string, kube::Store*> mirrors_;
+  std::map<std::string, std::function<bool(const k8s::Json&)>> selectors_;
   long revision_ = 0;
 };
 

@@ -52,6 +52,27 @@ TEST_F(HostHeartbeatTest, IdleHostWritesItsHeartbeatAtMostOnceAMinute) {
   EXPECT_EQ(cluster.status_writes, writes + 1);
 }
 
+// A restarted operator polls every host at once; an idle host's status is not rewritten, even
+// when its heartbeat is over a minute old (the next poll moves it).
+TEST_F(HostHeartbeatTest, RestartedOperatorWritesNothingForAnIdleHost) {
+  add_host("hv-01");
+  poll("hv-01");
+  const std::string first = heartbeat("hv-01");
+  const int writes = cluster.status_writes;
+  clock.advance(std::chrono::seconds(70));
+
+  HyperVHostReconciler restarted{
+      hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions(), clock};
+  ASSERT_TRUE(restarted.reconcile(kube::Request{"", "hv-01"}).ok());
+  EXPECT_EQ(cluster.status_writes, writes);
+  EXPECT_EQ(heartbeat("hv-01"), first);
+
+  clock.advance(std::chrono::seconds(30));
+  ASSERT_TRUE(restarted.reconcile(kube::Request{"", "hv-01"}).ok());
+  EXPECT_EQ(cluster.status_writes, writes + 1);
+  EXPECT_NE(heartbeat("hv-01"), first);
+}
+
 TEST_F(HostHeartbeatTest, ChangeOnTheHostIsWrittenAtOnceWithoutMovingTheHeartbeat) {
   auto agent = add_host("hv-01");
   poll("hv-01");

@@ -116,7 +116,19 @@ TEST_F(QuotaReconcilerTest, UsedIsRecomputedFromTheVmsReservations) {
 
 class TenantReconcilerTest : public ReconcilerFixture {
  protected:
-  TenantReconciler reconciler{tenants, vms, cluster, events, kDefaultTenantAdminClusterRole};
+  TenantReconciler reconciler{
+      {tenants, vms, namespaces, role_bindings}, cluster, events, kDefaultTenantAdminClusterRole};
+  void reconcile_ok(const std::string& tenant) {
+    auto result = reconciler.reconcile(kube::Request{"", tenant});
+    ASSERT_TRUE(result.ok()) << result.error().message();
+  }
+  std::string binding_subjects(const std::string& ns) {
+    std::string names;
+    const auto binding = cluster.object(kRoleBindings, ns, kTenantAdminsRoleBindingName);
+    for (const auto& subject : binding.value("subjects", nlohmann::json::array()))
+      names += (names.empty() ? "" : ",") + subject.value("name", std::string());
+    return names;
+  }
 };
 
 TEST_F(TenantReconcilerTest, CreatesLabelledNamespacesAndAdminBindings) {
@@ -136,6 +148,82 @@ TEST_F(TenantReconcilerTest, CreatesLabelledNamespacesAndAdminBindings) {
   }
   const auto tenant = cluster.object(kTenants, "", "team-a");
   EXPECT_EQ(condition_field(tenant, "Ready", "status"), "True");
+}
+
+TEST_F(TenantReconcilerTest, SteadyStatePassReadsOnlyCachesAndWritesNothing) {
+  add_tenant("team-a",
+             {{"namespaces", {"team-a", "team-a-dev"}}, {"admins", {{"users", {"alice"}}}}});
+  cluster.put(kNamespaces, {{"metadata", {{"name", "team-a-dev"}}}});  // exists, unlabelled
+  reconcile_ok("team-a");
+  EXPECT_TRUE(namespaces.get("team-a-dev"));  // labelled now: the informer sees it
+  EXPECT_TRUE(role_bindings.get(std::string("team-a/") + kTenantAdminsRoleBindingName));
+  const int gets = cluster.gets;
+  const int writes = cluster.writes;
+
+  reconcile_ok("team-a");
+  reconcile_ok("team-a");
+
+  EXPECT_EQ(cluster.gets, gets);
+  EXPECT_EQ(cluster.writes, writes);
+}
+
+TEST_F(TenantReconcilerTest, UnlabelledNamespaceIsReadOnlyOnTheAlreadyExistsPath) {
+  add_tenant("team-a", {{"namespaces", {"team-a", "legacy"}}});
+  cluster.put(kNamespaces, {{"metadata", {{"name", "legacy"}, {"labels", {{"app", "old"}}}}}});
+  ASSERT_FALSE(namespaces.get("legacy"));  // not the operator's (yet): not cached
+
+  reconcile_ok("team-a");
+
+  const auto legacy = cluster.object(kNamespaces, "", "legacy");
+  EXPECT_EQ(legacy["metadata"]["labels"][kTenantLabel], "team-a");
+  EXPECT_EQ(legacy["metadata"]["labels"]["app"], "old");
+  EXPECT_EQ(cluster.gets, 1);  // the one namespace the create found already there
+}
+
+TEST_F(TenantReconcilerTest, PassWhileTheCachesLagKeepsWhatTheLastPassCreated) {
+  add_tenant("team-a", {{"namespaces", {"team-a"}}, {"admins", {{"users", {"alice"}}}}});
+  reconcile_ok("team-a");
+  // The informers have not yet seen the namespace and binding the pass created.
+  namespaces.remove("team-a");
+  role_bindings.remove(std::string("team-a/") + kTenantAdminsRoleBindingName);
+  const auto binding = cluster.object(kRoleBindings, "team-a", kTenantAdminsRoleBindingName);
+
+  reconcile_ok("team-a");
+
+  const auto after = cluster.object(kRoleBindings, "team-a", kTenantAdminsRoleBindingName);
+  EXPECT_EQ(after["metadata"]["resourceVersion"], binding["metadata"]["resourceVersion"]);
+  EXPECT_EQ(condition_field(cluster.object(kTenants, "", "team-a"), "Ready", "status"), "True");
+}
+
+TEST_F(TenantReconcilerTest, ChangedAdminsReplaceTheCachedBinding) {
+  add_tenant("team-a", {{"namespaces", {"team-a"}}, {"admins", {{"users", {"alice"}}}}});
+  reconcile_ok("team-a");
+  cluster.edit_spec(kTenants, "", "team-a", [](k8s::Json& spec) {
+    spec["admins"]["users"] = {"alice", "bob"};
+  });
+
+  reconcile_ok("team-a");
+
+  EXPECT_EQ(binding_subjects("team-a"), "alice,bob");
+  const auto cached = role_bindings.get(std::string("team-a/") + kTenantAdminsRoleBindingName);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ((*cached)["subjects"].size(), 2u);
+}
+
+TEST_F(TenantReconcilerTest, UnlabelledBindingIsReplacedByALabelledOne) {
+  add_tenant("team-a", {{"namespaces", {"team-a"}}, {"admins", {{"users", {"alice"}}}}});
+  reconcile_ok("team-a");
+  auto unlabelled = cluster.object(kRoleBindings, "team-a", kTenantAdminsRoleBindingName);
+  unlabelled["metadata"].erase("labels");
+  ASSERT_TRUE(cluster.remove(kRoleBindings, "team-a", kTenantAdminsRoleBindingName).ok());
+  cluster.put(kRoleBindings, unlabelled);  // as an operator without the label left it
+  ASSERT_FALSE(role_bindings.get(std::string("team-a/") + kTenantAdminsRoleBindingName));
+
+  reconcile_ok("team-a");
+
+  const auto binding = cluster.object(kRoleBindings, "team-a", kTenantAdminsRoleBindingName);
+  EXPECT_EQ(binding["metadata"]["labels"][kTenantLabel], "team-a");
+  EXPECT_TRUE(role_bindings.get(std::string("team-a/") + kTenantAdminsRoleBindingName));
 }
 
 TEST_F(TenantReconcilerTest, NamespaceOfAnotherTenantIsNotTakenOver) {

@@ -115,6 +115,36 @@ TEST(HostStatus, IdleHostIsNotRewrittenWithinTheHeartbeatInterval) {
   EXPECT_EQ(a_minute_later.status.last_heartbeat_time, at(1060));
 }
 
+TEST(HostStatus, FirstPollAfterARestartLeavesAHeartbeatYoungerThanTheRefreshAgeAlone) {
+  EXPECT_EQ(restart_refresh_age(kSettings), std::chrono::seconds(90));
+  api::HyperVHost current = host();
+  current.status = next_host_status(current, success(1000), kSettings).status;
+
+  HostPoll after_restart = success(1089);
+  after_restart.first_since_start = true;
+  const HostStatusUpdate idle = next_host_status(current, after_restart, kSettings);
+  EXPECT_FALSE(idle.changed);
+  EXPECT_EQ(idle.status.last_heartbeat_time, at(1000));
+
+  after_restart = success(1090);
+  after_restart.first_since_start = true;
+  const HostStatusUpdate stale = next_host_status(current, after_restart, kSettings);
+  EXPECT_TRUE(stale.changed);
+  EXPECT_EQ(stale.status.last_heartbeat_time, at(1090));
+}
+
+TEST(HostStatus, FirstPollAfterARestartThatWritesAnywayMovesAMinuteOldHeartbeat) {
+  api::HyperVHost current = host();
+  current.status = next_host_status(current, success(1000), kSettings).status;
+  HostPoll after_restart = success(1070);
+  after_restart.first_since_start = true;
+  after_restart.allocated.cpu = 8;
+
+  const HostStatusUpdate update = next_host_status(current, after_restart, kSettings);
+  EXPECT_TRUE(update.changed);
+  EXPECT_EQ(update.status.last_heartbeat_time, at(1070));
+}
+
 TEST(HostStatus, ChangedAllocationIsWrittenAtOnce) {
   api::HyperVHost current = host();
   current.status = next_host_status(current, success(1000), kSettings).status;

@@ -21,6 +21,7 @@
 #include "controllers/quota_ledger.h"
 #include "controllers/reservation_ledger.h"
 #include "controllers/secret_source.h"
+#include "controllers/tenant_desired.h"
 #include "controllers/virtualmachine_reconciler.h"
 #include "tests/controllers/fake_agent.h"
 #include "tests/controllers/fake_cluster.h"
@@ -52,6 +53,13 @@ class ReconcilerFixture : public ::testing::Test {
     cluster.mirror(kHyperVHosts, hosts);
     cluster.mirror(kTenants, tenants);
     cluster.mirror(kQuotas, quotas);
+    // As the operator's label-selected informers: only tenant-labelled ones are cached.
+    const auto tenant_labelled = [](const k8s::Json& object) {
+      return object.value(k8s::Json::json_pointer("/metadata/labels"), k8s::Json::object())
+          .contains(kTenantLabel);
+    };
+    cluster.mirror(kNamespaces, namespaces, tenant_labelled);
+    cluster.mirror(kRoleBindings, role_bindings, tenant_labelled);
     add_cache_indices(vms, tenants, quotas);  // as the operator's wiring does
     vms.add_observer(ledger.observer());
     operations.start();
@@ -153,6 +161,8 @@ class ReconcilerFixture : public ::testing::Test {
   kube::Store hosts;
   kube::Store tenants;
   kube::Store quotas;
+  kube::Store namespaces;
+  kube::Store role_bindings;
   FakeCluster cluster;
   CountingSecretSource secrets{cluster};
   FakeEvents events;

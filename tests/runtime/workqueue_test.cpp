@@ -149,6 +149,106 @@ TEST_F(WorkQueueTest, ReportsUnfinishedWorkOfRunningKeys) {
   queue.done("slow");
 }
 
+// A queue with a 1 s minimum interval between two takes of one key.
+class CoalescingWorkQueueTest : public ::testing::Test {
+ protected:
+  // Takes `key` and hands it back; returns when it was taken.
+  SteadyTime take_and_finish(const std::string& key) {
+    EXPECT_EQ(queue.get(), key);
+    const SteadyTime taken = clock.now();
+    queue.done(key);
+    return taken;
+  }
+  // Moves the clock and waits until the delay thread has seen the new time and gone back to
+  // sleep, so that whatever it would promote by then is promoted.
+  void advance_and_settle(Duration by) {
+    clock.advance(by);
+    while (clock.sleepers_caught_up() < 1)
+      std::this_thread::yield();
+  }
+
+  metrics::Registry registry;
+  FakeClock clock;
+  WorkQueue queue{"q", registry, clock, WorkQueueRateLimiter::Options(), seconds(1)};
+};
+
+TEST_F(CoalescingWorkQueueTest, FirstAddIsImmediate) {
+  EXPECT_EQ(queue.min_interval(), seconds(1));
+  queue.add("a");
+  EXPECT_EQ(queue.len(), 1u);
+  EXPECT_EQ(queue.delayed(), 0u);
+}
+
+TEST_F(CoalescingWorkQueueTest, BurstOfAddsAfterATakeWaitsOnceUntilTheIntervalEnds) {
+  queue.add("a");
+  const SteadyTime first = take_and_finish("a");
+
+  for (int i = 0; i < 100; ++i)
+    queue.add("a");
+  EXPECT_EQ(queue.len(), 0u);
+  EXPECT_EQ(queue.delayed(), 1u);  // the hundred adds merged into one wait
+
+  advance_and_settle(milliseconds(999));
+  EXPECT_EQ(queue.len(), 0u);  // not a moment early
+  clock.advance(milliseconds(1));
+  EXPECT_EQ(take_and_finish("a") - first, seconds(1));
+  advance_and_settle(seconds(5));
+  EXPECT_EQ(queue.len(), 0u);
+  EXPECT_EQ(queue.delayed(), 0u);
+}
+
+TEST_F(CoalescingWorkQueueTest, AddsWhileAWorkerHoldsTheKeyWaitForTheIntervalNotForDone) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  const SteadyTime first = clock.now();
+  queue.add("a");
+  queue.done("a");
+  EXPECT_EQ(queue.len(), 0u);  // done() does not hand it out again within the interval
+  EXPECT_EQ(queue.delayed(), 1u);
+  clock.advance(seconds(1));
+  EXPECT_EQ(take_and_finish("a") - first, seconds(1));
+}
+
+TEST_F(CoalescingWorkQueueTest, KeyTakenLongerThanTheIntervalAgoIsAddedAtOnce) {
+  queue.add("a");
+  take_and_finish("a");
+  clock.advance(seconds(1));
+  queue.add("a");
+  EXPECT_EQ(queue.len(), 1u);
+  EXPECT_EQ(queue.delayed(), 0u);
+}
+
+TEST_F(CoalescingWorkQueueTest, OtherKeysAreNotHeldBack) {
+  queue.add("a");
+  take_and_finish("a");
+  queue.add("b");
+  EXPECT_EQ(queue.len(), 1u);
+  EXPECT_EQ(queue.get(), "b");
+  queue.done("b");
+}
+
+TEST_F(CoalescingWorkQueueTest, BackoffAndAddAfterKeepTheirOwnShorterDelays) {
+  queue.add("a");
+  const SteadyTime first = take_and_finish("a");
+  queue.add_rate_limited("a");  // 5 ms, the first step of the per-key backoff
+  clock.advance(milliseconds(5));
+  EXPECT_EQ(take_and_finish("a") - first, milliseconds(5));
+
+  queue.add_after("a", milliseconds(200));
+  clock.advance(milliseconds(200));
+  EXPECT_EQ(take_and_finish("a") - first, milliseconds(205));
+}
+
+TEST_F(CoalescingWorkQueueTest, AddMovesAnIntervalWaitAheadOfALaterDelay) {
+  queue.add("a");
+  const SteadyTime first = take_and_finish("a");
+  queue.add_after("a", seconds(30));  // a poll's requeue_after
+  queue.add("a");                     // a change: reconciled when the interval ends
+  EXPECT_EQ(queue.delayed(), 1u);
+  clock.advance(seconds(1));
+  EXPECT_EQ(take_and_finish("a") - first, seconds(1));
+}
+
 // Many producers and workers on a few keys: no key is ever held by two workers at once, and
 // every key is processed after its last add.
 TEST(WorkQueueConcurrency, AKeyIsNeverInTwoWorkersAndTheLastAddIsSeen) {

@@ -149,8 +149,8 @@ def check_rbac(objects, values, check):
         expected[(group, f"{kind}/status")] = {"update"}
     expected[(group, "virtualmachines")] |= {"patch"}
     expected[(group, "tenants/finalizers")] = {"update"}
-    expected[("", "namespaces")] = {"get", "create", "patch"}
-    expected[("rbac.authorization.k8s.io", "rolebindings")] = {"get", "create", "delete"}
+    expected[("", "namespaces")] = {"get", "list", "watch", "create", "patch"}
+    expected[("rbac.authorization.k8s.io", "rolebindings")] = {"get", "list", "watch", "create", "delete"}
     expected[("rbac.authorization.k8s.io", "clusterroles", (tenant_role,))] = {"bind"}
     expected[("", "secrets")] = {"get", "list", "watch"}
     expected[("events.k8s.io", "events")] = {"create", "patch"}
