@@ -18,7 +18,9 @@
 #            [operator_peak_rss_mb]; the operator's requests in the audit log by verb and resource
 #            [rollout_*_per_vm, rollout_max_writes_per_s_one_*].
 #   idle     --idle-seconds (60) after all Ready: operator and agents' CPU [idle_cpu_pct,
-#            agents_idle_cpu_pct_*], the operator's requests [idle_*].
+#            agents_idle_cpu_pct_*], the operator's requests [idle_*]; writes that trail the
+#            rollout (an Event backlog, late status writes) land here, so total_* counts the
+#            operator's requests from the first create to the end of the idle period.
 #   restart  SIGTERM the operator, start it again with the same command line and environment,
 #            time until its work queues drained [restart_drain_s] and its writes from the restart
 #            until 5 s after the drain [restart_writes] (target: 0).
@@ -63,6 +65,11 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/hvo-rollout.XXXXXX")
 watcher_pid=
 cleanup() {
   if [[ -n "$watcher_pid" ]]; then kill "$watcher_pid" 2>/dev/null || true; fi
+  # SIGTERM every sim agent at once: devcluster stops them one by one, which takes minutes for 200.
+  local pid_file
+  for pid_file in "$scratch"/hv-*.pid; do
+    if [[ -f "$pid_file" ]]; then kill -TERM "$(cat "$pid_file")" 2>/dev/null || true; fi
+  done
   HVO_BUILD_DIR="$build_dir" "$repo/tools/devcluster" down --dir "$scratch" >/dev/null 2>&1 || true
   rm -rf "$scratch"
 }
@@ -182,6 +189,13 @@ print(f"{(op1 - op0) / span:.2f} {(ag1 - ag0) / span:.2f} {(ag1 - ag0) / span / 
     "$idle_end" "$hosts")
 fi
 hwm_kb=$(status_kb "$operator_pid" VmHWM)
+# Which Events the operator recorded (the audit log has no bodies): reason=count, most first.
+events_by_reason=$(kubectl get events -A -o json | python3 -c '
+import collections, json, sys
+reasons = collections.Counter()
+for event in json.load(sys.stdin)["items"]:
+    reasons[event.get("reason", "?")] += event.get("count") or 1
+print(";".join(f"{reason}:{n}" for reason, n in reasons.most_common()))')
 
 restart_drain_s=nan restart_start=$idle_end restart_end=$idle_end
 if ((all_ready && restart)); then
@@ -218,6 +232,7 @@ fi
 
 audit=$(python3 "$measure" audit --log "$scratch/audit.log" --user "$operator_user" --vms "$vms" \
   --window rollout "$start" "$ready_at" --window idle "$idle_start" "$idle_end" \
+  --window total "$start" "$idle_end" \
   --window restart "$restart_start" "$restart_end")
 get() { sed -n "s/^$1=//p" <<<"$audit"; }
 
@@ -246,6 +261,7 @@ $agents_rss
 agents_idle_cpu_pct_total=$agents_idle_cpu_pct_total
 agents_idle_cpu_pct_avg=$agents_idle_cpu_pct_avg
 restart_drain_s=$restart_drain_s
+events_by_reason=$events_by_reason
 restart_writes=$(get restart_writes)
 $(grep -v '^restart_writes=' <<<"$audit")
 SUMMARY
@@ -271,6 +287,8 @@ rows = [
      f"{s('rollout_tenant_status_per_vm')} / {s('rollout_host_status_per_vm')}"),
     ("  other writes, conflicts (409)",
      f"{s('rollout_other_writes_per_vm')}, {s('rollout_conflicts')}"),
+    ("writes per VM (rollout + idle)", s("total_writes_per_vm")),
+    ("  Event writes per VM (rollout + idle)", s("total_event_writes_per_vm")),
     ("GETs / LISTs per VM (rollout)", f"{s('rollout_gets_per_vm')} / {s('rollout_lists_per_vm')}"),
     ("max writes/s to one Quota / Tenant / Host",
      f"{s('rollout_max_writes_per_s_one_quotas')} / {s('rollout_max_writes_per_s_one_tenants')} / "
