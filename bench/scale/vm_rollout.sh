@@ -25,7 +25,8 @@
 #            time until its work queues drained [restart_drain_s] and its writes from the restart
 #            until 5 s after the drain [restart_writes] (target: 0).
 # On --timeout (default 1800 s) the rollout stops there: all_ready=0 and ready_vms=N tell how far
-# it got; idle and restart are skipped. Exit status: 0 all Ready, 3 timed out, other: failed.
+# it got (per-VM write figures still divide by N: read the absolute counts); idle and restart are
+# skipped (restart_writes=skipped). Exit status: 0 all Ready, 3 timed out, other: failed.
 #
 # The summary (one key=value per line) is printed after a human table and, with --summary FILE,
 # written to FILE. Use the optimised build (`make bench` builds build-bench/) for real figures.
@@ -262,7 +263,7 @@ agents_idle_cpu_pct_total=$agents_idle_cpu_pct_total
 agents_idle_cpu_pct_avg=$agents_idle_cpu_pct_avg
 restart_drain_s=$restart_drain_s
 events_by_reason=$events_by_reason
-restart_writes=$(get restart_writes)
+restart_writes=$(if [[ "$restart_drain_s" == nan ]]; then echo skipped; else get restart_writes; fi)
 $(grep -v '^restart_writes=' <<<"$audit")
 SUMMARY
 )
