@@ -16,6 +16,17 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
+# `make bench` rollouts (bench/scale/vm_rollout.sh): VMs, hosts, sim latency in ms (empty:
+# devcluster's), extra options. Each writes its key=value summary to build-bench/rollouts/; a run
+# that times out (exit 3) reports how far it got and does not stop the others.
+# BENCH_LARGE=1 adds 10,000 VMs on 200 hosts, which takes long (BENCH_LARGE_TIMEOUT seconds at most).
+BENCH_LARGE ?=
+BENCH_LARGE_TIMEOUT ?= 1800
+ROLLOUT = echo "== bench/scale/vm_rollout.sh $(1) VMs / $(2) hosts, sim latency $(if $(3),$(3) ms,devcluster's)"; \
+	bench/scale/vm_rollout.sh --build-dir build-bench --vms $(1) --hosts $(2) \
+	$(if $(3),--sim-latency-ms $(3)) $(4) \
+	--summary build-bench/rollouts/$(1)-$(2)-$(if $(3),$(3)ms,devcluster).txt || [ $$? -eq 3 ]
+
 .PHONY: deps configure build test test-asan demo demo-down format format-check bench clean
 
 deps:
@@ -60,7 +71,11 @@ bench: deps
 	@cmake --build build-bench -j $(JOBS) --target bench_apiserver bench_runtime bench_agent \
 		apiserver-lite hyperv-operator hyperv-agent
 	@for b in build-bench/bench/*/bench_*; do echo "== $$b"; $$b; done
-	@echo "== bench/scale/vm_rollout.sh"; bench/scale/vm_rollout.sh --build-dir build-bench
+	@mkdir -p build-bench/rollouts
+	@$(call ROLLOUT,200,3,0)
+	@$(call ROLLOUT,1000,50,0)
+	@$(call ROLLOUT,200,3,)
+	@if [ -n "$(BENCH_LARGE)" ]; then $(call ROLLOUT,10000,200,0,--timeout $(BENCH_LARGE_TIMEOUT)); fi
 
 clean:
 	@rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
