@@ -7,8 +7,8 @@
 //   --metrics-bind-address ADDR         default :8080 ("0" turns the endpoint off)
 //   --health-probe-bind-address ADDR    /healthz and /readyz, default :8081
 //   --log-format text|json, --log-level trace|debug|info|warn|error
-//   --vm-workers N (4), --host-workers N (2), --tenant-workers N (1), --quota-workers N (1)
-//   --kube-api-qps Q (20), --kube-api-burst N (30)  the API client's token bucket
+//   --vm-workers N (8), --host-workers N (2), --tenant-workers N (1), --quota-workers N (1)
+//   --kube-api-qps Q (300), --kube-api-burst N (600)  the API client's token bucket
 //   --host-poll-interval D (30s), --host-heartbeat-timeout D (2m), --agent-timeout D (30s)
 //   --agent-operation-wait D (0)        waitMs sent with mutating agent calls
 //   --agent-max-inflight-per-host N (8) agent calls in flight per host
@@ -44,14 +44,14 @@ struct OperatorOptions {
   BindAddress health{"", 8081, true};
   std::string log_format = "text";
   std::string log_level = "info";
-  int vm_workers = 4;
+  int vm_workers = 8;
   int host_workers = 2;
   int tenant_workers = 1;
   int quota_workers = 1;
   // The API client's token bucket (client-go's rest.Config QPS/Burst). Every request the
   // operator makes passes it, so it caps writes per second: large installs raise it.
-  double kube_api_qps = 20;
-  int kube_api_burst = 30;
+  double kube_api_qps = 300;
+  int kube_api_burst = 600;
   std::chrono::milliseconds host_poll_interval{std::chrono::seconds(30)};
   std::chrono::milliseconds host_heartbeat_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds agent_timeout{std::chrono::seconds(30)};

@@ -27,12 +27,12 @@ TEST(OperatorOptions, DefaultsMatchTheChart) {
   EXPECT_EQ(options->leader_election_id, "hyperv-operator");
   EXPECT_EQ(options->metrics.port, 8080);
   EXPECT_EQ(options->health.port, 8081);
-  EXPECT_EQ(options->vm_workers, 4);
+  EXPECT_EQ(options->vm_workers, 8);
   EXPECT_EQ(options->host_poll_interval, std::chrono::seconds(30));
   EXPECT_EQ(options->host_heartbeat_timeout, std::chrono::minutes(2));
   EXPECT_EQ(options->tenant_admin_cluster_role, "hyperv-operator-tenant-admin");
-  EXPECT_EQ(options->kube_api_qps, 20);
-  EXPECT_EQ(options->kube_api_burst, 30);
+  EXPECT_EQ(options->kube_api_qps, 300);
+  EXPECT_EQ(options->kube_api_burst, 600);
 }
 
 TEST(OperatorOptions, ParsesTheChartsArguments) {
