@@ -102,7 +102,8 @@ std::string audit_timestamp(std::chrono::system_clock::time_point at) {
   gmtime_r(&t, &utc);
   char text[40];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[48];
+  // The compiler cannot see that strftime wrote at most 19 characters; sized for its 40.
+  char out[64];
   std::snprintf(out, sizeof out, "%s.%06lldZ", text, static_cast<long long>(micros));
   return out;
 }
