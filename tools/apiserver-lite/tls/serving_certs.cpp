@@ -80,12 +80,23 @@ Status write_pem(const std::string& path, const std::function<int(BIO*)>& writer
     return openssl_error("PEM encoding of " + path);
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (secret)
-    ::chmod(path.c_str(), 0600);
-  out.write(data, size);
-  if (!out)
-    return Error(ErrorCode::kInternal, "serving certificate: cannot write " + path);
+  // Written aside and renamed into place: whoever waits for the file (a test harness, kubectl
+  // through a kubeconfig) never reads it half-written.
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (secret)
+      ::chmod(partial.c_str(), 0600);
+    out.write(data, size);
+    out.close();
+    if (!out)
+      return Error(ErrorCode::kInternal, "serving certificate: cannot write " + partial);
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec)
+    return Error(ErrorCode::kInternal, "serving certificate: cannot rename " + partial + " to " +
+                                           path + ": " + ec.message());
   return OkStatus();
 }
 
