@@ -4,9 +4,7 @@
 
 #include <algorithm>
 
-#include "api/v1alpha1/resources.h"
 #include "controllers/api_conversions.h"
-#include "controllers/conditions.h"
 
 namespace hvo::controllers {
 namespace {
@@ -28,15 +26,6 @@ std::vector<std::string> string_list(const Json& object, const char* pointer) {
       values.push_back(value.get<std::string>());
   }
   return values;
-}
-
-bool quota_reserved(const Json& vm) {
-  const Json conditions = vm.value(Json::json_pointer("/status/conditions"), Json::array());
-  for (const Json& condition : conditions) {
-    if (condition.is_object() && condition.value("type", "") == condition_type::kQuotaReserved)
-      return condition.value("status", "") == "True";
-  }
-  return false;
 }
 
 // The first tenant by name that lists `ns`, "" when none.
@@ -149,28 +138,6 @@ std::vector<api::Quota> IndexedCaches::quotas_of_tenant(const std::string& tenan
 
 std::vector<api::HyperVHost> IndexedCaches::hosts() const {
   return decoded(hosts_.list());
-}
-
-std::vector<PlacedVm> IndexedCaches::placed_on(const std::string& host) const {
-  std::vector<PlacedVm> placed;
-  for (const kube::ObjectPtr& object : caches_.vms.by_index(kVmsByHost, host)) {
-    PlacedVm vm;
-    vm.key = kube::object_key(*object);
-    vm.anti_affinity_group =
-        object->value(Json::json_pointer("/spec/placement/antiAffinityGroup"), std::string());
-    const Json allocated = object->value(Json::json_pointer("/status/allocated"), Json());
-    if (!allocated.is_null() && quota_reserved(*object)) {
-      k8s::FieldErrors errors;
-      api::ResourceAmounts amounts;
-      api::decode(allocated, "status.allocated", errors, amounts);
-      if (errors.empty())
-        vm.reserved = to_amounts(amounts);
-      else
-        spdlog::warn("cached_object_undecodable vm={} field=status.allocated", vm.key);
-    }
-    placed.push_back(std::move(vm));
-  }
-  return placed;
 }
 
 HostLabels IndexedCaches::host_labels() const {

@@ -9,8 +9,7 @@
 // names this tenant first, then the VMs of those namespaces.
 //
 // Only HyperVHosts are read whole (placement weighs every host, and hosts are few); what the
-// VMs on a host take comes from the VMs-by-host index, read from the cached JSON without
-// decoding the VMs.
+// VMs on a host take comes from the reservation ledger's sums (reservation_ledger.h).
 #pragma once
 
 #include <optional>
@@ -51,13 +50,6 @@ struct ClusterCaches {
   const kube::Store& quotas;
 };
 
-// What a VM on a host takes there, read from its cached JSON (no decode).
-struct PlacedVm {
-  std::string key;
-  ResourceAmounts reserved;  // status.allocated while QuotaReserved=True, else nothing
-  std::string anti_affinity_group;
-};
-
 // The reservation of every VM of `tenant` that has one (VMs by namespace, in the namespaces
 // the Tenants-by-namespace index gives to `tenant`); `except` (a "ns/name" key) is left out.
 // O(VMs of the tenant).
@@ -95,8 +87,6 @@ class IndexedCaches {
                                        const std::string& except = "") const {
     return controllers::tenant_charges(caches_.vms, caches_.tenants, tenant, except);
   }
-  // What each VM on `host` takes there, from the cached JSON. O(VMs on the host).
-  std::vector<PlacedVm> placed_on(const std::string& host) const;
   // Labels of every host (host-scoped quotas), from the cached JSON.
   HostLabels host_labels() const;
 

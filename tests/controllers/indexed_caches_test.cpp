@@ -9,6 +9,7 @@
 
 #include "controllers/hypervhost_reconciler.h"
 #include "controllers/quota_reconciler.h"
+#include "controllers/reservation_ledger.h"
 #include "controllers/virtualmachine_reconciler.h"
 #include "tests/controllers/reconciler_fixture.h"
 
@@ -84,20 +85,24 @@ TEST_F(IndexedCachesTest, VmsByHostFollowPlacementMovesAndDeletes) {
   EXPECT_EQ(caches.vm_keys_on_host("hv-02"), (std::vector<std::string>{"team-a/web-2"}));
 }
 
+// What a placed VM holds is read from its cached JSON (the reservation ledger's feed).
 TEST_F(IndexedCachesTest, PlacedVmsCarryTheirReservationOnlyWhileReserved) {
   put_vm("team-a", "reserved", "hv-01", true);
   put_vm("team-a", "unreserved", "hv-01");
 
-  const auto placed = caches.placed_on("hv-01");
+  const VmHolding reserved = vm_holding(*vms.get("team-a/reserved"));
+  const VmHolding unreserved = vm_holding(*vms.get("team-a/unreserved"));
 
-  ASSERT_EQ(placed.size(), 2u);
-  EXPECT_EQ(placed[0].key, "team-a/reserved");
-  EXPECT_EQ(placed[0].reserved.cpu, 2);
-  EXPECT_EQ(placed[0].reserved.memory, 4LL << 30);
-  EXPECT_EQ(placed[0].anti_affinity_group, "web");
-  EXPECT_EQ(placed[1].key, "team-a/unreserved");
-  EXPECT_EQ(placed[1].reserved.cpu, 0);
-  EXPECT_EQ(placed[1].reserved.memory, 0);
+  EXPECT_EQ(reserved.host, "hv-01");
+  EXPECT_EQ(reserved.amounts.cpu, 2);
+  EXPECT_EQ(reserved.amounts.memory, 4LL << 30);
+  ASSERT_TRUE(reserved.usage);
+  EXPECT_EQ(reserved.usage->vms, 1);
+  EXPECT_EQ(reserved.anti_affinity_group, "web");
+  EXPECT_EQ(unreserved.host, "hv-01");
+  EXPECT_EQ(unreserved.amounts.cpu, 0);
+  EXPECT_EQ(unreserved.amounts.memory, 0);
+  EXPECT_FALSE(unreserved.usage);
 }
 
 // A namespace listed by two tenants belongs to the first by name; VMs by tenant are the VMs of
