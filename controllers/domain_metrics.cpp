@@ -45,17 +45,20 @@ void set_quota(metrics::GaugeFamily& family, const std::string& quota, const std
   set("vms", amounts.vms ? std::optional<double>(*amounts.vms) : std::nullopt);
 }
 
+// (namespace, status.phase) of a VM; a VM without a phase yet is Pending.
+std::pair<std::string, std::string> phase_of(const k8s::Json& vm) {
+  std::string ns;
+  if (const auto meta = vm.find("metadata"); meta != vm.end() && meta->is_object())
+    ns = meta->value("namespace", std::string());
+  std::string phase(api::to_string(api::VirtualMachinePhase::kPending));
+  if (const auto status = vm.find("status"); status != vm.end() && status->is_object())
+    phase = status->value("phase", phase);
+  return {std::move(ns), std::move(phase)};
+}
+
 void collect(const Families& families, const DomainMetricSources& sources) {
   families.vms.clear();
-  std::map<std::pair<std::string, std::string>, int> by_phase;
-  // Two fields of each VM, read from the cached JSON: a scrape decodes no VM.
-  for (const auto& vm : sources.vms.list()) {
-    const std::string phase =
-        vm->value(k8s::Json::json_pointer("/status/phase"),
-                  std::string(api::to_string(api::VirtualMachinePhase::kPending)));
-    ++by_phase[{vm->value(k8s::Json::json_pointer("/metadata/namespace"), std::string()), phase}];
-  }
-  for (const auto& [labels, count] : by_phase)
+  for (const auto& [labels, count] : sources.vm_phases.counts())
     families.vms.with({labels.first, labels.second}).set(count);
 
   for (auto* family : {&families.host_ready, &families.host_vms, &families.host_capacity,
@@ -90,6 +93,25 @@ void collect(const Families& families, const DomainMetricSources& sources) {
 }
 
 }  // namespace
+
+kube::StoreObserver VmPhaseCounts::observer() {
+  return
+      [this](const std::string&, const kube::ObjectPtr& previous, const kube::ObjectPtr& current) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (previous) {
+          const auto labels = phase_of(*previous);
+          if (--counts_[labels] <= 0)
+            counts_.erase(labels);
+        }
+        if (current)
+          ++counts_[phase_of(*current)];
+      };
+}
+
+VmPhaseCounts::Counts VmPhaseCounts::counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counts_;
+}
 
 void register_domain_metrics(metrics::Registry& registry, DomainMetricSources sources) {
   const std::vector<std::string> host_resource = {"host", "resource"};

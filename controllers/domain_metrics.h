@@ -8,13 +8,33 @@
 // (hyperv_agent_request_* come from AgentClientMetrics.)
 #pragma once
 
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
 #include "common/metrics/registry.h"
 #include "operator/store.h"
 
 namespace hvo::controllers {
 
+// VMs by namespace and status.phase, kept by a VM cache observer: a scrape reads no VM (there
+// may be tens of thousands, kept packed).
+class VmPhaseCounts {
+ public:
+  using Counts = std::map<std::pair<std::string, std::string>, int>;  // (namespace, phase)
+
+  // Register on the VM cache before its informer starts.
+  kube::StoreObserver observer();
+  Counts counts() const;
+
+ private:
+  mutable std::mutex mu_;
+  Counts counts_;
+};
+
 struct DomainMetricSources {
-  const kube::Store& vms;
+  const VmPhaseCounts& vm_phases;
   const kube::Store& hosts;
   const kube::Store& quotas;
 };

@@ -46,30 +46,10 @@ std::vector<std::string> owned_namespaces(const kube::Store& tenants,
   return owned;
 }
 
-std::vector<api::VirtualMachine> vms_of(const kube::Store& vms, const kube::Store& tenants,
-                                        const api::Tenant& tenant) {
-  const kube::TypedLister<api::VirtualMachine> lister(vms);
-  std::vector<api::VirtualMachine> out;
-  for (const std::string& ns :
-       owned_namespaces(tenants, tenant.spec.namespaces, tenant.metadata.name)) {
-    for (auto& vm : decoded(lister.in_namespace(ns)))
-      out.push_back(std::move(vm));
-  }
-  return out;
-}
-
 }  // namespace
 
-std::vector<VmCharge> tenant_charges(const kube::Store& vms, const kube::Store& tenants,
-                                     const api::Tenant& tenant, const std::string& except) {
-  std::vector<VmCharge> charges;
-  for (const auto& vm : vms_of(vms, tenants, tenant)) {
-    if (vm.metadata.key() == except)
-      continue;
-    if (auto charge = vm_charge(vm, tenant.metadata.name))
-      charges.push_back(std::move(*charge));
-  }
-  return charges;
+std::vector<std::string> tenant_namespaces(const kube::Store& tenants, const api::Tenant& tenant) {
+  return owned_namespaces(tenants, tenant.spec.namespaces, tenant.metadata.name);
 }
 
 IndexedCaches::IndexedCaches(ClusterCaches caches)
@@ -94,7 +74,7 @@ std::vector<std::string> IndexedCaches::vm_keys_in(const std::vector<std::string
 }
 
 std::vector<std::string> IndexedCaches::namespaces_of_tenant(const api::Tenant& tenant) const {
-  return owned_namespaces(caches_.tenants, tenant.spec.namespaces, tenant.metadata.name);
+  return tenant_namespaces(caches_.tenants, tenant);
 }
 
 std::vector<std::string> IndexedCaches::vm_keys_of_tenant(const std::string& tenant) const {
@@ -122,10 +102,6 @@ std::optional<api::Tenant> IndexedCaches::tenant_of_namespace(const std::string&
       spdlog::warn("cached_object_undecodable error=\"{}\"", tenant.error().message());
   }
   return std::nullopt;
-}
-
-std::vector<api::VirtualMachine> IndexedCaches::vms_of_tenant(const api::Tenant& tenant) const {
-  return vms_of(caches_.vms, caches_.tenants, tenant);
 }
 
 std::vector<api::VirtualMachine> IndexedCaches::vms_on_host(const std::string& host) const {

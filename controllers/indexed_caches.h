@@ -50,11 +50,9 @@ struct ClusterCaches {
   const kube::Store& quotas;
 };
 
-// The reservation of every VM of `tenant` that has one (VMs by namespace, in the namespaces
-// the Tenants-by-namespace index gives to `tenant`); `except` (a "ns/name" key) is left out.
-// O(VMs of the tenant).
-std::vector<VmCharge> tenant_charges(const kube::Store& vms, const kube::Store& tenants,
-                                     const api::Tenant& tenant, const std::string& except = "");
+// The namespaces `tenant` lists and owns (a namespace listed by several belongs to the first by
+// name, as the Tenants-by-namespace index gives them).
+std::vector<std::string> tenant_namespaces(const kube::Store& tenants, const api::Tenant& tenant);
 
 // Typed, indexed reads of the caches. Cheap to copy (references to the stores).
 class IndexedCaches {
@@ -77,16 +75,11 @@ class IndexedCaches {
 
   // --- Decoded: objects that do not decode are skipped with a log line.
   std::optional<api::Tenant> tenant_of_namespace(const std::string& ns) const;
-  std::vector<api::VirtualMachine> vms_of_tenant(const api::Tenant& tenant) const;
   std::vector<api::VirtualMachine> vms_on_host(const std::string& host) const;
   std::vector<api::Quota> quotas_of_tenant(const std::string& tenant) const;
   // Every host: placement weighs them all.
   std::vector<api::HyperVHost> hosts() const;
 
-  std::vector<VmCharge> tenant_charges(const api::Tenant& tenant,
-                                       const std::string& except = "") const {
-    return controllers::tenant_charges(caches_.vms, caches_.tenants, tenant, except);
-  }
   // Labels of every host (host-scoped quotas), from the cached JSON.
   HostLabels host_labels() const;
 

@@ -18,14 +18,18 @@ Result<kube::ReconcileResult> QuotaReconciler::reconcile(const kube::Request& re
   if (!quota.ok())
     return quota.error().with_context("quota " + request.key());
 
-  // Only the quota's tenant's VMs count: O(VMs of the tenant), whatever the cache holds.
+  // Only the quota's tenant's VMs count, read from the ledger's sums: never a VM decoded.
   const IndexedCaches caches({caches_.vms, caches_.hosts, caches_.tenants, caches_.quotas});
-  std::vector<VmCharge> charges;
-  if (auto tenant = caches.tenant_lister().get(quota->spec.tenant); tenant.ok())
-    charges = caches.tenant_charges(*tenant);
-  const auto hosts = caches.host_labels();
+  const Result<QuotaSnapshot> snapshot = quota_snapshot(*quota);
+  ReservedTally held;
+  if (auto tenant = caches.tenant_lister().get(quota->spec.tenant); tenant.ok() && snapshot.ok()) {
+    const HostLabels hosts = snapshot->host_scope ? caches.host_labels() : HostLabels();
+    held = caches_.reservations.tally(
+        caches.namespaces_of_tenant(*tenant),
+        [&](const std::string& host) { return quota_counts_host(*snapshot, host, hosts); });
+  }
   const k8s::Time now(std::chrono::time_point_cast<k8s::TimePoint::duration>(clock_.wall_now()));
-  if (!update_quota_status(*quota, quota_snapshot(*quota), charges, hosts, now))
+  if (!update_quota_status(*quota, snapshot, held, now))
     return kube::ReconcileResult::done();
 
   auto written = api_.update_status(kQuotas, quota->to_json());

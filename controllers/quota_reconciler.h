@@ -4,6 +4,7 @@
 #pragma once
 
 #include "controllers/cluster_api.h"
+#include "controllers/reservation_ledger.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
 #include "operator/store.h"
@@ -15,6 +16,8 @@ struct QuotaReconcilerCaches {
   const kube::Store& vms;
   const kube::Store& tenants;
   const kube::Store& hosts;
+  // What the VMs hold, summed per namespace and host: a status costs O(namespaces × hosts).
+  const ReservationLedger& reservations;
 };
 
 class QuotaReconciler : public kube::Reconciler {

@@ -37,8 +37,7 @@ api::QuotaAmounts to_quota_amounts(const QuotaUsage& usage) {
 }
 
 bool update_quota_status(api::Quota& quota, const Result<QuotaSnapshot>& snapshot,
-                         const std::vector<VmCharge>& charges, const HostLabels& hosts,
-                         const k8s::Time& now) {
+                         const ReservedTally& held, const k8s::Time& now) {
   const std::int64_t generation = quota.metadata.generation;
   api::QuotaStatus status = quota.status;
   status.observed_generation = generation;
@@ -48,14 +47,9 @@ bool update_quota_status(api::Quota& quota, const Result<QuotaSnapshot>& snapsho
     conditions.push_back(make_condition(condition_type::kReady, false, "InvalidSpec",
                                         snapshot.error().message(), generation));
   } else {
-    const QuotaUsage used = used_by(*snapshot, charges, hosts);
-    std::vector<VmCharge> in_flight;
-    for (const auto& charge : charges) {
-      if (!charge.provisioned)
-        in_flight.push_back(charge);
-    }
+    const QuotaUsage& used = held.used;
     status.used = to_quota_amounts(used);
-    status.reserved = to_quota_amounts(used_by(*snapshot, in_flight, hosts));
+    status.reserved = to_quota_amounts(held.in_flight);
 
     const QuotaLimits& hard = snapshot->hard;
     const bool over = exceeds(used.vcpus, hard.vcpus) || exceeds(used.memory, hard.memory) ||

@@ -15,13 +15,25 @@ std::string string_at(const Json& object, const char* pointer) {
   return object.value(Json::json_pointer(pointer), std::string());
 }
 
-bool quota_reserved(const Json& vm) {
-  const Json conditions = vm.value(Json::json_pointer("/status/conditions"), Json::array());
-  for (const Json& condition : conditions) {
-    if (condition.is_object() && condition.value("type", "") == condition_type::kQuotaReserved)
+bool condition_true(const Json& vm, const char* type) {
+  const auto status = vm.find("status");
+  if (status == vm.end() || !status->is_object())
+    return false;
+  const auto conditions = status->find("conditions");
+  if (conditions == status->end() || !conditions->is_array())
+    return false;
+  for (const Json& condition : *conditions) {
+    if (condition.is_object() && condition.value("type", "") == type)
       return condition.value("status", "") == "True";
   }
   return false;
+}
+
+void add_signed(QuotaUsage& sum, const QuotaUsage& amount, int sign) {
+  if (sign > 0)
+    sum += amount;
+  else
+    sum -= amount;
 }
 
 }  // namespace
@@ -31,8 +43,9 @@ VmHolding vm_holding(const Json& vm) {
   holding.ns = string_at(vm, "/metadata/namespace");
   holding.host = string_at(vm, "/status/host");
   holding.anti_affinity_group = string_at(vm, "/spec/placement/antiAffinityGroup");
+  holding.provisioned = condition_true(vm, condition_type::kProvisioned);
   const Json allocated = vm.value(Json::json_pointer("/status/allocated"), Json());
-  if (allocated.is_null() || !quota_reserved(vm))
+  if (allocated.is_null() || !condition_true(vm, condition_type::kQuotaReserved))
     return holding;
   k8s::FieldErrors errors;
   api::ResourceAmounts amounts;
@@ -61,11 +74,10 @@ const VmHolding* ReservationLedger::effective(const Entry& entry) const {
 
 void ReservationLedger::add_locked(const VmHolding& holding, int sign) {
   if (holding.usage) {
-    QuotaUsage& sum = reserved_[holding.ns][holding.host];
-    if (sign > 0)
-      sum += *holding.usage;
-    else
-      sum -= *holding.usage;
+    ReservedTally& sum = reserved_[holding.ns][holding.host];
+    add_signed(sum.used, *holding.usage, sign);
+    if (!holding.provisioned)
+      add_signed(sum.in_flight, *holding.usage, sign);
     if (!holding.host.empty()) {
       ResourceAmounts& allocated = host_allocated_[holding.host];
       if (sign > 0)
@@ -170,15 +182,23 @@ std::optional<VmHolding> ReservationLedger::holding(const std::string& key) cons
 QuotaUsage ReservationLedger::reserved(
     const std::vector<std::string>& namespaces,
     const std::function<bool(const std::string& host)>& counts) const {
+  return tally(namespaces, counts).used;
+}
+
+ReservedTally ReservationLedger::tally(
+    const std::vector<std::string>& namespaces,
+    const std::function<bool(const std::string& host)>& counts) const {
   std::lock_guard<std::mutex> lock(mu_);
-  QuotaUsage sum;
+  ReservedTally sum;
   for (const std::string& ns : namespaces) {
     const auto found = reserved_.find(ns);
     if (found == reserved_.end())
       continue;
-    for (const auto& [host, usage] : found->second) {
-      if (counts(host))
-        sum += usage;
+    for (const auto& [host, tally] : found->second) {
+      if (!counts(host))
+        continue;
+      sum.used += tally.used;
+      sum.in_flight += tally.in_flight;
     }
   }
   return sum;

@@ -36,8 +36,17 @@ struct VmHolding {
   std::optional<QuotaUsage> usage;  // status.allocated while QuotaReserved=True
   ResourceAmounts amounts;          // the same reservation in host units (zero without one)
   std::string anti_affinity_group;  // spec.placement.antiAffinityGroup
+  // Provisioned=True: the agent has created the VM. Until then its reservation is in flight
+  // (Quota.status.reserved reports those apart).
+  bool provisioned = false;
 };
 VmHolding vm_holding(const k8s::Json& vm);
+
+// What a set of VMs holds: every reservation (used), and the part not yet provisioned.
+struct ReservedTally {
+  QuotaUsage used;
+  QuotaUsage in_flight;
+};
 
 // What the VMs placed on a host take there.
 struct HostLoad {
@@ -64,6 +73,9 @@ class ReservationLedger {
   // Reservations of the VMs in `namespaces` on the hosts `counts` accepts ("" is unplaced).
   QuotaUsage reserved(const std::vector<std::string>& namespaces,
                       const std::function<bool(const std::string& host)>& counts) const;
+  // The same with the in-flight part (Quota and Tenant status): O(namespaces × hosts).
+  ReservedTally tally(const std::vector<std::string>& namespaces,
+                      const std::function<bool(const std::string& host)>& counts) const;
   HostLoad load(const std::string& host) const;
 
   // Held while a VM of `tenant` is admitted, so two VMs never both take the last unit; then
@@ -89,7 +101,7 @@ class ReservationLedger {
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
   // namespace → host ("" while unplaced) → reserved
-  std::map<std::string, std::map<std::string, QuotaUsage>> reserved_;
+  std::map<std::string, std::map<std::string, ReservedTally>> reserved_;
   std::map<std::string, ResourceAmounts> host_allocated_;
   std::map<std::string, std::map<std::string, int>> host_groups_;  // host → group → VMs
 

@@ -20,15 +20,6 @@ k8s::Json subjects(const api::Tenant& tenant) {
   return list;
 }
 
-QuotaUsage usage_of(const std::string& tenant, const std::vector<VmCharge>& charges) {
-  QuotaUsage usage;
-  for (const auto& charge : charges) {
-    if (charge.tenant == tenant)
-      usage += charge.usage;
-  }
-  return usage;
-}
-
 }  // namespace
 
 k8s::Json desired_namespace(const api::Tenant& tenant, const std::string& name) {
@@ -84,7 +75,7 @@ bool role_binding_matches(const k8s::Json& existing, const k8s::Json& desired) {
 }
 
 bool update_tenant_status(api::Tenant& tenant, const std::vector<std::string>& ready,
-                          const std::vector<VmCharge>& charges, const k8s::Time& now) {
+                          const QuotaUsage& usage, const k8s::Time& now) {
   const std::int64_t generation = tenant.metadata.generation;
   api::TenantStatus status = tenant.status;
   status.observed_generation = generation;
@@ -96,7 +87,7 @@ bool update_tenant_status(api::Tenant& tenant, const std::vector<std::string>& r
     if (!is_ready)
       missing.push_back(name);
   }
-  status.usage = to_quota_amounts(usage_of(tenant.metadata.name, charges));
+  status.usage = to_quota_amounts(usage);
 
   std::vector<k8s::Condition> conditions;
   if (missing.empty()) {

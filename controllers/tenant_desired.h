@@ -38,9 +38,10 @@ k8s::Json desired_admin_role_binding(const api::Tenant& tenant, const std::strin
 // subjects); roleRef is immutable, so a binding to another role must be deleted and recreated.
 bool role_binding_matches(const k8s::Json& existing, const k8s::Json& desired);
 
-// The Tenant's status: namespaces ready (`ready` lists those labelled and bound), usage summed
-// over its VMs' charges, and Ready when every namespace is. Returns whether it changed.
+// The Tenant's status: namespaces ready (`ready` lists those labelled and bound), `usage` (what
+// its VMs hold, ReservationLedger::tally), and Ready when every namespace is. Returns whether it
+// changed.
 bool update_tenant_status(api::Tenant& tenant, const std::vector<std::string>& ready,
-                          const std::vector<VmCharge>& charges, const k8s::Time& now);
+                          const QuotaUsage& usage, const k8s::Time& now);
 
 }  // namespace hvo::controllers

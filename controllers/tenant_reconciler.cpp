@@ -56,9 +56,12 @@ Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& r
       first_failure = status.error().message();
   }
 
-  // The tenant's own VMs (by namespace index): O(VMs of the tenant).
-  const auto charges = tenant_charges(caches_.vms, caches_.tenants, *tenant);
-  if (update_tenant_status(*tenant, ready, charges, k8s::Time(clock_.wall_now()))) {
+  // What the tenant's VMs hold, from the ledger's sums: never a VM decoded.
+  const QuotaUsage usage = caches_.reservations
+                               .tally(tenant_namespaces(caches_.tenants, *tenant),
+                                      [](const std::string&) { return true; })
+                               .used;
+  if (update_tenant_status(*tenant, ready, usage, k8s::Time(clock_.wall_now()))) {
     auto written = api_.update_status(kTenants, tenant->to_json());
     if (!written.ok())
       return written.error().with_context("tenant " + request.name + ": write status");

@@ -13,6 +13,7 @@
 
 #include "api/v1alpha1/tenant_types.h"
 #include "controllers/cluster_api.h"
+#include "controllers/reservation_ledger.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
 #include "operator/store.h"
@@ -21,10 +22,11 @@ namespace hvo::controllers {
 
 struct TenantReconcilerCaches {
   const kube::Store& tenants;
-  const kube::Store& vms;
   // Label-selected with tenant_selector(): the tenants' namespaces and admin RoleBindings.
   const kube::Store& namespaces;
   const kube::Store& role_bindings;
+  // What the VMs hold, summed per namespace and host: the usage costs O(namespaces × hosts).
+  const ReservationLedger& reservations;
 };
 
 // The label selector of the Namespace and RoleBinding informers: objects carrying the tenant

@@ -361,6 +361,7 @@ void VirtualMachineReconciler::expect_holding(Pass& pass) {
   holding.ns = pass.vm.metadata.namespace_;
   holding.host = pass.vm.status.host;
   holding.anti_affinity_group = pass.vm.spec.placement.anti_affinity_group;
+  holding.provisioned = pass.facts.provisioned;
   if (pass.facts.quota_reserved && pass.vm.status.allocated) {
     holding.amounts = to_amounts(*pass.vm.status.allocated);
     holding.usage = quota_usage(holding.amounts);

@@ -19,6 +19,7 @@ EventHandlers enqueue_keys(std::function<void(const std::string& key)> enqueue) 
 SharedInformer::SharedInformer(RestClient& client, InformerOptions options, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
+      store_(options_.layout),
       reflector_(client, options_.reflector, *this, clock) {}
 
 SharedInformer::~SharedInformer() {

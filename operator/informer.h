@@ -35,6 +35,7 @@ EventHandlers enqueue_keys(std::function<void(const std::string& key)> enqueue);
 struct InformerOptions {
   ReflectorOptions reflector;
   Duration resync_period = Duration::zero();  // zero: no resync
+  StoreLayout layout = StoreLayout::kParsed;  // kPacked for kinds that number in the thousands
 };
 
 class SharedInformer final : private ReflectorSink {

@@ -77,8 +77,26 @@ IndexFunc index_by_owner() {
   };
 }
 
-Store::Store() {
+Store::Store(StoreLayout layout) : layout_(layout) {
   index_funcs_.emplace(kNamespaceIndex, index_by_namespace());
+}
+
+Store::Item Store::keep(const ObjectPtr& object) const {
+  Item item;
+  if (layout_ == StoreLayout::kParsed) {
+    item.parsed = object;
+    return item;
+  }
+  std::vector<std::uint8_t> packed = json::to_cbor(*object);
+  packed.shrink_to_fit();
+  item.packed = std::make_shared<const std::vector<std::uint8_t>>(std::move(packed));
+  return item;
+}
+
+ObjectPtr Store::read(const Item& item) {
+  if (item.parsed)
+    return item.parsed;
+  return std::make_shared<const json>(json::from_cbor(*item.packed));
 }
 
 void Store::add_index(const std::string& name, IndexFunc func) {
@@ -86,16 +104,16 @@ void Store::add_index(const std::string& name, IndexFunc func) {
   index_funcs_[name] = std::move(func);
   indices_.erase(name);
   auto& index = indices_[name];
-  for (const auto& [key, object] : items_) {
-    for (const std::string& value : index_funcs_[name](*object))
+  for (const auto& [key, item] : items_) {
+    for (const std::string& value : index_funcs_[name](*read(item)))
       index[value].insert(key);
   }
 }
 
 void Store::add_observer(StoreObserver observer) {
   std::unique_lock<std::shared_mutex> lock(mu_);
-  for (const auto& [key, object] : items_)
-    observer(key, nullptr, object);
+  for (const auto& [key, item] : items_)
+    observer(key, nullptr, read(item));
   observers_.push_back(std::move(observer));
 }
 
@@ -127,15 +145,16 @@ void Store::unindex_locked(const std::string& key, const json& object) {
 }
 
 ObjectPtr Store::upsert(const std::string& key, ObjectPtr object) {
+  Item item = keep(object);  // packing needs no lock
   std::unique_lock<std::shared_mutex> lock(mu_);
   ObjectPtr previous;
   auto it = items_.find(key);
   if (it != items_.end()) {
-    previous = it->second;
+    previous = read(it->second);
     unindex_locked(key, *previous);
-    it->second = object;
+    it->second = std::move(item);
   } else {
-    items_.emplace(key, object);
+    items_.emplace(key, std::move(item));
   }
   index_locked(key, *object);
   notify_locked(key, previous, object);
@@ -147,7 +166,7 @@ ObjectPtr Store::remove(const std::string& key) {
   auto it = items_.find(key);
   if (it == items_.end())
     return nullptr;
-  ObjectPtr previous = it->second;
+  ObjectPtr previous = read(it->second);
   unindex_locked(key, *previous);
   items_.erase(it);
   notify_locked(key, previous, nullptr);
@@ -155,21 +174,31 @@ ObjectPtr Store::remove(const std::string& key) {
 }
 
 ObjectPtr Store::get(const std::string& key) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
-  auto it = items_.find(key);
-  if (it == items_.end())
-    return nullptr;
+  Item item;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = items_.find(key);
+    if (it == items_.end())
+      return nullptr;
+    item = it->second;
+  }
   count_read(1);
-  return it->second;
+  return read(item);  // a packed object is parsed outside the lock
 }
 
 std::vector<ObjectPtr> Store::list() const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<Item> items;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    items.reserve(items_.size());
+    for (const auto& [key, item] : items_)
+      items.push_back(item);
+  }
+  count_read(items.size());
   std::vector<ObjectPtr> objects;
-  objects.reserve(items_.size());
-  for (const auto& [key, object] : items_)
-    objects.push_back(object);
-  count_read(objects.size());
+  objects.reserve(items.size());
+  for (const Item& item : items)
+    objects.push_back(read(item));
   return objects;
 }
 
@@ -177,26 +206,31 @@ std::vector<std::string> Store::keys() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::string> keys;
   keys.reserve(items_.size());
-  for (const auto& [key, object] : items_)
+  for (const auto& [key, item] : items_)
     keys.push_back(key);
   return keys;
 }
 
 std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::string& value) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<Item> items;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto named = indices_.find(index);
+    if (named == indices_.end())
+      return {};
+    auto bucket = named->second.find(value);
+    if (bucket == named->second.end())
+      return {};
+    for (const std::string& key : bucket->second)
+      items.push_back(items_.at(key));
+  }
+  count_read(items.size());
   std::vector<ObjectPtr> objects;
-  auto named = indices_.find(index);
-  if (named == indices_.end())
-    return objects;
-  auto bucket = named->second.find(value);
-  if (bucket == named->second.end())
-    return objects;
-  for (const std::string& key : bucket->second)
-    objects.push_back(items_.at(key));
-  count_read(objects.size());
+  objects.reserve(items.size());
+  for (const Item& item : items)
+    objects.push_back(read(item));
   return objects;
 }
-
 std::vector<std::string> Store::index_keys(const std::string& index,
                                            const std::string& value) const {
   std::shared_lock<std::shared_mutex> lock(mu_);

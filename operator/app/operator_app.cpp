@@ -54,12 +54,13 @@ std::string make_identity(const OperatorOptions& options) {
 // queue merges the enqueues meanwhile and reconciles when the second is over).
 constexpr std::chrono::seconds kStatusWriteInterval{1};
 
-std::unique_ptr<kube::SharedInformer> make_informer(kube::RestClient& rest,
-                                                    const kube::GroupVersionResource& gvr,
-                                                    const std::string& label_selector = "") {
+std::unique_ptr<kube::SharedInformer> make_informer(
+    kube::RestClient& rest, const kube::GroupVersionResource& gvr,
+    const std::string& label_selector = "", kube::StoreLayout layout = kube::StoreLayout::kParsed) {
   kube::InformerOptions options;
   options.reflector.gvr = gvr;
   options.reflector.label_selector = label_selector;
+  options.layout = layout;
   return std::make_unique<kube::SharedInformer>(rest, options);
 }
 
@@ -84,7 +85,8 @@ class Operator : public OperatorApp {
         agent_metrics_(registry_),
         connector_(&agent_metrics_, options_.agent_timeout, options_.agent_operation_wait),
         agents_(connector_),
-        vm_informer_(make_informer(rest_, kVirtualMachines)),
+        // VMs number in the thousands: kept packed, summed by the ledger and indices.
+        vm_informer_(make_informer(rest_, kVirtualMachines, "", kube::StoreLayout::kPacked)),
         host_informer_(make_informer(rest_, kHyperVHosts)),
         tenant_informer_(make_informer(rest_, kTenants)),
         quota_informer_(make_informer(rest_, kQuotas)),
@@ -98,11 +100,11 @@ class Operator : public OperatorApp {
                        ledger_),
         host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
                          events_, host_options()),
-        tenant_reconciler_({tenant_informer_->store(), vm_informer_->store(),
-                            namespace_informer_->store(), role_binding_informer_->store()},
+        tenant_reconciler_({tenant_informer_->store(), namespace_informer_->store(),
+                            role_binding_informer_->store(), ledger_},
                            api_, events_, options_.tenant_admin_cluster_role),
         quota_reconciler_({quota_informer_->store(), vm_informer_->store(),
-                           tenant_informer_->store(), host_informer_->store()},
+                           tenant_informer_->store(), host_informer_->store(), ledger_},
                           api_),
         vm_controller_({"virtualmachine", options_.vm_workers, {}}, vm_reconciler_, registry_),
         host_controller_({"hypervhost", options_.host_workers, {}, kStatusWriteInterval},
@@ -117,9 +119,10 @@ class Operator : public OperatorApp {
     // The controllers' indexed reads (indexed_caches.h), before the informers start in run().
     add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
     vm_informer_->add_observer(ledger_.observer());
+    vm_informer_->add_observer(vm_phases_.observer());
     metrics::register_process_metrics(registry_);
-    register_domain_metrics(
-        registry_, {vm_informer_->store(), host_informer_->store(), quota_informer_->store()});
+    register_domain_metrics(registry_,
+                            {vm_phases_, host_informer_->store(), quota_informer_->store()});
     route_events();
   }
 
@@ -292,6 +295,7 @@ class Operator : public OperatorApp {
   HttpAgentConnector connector_;
   AgentClientCache agents_;
   ReservationLedger ledger_;  // fed by the VM cache: before the informers, after it in teardown
+  VmPhaseCounts vm_phases_;   // the same
   std::unique_ptr<kube::SharedInformer> vm_informer_;
   std::unique_ptr<kube::SharedInformer> host_informer_;
   std::unique_ptr<kube::SharedInformer> tenant_informer_;

@@ -115,20 +115,36 @@ TEST_F(EventRoutingTest, DeletedHostWakesItsVms) {
 
 TEST_F(EventRoutingTest, DomainMetricsDescribeTheCaches) {
   add_host("hv-01");
+  VmPhaseCounts vm_phases;
+  vms.add_observer(vm_phases.observer());
   metrics::Registry registry;
-  register_domain_metrics(registry, {vms, hosts, quotas});
+  register_domain_metrics(registry, {vm_phases, hosts, quotas});
+  const std::size_t vms_read = vms.objects_read();
 
-  const std::string exposition = registry.expose();
+  std::string exposition = registry.expose();
 
   EXPECT_NE(exposition.find("hyperv_virtualmachines{namespace=\"team-a\",phase=\"Pending\"} 2"),
             std::string::npos)
       << exposition;
+  EXPECT_EQ(vms.objects_read(), vms_read);  // counted as the cache changed, not at the scrape
   EXPECT_NE(exposition.find("hyperv_host_ready{host=\"hv-01\"} 1"), std::string::npos);
   EXPECT_NE(exposition.find("hyperv_host_allocatable{host=\"hv-01\",resource=\"cpu\"} 64"),
             std::string::npos);
   EXPECT_NE(
       exposition.find("hyperv_quota_hard{quota=\"team-a\",tenant=\"team-a\",resource=\"vms\"} 1"),
       std::string::npos);
+
+  // One VM runs, one goes: the series follow.
+  nlohmann::json running = cluster.object(kVirtualMachines, "team-a", "waiting");
+  running["status"]["phase"] = "Running";
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, running).ok());
+  exposition = registry.expose();
+  EXPECT_NE(exposition.find("hyperv_virtualmachines{namespace=\"team-a\",phase=\"Pending\"} 1"),
+            std::string::npos)
+      << exposition;
+  EXPECT_NE(exposition.find("hyperv_virtualmachines{namespace=\"team-a\",phase=\"Running\"} 1"),
+            std::string::npos)
+      << exposition;
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST_F(HyperVHostReconcilerTest, MissingSecretIsReportedAsInvalidCredentials) {
 
 class QuotaReconcilerTest : public ReconcilerFixture {
  protected:
-  QuotaReconciler reconciler{{quotas, vms, tenants, hosts}, cluster};
+  QuotaReconciler reconciler{{quotas, vms, tenants, hosts, ledger}, cluster};
 };
 
 TEST_F(QuotaReconcilerTest, UsedIsRecomputedFromTheVmsReservations) {
@@ -116,8 +116,10 @@ TEST_F(QuotaReconcilerTest, UsedIsRecomputedFromTheVmsReservations) {
 
 class TenantReconcilerTest : public ReconcilerFixture {
  protected:
-  TenantReconciler reconciler{
-      {tenants, vms, namespaces, role_bindings}, cluster, events, kDefaultTenantAdminClusterRole};
+  TenantReconciler reconciler{{tenants, namespaces, role_bindings, ledger},
+                              cluster,
+                              events,
+                              kDefaultTenantAdminClusterRole};
   void reconcile_ok(const std::string& tenant) {
     auto result = reconciler.reconcile(kube::Request{"", tenant});
     ASSERT_TRUE(result.ok()) << result.error().message();

@@ -126,8 +126,8 @@ TEST_F(IndexedCachesTest, VmsAndQuotasByTenantFollowTheTenantsNamespaces) {
   EXPECT_EQ(sorted(caches.vm_keys_of_tenant("team-a")),
             (std::vector<std::string>{"shared/s-1", "team-a/a-1"}));
   EXPECT_EQ(caches.vm_keys_of_tenant("team-b"), (std::vector<std::string>{"team-b/b-1"}));
-  EXPECT_EQ(keys_of(caches.vms_of_tenant(*caches.tenant_of_namespace("team-a"))),
-            (std::vector<std::string>{"shared/s-1", "team-a/a-1"}));
+  EXPECT_EQ(caches.namespaces_of_tenant(*caches.tenant_of_namespace("team-a")),
+            (std::vector<std::string>{"team-a", "shared"}));
   EXPECT_EQ(caches.quota_keys_of_tenant("team-a"), (std::vector<std::string>{"qa", "qa-scoped"}));
   EXPECT_EQ(caches.quotas_of_tenant("team-b").size(), 1u);
   EXPECT_TRUE(caches.quota_keys_of_tenant("team-c").empty());
@@ -145,21 +145,23 @@ TEST_F(IndexedCachesTest, VmsAndQuotasByTenantFollowTheTenantsNamespaces) {
   EXPECT_TRUE(caches.vm_keys_of_tenant("team-b").empty());
 }
 
-TEST_F(IndexedCachesTest, TenantChargesCountOnlyTheTenantsReservedVms) {
+TEST_F(IndexedCachesTest, ALedgerTallyOfTheTenantsNamespacesCountsOnlyItsReservedVms) {
   add_tenant("team-a", {{"namespaces", {"team-a"}}});
   add_tenant("team-b", {{"namespaces", {"team-b"}}});
   put_vm("team-a", "reserved", "hv-01", true);
   put_vm("team-a", "waiting");
   put_vm("team-b", "other", "hv-01", true);
+  const auto every_host = [](const std::string&) { return true; };
 
-  const auto charges = caches.tenant_charges(*caches.tenant_of_namespace("team-a"));
+  const ReservedTally team_a =
+      ledger.tally(tenant_namespaces(tenants, *caches.tenant_of_namespace("team-a")), every_host);
 
-  ASSERT_EQ(charges.size(), 1u);
-  EXPECT_EQ(charges[0].vm, "team-a/reserved");
-  EXPECT_EQ(charges[0].tenant, "team-a");
-  EXPECT_EQ(charges[0].host, "hv-01");
-  EXPECT_TRUE(
-      caches.tenant_charges(*caches.tenant_of_namespace("team-a"), "team-a/reserved").empty());
+  EXPECT_EQ(team_a.used.vms, 1);
+  EXPECT_EQ(team_a.used.vcpus, 2);
+  EXPECT_EQ(team_a.in_flight.vms, 1);  // not provisioned yet
+  EXPECT_EQ(
+      ledger.tally({"team-a"}, [](const std::string& host) { return host == "hv-02"; }).used.vms,
+      0);
 }
 
 // The caches also hold 40 other tenants, each with a Quota and 5 VMs (200 VMs): a VM's whole
@@ -240,14 +242,14 @@ TEST_F(UnrelatedObjectsTest, AHostPollReadsOnlyTheVmsOnThatHost) {
   EXPECT_EQ(cluster.object(kHyperVHosts, "", "hv-01")["status"]["allocated"]["cpu"], 4);
 }
 
-TEST_F(UnrelatedObjectsTest, AQuotaPassReadsOnlyItsTenantsVms) {
+TEST_F(UnrelatedObjectsTest, AQuotaPassReadsNoVmAndOnlyItsTenant) {
   put_vm("team-a", "web-1", "hv-01", true);
-  QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts}, cluster);
+  QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts, ledger}, cluster);
   const Reads before = reads();
 
   ASSERT_TRUE(quota_reconciler.reconcile(kube::Request{"", "team-a"}).ok());
 
-  EXPECT_EQ(vms.objects_read() - before.vms, 1u);
+  EXPECT_EQ(vms.objects_read() - before.vms, 0u);  // the ledger's sums, not the VMs
   EXPECT_EQ(tenants.objects_read() - before.tenants, 1u);
   EXPECT_EQ(cluster.object(kQuotas, "", "team-a")["status"]["used"]["vms"], 1);
 }

@@ -1,5 +1,5 @@
-// Quota status recomputed from VM charges; Tenant manifests (namespace, admin RoleBinding) and
-// status.
+// Quota status from what the tenant's VMs hold (the reservation ledger's tally); Tenant manifests
+// (namespace, admin RoleBinding) and status.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -25,24 +25,16 @@ api::Quota quota(const std::string& hard_json) {
   return std::move(quota).value();
 }
 
-VmCharge charge(const std::string& vm, const std::string& tenant, std::int64_t vcpus,
-                std::int64_t memory_gi, bool provisioned) {
-  VmCharge charge;
-  charge.vm = vm;
-  charge.tenant = tenant;
-  charge.host = "hv-01";
-  charge.usage = QuotaUsage{vcpus, memory_gi * kGi, 0, 1};
-  charge.provisioned = provisioned;
-  return charge;
+// `vms` VMs of `vcpus` and `memory_gi` in all.
+QuotaUsage usage(std::int64_t vcpus, std::int64_t memory_gi, std::int64_t vms) {
+  return QuotaUsage{vcpus, memory_gi * kGi, 0, vms};
 }
 
-TEST(QuotaStatus, UsedIsSummedFromTheTenantsChargesAndReservedIsTheUnprovisionedPart) {
+TEST(QuotaStatus, UsedIsWhatTheVmsHoldAndReservedIsTheUnprovisionedPart) {
   api::Quota q = quota(R"({"vcpus": 16, "memory": "32Gi", "vms": 10})");
-  const std::vector<VmCharge> charges = {charge("team-a/a", "team-a", 4, 8, true),
-                                         charge("team-a/b", "team-a", 2, 4, false),
-                                         charge("team-b/c", "team-b", 8, 16, true)};
+  const ReservedTally held{usage(6, 12, 2), usage(2, 4, 1)};
 
-  const bool changed = update_quota_status(q, quota_snapshot(q), charges, {}, kNow);
+  const bool changed = update_quota_status(q, quota_snapshot(q), held, kNow);
 
   EXPECT_TRUE(changed);
   ASSERT_TRUE(q.status.used && q.status.reserved);
@@ -50,6 +42,7 @@ TEST(QuotaStatus, UsedIsSummedFromTheTenantsChargesAndReservedIsTheUnprovisioned
   EXPECT_EQ(q.status.used->memory->value(), 12 * kGi);
   EXPECT_EQ(q.status.used->vms, 2);
   EXPECT_EQ(q.status.reserved->vcpus, 2);
+  EXPECT_EQ(q.status.reserved->vms, 1);
   EXPECT_EQ(q.status.observed_generation, 3);
   const auto* ready = k8s::find_condition(q.status.conditions, condition_type::kReady);
   ASSERT_NE(ready, nullptr);
@@ -57,19 +50,17 @@ TEST(QuotaStatus, UsedIsSummedFromTheTenantsChargesAndReservedIsTheUnprovisioned
   EXPECT_EQ(ready->message, "vcpus 6/16, memory 12Gi/32Gi, storage 0 (no limit), vms 2/10.");
 }
 
-TEST(QuotaStatus, RecomputingTheSameChargesChangesNothing) {
+TEST(QuotaStatus, RecomputingTheSameTallyChangesNothing) {
   api::Quota q = quota(R"({"vcpus": 16})");
-  const std::vector<VmCharge> charges = {charge("team-a/a", "team-a", 4, 8, true)};
-  ASSERT_TRUE(update_quota_status(q, quota_snapshot(q), charges, {}, kNow));
+  const ReservedTally held{usage(4, 8, 1), {}};
+  ASSERT_TRUE(update_quota_status(q, quota_snapshot(q), held, kNow));
 
-  EXPECT_FALSE(update_quota_status(q, quota_snapshot(q), charges, {}, kNow));
+  EXPECT_FALSE(update_quota_status(q, quota_snapshot(q), held, kNow));
 }
 
 TEST(QuotaStatus, LoweredBelowUseSaysSo) {
   api::Quota q = quota(R"({"vcpus": 4})");
-  const std::vector<VmCharge> charges = {charge("team-a/a", "team-a", 6, 8, true)};
-
-  update_quota_status(q, quota_snapshot(q), charges, {}, kNow);
+  update_quota_status(q, quota_snapshot(q), ReservedTally{usage(6, 8, 1), {}}, kNow);
 
   const auto* ready = k8s::find_condition(q.status.conditions, condition_type::kReady);
   ASSERT_NE(ready, nullptr);
@@ -81,7 +72,7 @@ TEST(QuotaStatus, UnusableHostSelectorIsInvalidSpec) {
   const Result<QuotaSnapshot> broken =
       Error(ErrorCode::kInvalidArgument, "quota team-a spec.hostSelector: bad operator");
 
-  update_quota_status(q, broken, {}, {}, kNow);
+  update_quota_status(q, broken, {}, kNow);
 
   const auto* ready = k8s::find_condition(q.status.conditions, condition_type::kReady);
   ASSERT_NE(ready, nullptr);
@@ -147,9 +138,9 @@ TEST(TenantDesired, NamespaceBelongsToTheTenantListingIt) {
 
 TEST(TenantStatus, ReadyOnlyWhenEveryNamespaceIs) {
   api::Tenant t = tenant();
-  const std::vector<VmCharge> charges = {charge("team-a/a", "team-a", 4, 8, true)};
+  const QuotaUsage held = usage(4, 8, 1);
 
-  EXPECT_TRUE(update_tenant_status(t, {"team-a"}, charges, kNow));
+  EXPECT_TRUE(update_tenant_status(t, {"team-a"}, held, kNow));
   const auto* ready = k8s::find_condition(t.status.conditions, condition_type::kReady);
   ASSERT_NE(ready, nullptr);
   EXPECT_EQ(ready->status, k8s::ConditionStatus::kFalse);
@@ -157,9 +148,9 @@ TEST(TenantStatus, ReadyOnlyWhenEveryNamespaceIs) {
   ASSERT_TRUE(t.status.usage);
   EXPECT_EQ(t.status.usage->vcpus, 4);
 
-  EXPECT_TRUE(update_tenant_status(t, {"team-a", "team-a-dev"}, charges, kNow));
+  EXPECT_TRUE(update_tenant_status(t, {"team-a", "team-a-dev"}, held, kNow));
   EXPECT_TRUE(k8s::is_true(t.status.conditions, condition_type::kReady));
-  EXPECT_FALSE(update_tenant_status(t, {"team-a", "team-a-dev"}, charges, kNow));
+  EXPECT_FALSE(update_tenant_status(t, {"team-a", "team-a-dev"}, held, kNow));
 }
 
 }  // namespace

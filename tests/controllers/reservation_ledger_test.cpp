@@ -76,6 +76,28 @@ TEST_F(ReservationLedgerTest, SumsFollowTheCache) {
   EXPECT_FALSE(ledger.holding("team-a/b"));
 }
 
+TEST_F(ReservationLedgerTest, TheInFlightPartIsWhatIsNotProvisionedYet) {
+  const auto every_host = [](const std::string&) { return true; };
+  store.upsert("team-a/a", vm("a", "1", "hv-1", 2));
+  store.upsert("team-a/b", vm("b", "2", "hv-2", 4));
+  EXPECT_EQ(ledger.tally({"team-a"}, every_host).in_flight.vcpus, 6);
+
+  Json provisioned = *vm("a", "3", "hv-1", 2);
+  provisioned["status"]["conditions"].push_back({{"type", "Provisioned"}, {"status", "True"}});
+  store.upsert("team-a/a", std::make_shared<const Json>(provisioned));
+
+  const ReservedTally all = ledger.tally({"team-a"}, every_host);
+  EXPECT_EQ(all.used.vcpus, 6);
+  EXPECT_EQ(all.in_flight.vcpus, 4);
+  EXPECT_EQ(all.in_flight.vms, 1);
+  const ReservedTally on_hv1 =
+      ledger.tally({"team-a"}, [](const std::string& host) { return host == "hv-1"; });
+  EXPECT_EQ(on_hv1.used.vcpus, 2);
+  EXPECT_EQ(on_hv1.in_flight.vcpus, 0);
+  store.remove("team-a/b");
+  EXPECT_EQ(ledger.tally({"team-a"}, every_host).in_flight.vms, 0);
+}
+
 TEST_F(ReservationLedgerTest, AnObserverAddedLateCountsWhatIsAlreadyCached) {
   kube::Store filled;
   filled.upsert("team-a/a", vm("a", "1", "hv-1", 3));

@@ -111,7 +111,7 @@ class StatusCoalescingTest : public testing::ReconcilerFixture {
 };
 
 TEST_F(StatusCoalescingTest, FiftyVmChangesEndInOneQuotaStatusWriteWithTheFinalSum) {
-  QuotaReconciler reconciler({quotas, vms, tenants, hosts}, cluster, clock);
+  QuotaReconciler reconciler({quotas, vms, tenants, hosts, ledger}, cluster, clock);
   CountingReconciler counting(reconciler);
   kube::Controller controller(options("quota"), counting, registry, clock);
 
@@ -125,7 +125,7 @@ TEST_F(StatusCoalescingTest, FiftyVmChangesEndInOneQuotaStatusWriteWithTheFinalS
 }
 
 TEST_F(StatusCoalescingTest, FiftyVmChangesEndInOneTenantStatusWriteWithTheFinalSum) {
-  TenantReconciler reconciler({tenants, vms, namespaces, role_bindings}, cluster, events,
+  TenantReconciler reconciler({tenants, namespaces, role_bindings, ledger}, cluster, events,
                               kDefaultTenantAdminClusterRole, clock);
   CountingReconciler counting(reconciler);
   kube::Controller controller(options("tenant"), counting, registry, clock);
@@ -139,8 +139,8 @@ TEST_F(StatusCoalescingTest, FiftyVmChangesEndInOneTenantStatusWriteWithTheFinal
 }
 
 TEST_F(StatusCoalescingTest, ReconcilingUnchangedQuotaAndTenantWritesNothing) {
-  QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts}, cluster, clock);
-  TenantReconciler tenant_reconciler({tenants, vms, namespaces, role_bindings}, cluster, events,
+  QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts, ledger}, cluster, clock);
+  TenantReconciler tenant_reconciler({tenants, namespaces, role_bindings, ledger}, cluster, events,
                                      kDefaultTenantAdminClusterRole, clock);
   add_reserved_vm("web-1");
   ASSERT_TRUE(quota_reconciler.reconcile({"", "team-a"}).ok());

@@ -44,7 +44,10 @@ class VmLifecycleTest : public ReconcilerFixture {
   }
   // Quota.status.used as the Quota reconciler recomputes it from the VMs.
   nlohmann::json quota_used() {
-    QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts}, cluster);
+    // The ledger of the process now running (a dead one's expectations died with it).
+    const ReservationLedger& current =
+        ledgers_after_restart.empty() ? ledger : *ledgers_after_restart.back();
+    QuotaReconciler quota_reconciler({quotas, vms, tenants, hosts, current}, cluster);
     auto result = quota_reconciler.reconcile(kube::Request{"", "team-a"});
     EXPECT_TRUE(result.ok());
     return cluster.object(kQuotas, "", "team-a")["status"].value("used", nlohmann::json());

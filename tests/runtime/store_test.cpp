@@ -28,7 +28,8 @@ std::vector<std::string> names(const std::vector<ObjectPtr>& objects) {
   return out;
 }
 
-class StoreTest : public ::testing::Test {
+// Every behaviour holds for both layouts: kept parsed, or packed and parsed on each read.
+class StoreTest : public ::testing::TestWithParam<StoreLayout> {
  protected:
   StoreTest() {
     store.add_index("tenant", index_by_label("tenant"));
@@ -38,11 +39,11 @@ class StoreTest : public ::testing::Test {
     store.upsert("a/db", vm("a", "db", "acme", "hv-02"));
     store.upsert("b/web", vm("b", "web", "globex", "hv-01"));
   }
-  Store store;
+  Store store{GetParam()};
 };
 
 // An observer sees what is stored already, then every change in order, with both sides of it.
-TEST_F(StoreTest, ObserverSeesExistingObjectsThenEveryChange) {
+TEST_P(StoreTest, ObserverSeesExistingObjectsThenEveryChange) {
   std::vector<std::string> seen;
   store.add_observer(
       [&](const std::string& key, const ObjectPtr& previous, const ObjectPtr& current) {
@@ -60,7 +61,7 @@ TEST_F(StoreTest, ObserverSeesExistingObjectsThenEveryChange) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a/web:hv-01>hv-03", "a/db:hv-02>-"}));
 }
 
-TEST_F(StoreTest, IndexesByNamespaceLabelFieldAndOwner) {
+TEST_P(StoreTest, IndexesByNamespaceLabelFieldAndOwner) {
   EXPECT_EQ(names(store.by_index(kNamespaceIndex, "a")), (std::vector<std::string>{"db", "web"}));
   EXPECT_EQ(names(store.by_index("tenant", "globex")), (std::vector<std::string>{"web"}));
   EXPECT_EQ(store.by_index("host", "hv-01").size(), 2u);
@@ -69,7 +70,7 @@ TEST_F(StoreTest, IndexesByNamespaceLabelFieldAndOwner) {
   EXPECT_TRUE(store.by_index("no-such-index", "x").empty());
 }
 
-TEST_F(StoreTest, UpdateMovesAnObjectBetweenIndexValues) {
+TEST_P(StoreTest, UpdateMovesAnObjectBetweenIndexValues) {
   ObjectPtr previous = store.upsert("a/web", vm("a", "web", "acme", "hv-03"));
   ASSERT_NE(previous, nullptr);
   EXPECT_EQ((*previous)["status"]["hostName"], "hv-01");  // readers keep the old version
@@ -77,7 +78,7 @@ TEST_F(StoreTest, UpdateMovesAnObjectBetweenIndexValues) {
   EXPECT_EQ(names(store.by_index("host", "hv-03")), (std::vector<std::string>{"web"}));
 }
 
-TEST_F(StoreTest, RemoveDropsTheObjectFromEveryIndex) {
+TEST_P(StoreTest, RemoveDropsTheObjectFromEveryIndex) {
   ObjectPtr removed = store.remove("a/db");
   ASSERT_NE(removed, nullptr);
   EXPECT_EQ(store.remove("a/db"), nullptr);
@@ -86,12 +87,12 @@ TEST_F(StoreTest, RemoveDropsTheObjectFromEveryIndex) {
   EXPECT_EQ(store.size(), 2u);
 }
 
-TEST_F(StoreTest, AnIndexAddedLaterCoversExistingObjects) {
+TEST_P(StoreTest, AnIndexAddedLaterCoversExistingObjects) {
   store.add_index("name", index_by_field("/metadata/name"));
   EXPECT_EQ(store.by_index("name", "web").size(), 2u);
 }
 
-TEST_F(StoreTest, IndexKeysAreSortedAndHandOutNothing) {
+TEST_P(StoreTest, IndexKeysAreSortedAndHandOutNothing) {
   const std::size_t before = store.objects_read();
   EXPECT_EQ(store.index_keys("host", "hv-01"), (std::vector<std::string>{"a/web", "b/web"}));
   EXPECT_TRUE(store.index_keys("host", "hv-99").empty());
@@ -102,7 +103,7 @@ TEST_F(StoreTest, IndexKeysAreSortedAndHandOutNothing) {
   EXPECT_FALSE(store.has_index("no-such-index"));
 }
 
-TEST_F(StoreTest, ObjectsReadCountsWhatReadsHandOut) {
+TEST_P(StoreTest, ObjectsReadCountsWhatReadsHandOut) {
   const std::size_t before = store.objects_read();
   (void)store.get("a/web");
   (void)store.get("a/missing");
@@ -112,6 +113,34 @@ TEST_F(StoreTest, ObjectsReadCountsWhatReadsHandOut) {
   (void)store.list();
   EXPECT_EQ(store.objects_read(), before + 6);
 }
+
+// What a packed store hands back is the object it was given, value for value.
+TEST(PackedStore, ReadsGiveBackTheObjectAsStored) {
+  Store store(StoreLayout::kPacked);
+  const json object = {
+      {"metadata", {{"name", "web"}, {"namespace", "a"}, {"resourceVersion", "42"}}},
+      {"spec", {{"cpu", {{"count", 4}}}, {"ratio", 0.75}, {"big", 1LL << 40}, {"neg", -3}}},
+      {"status",
+       {{"ready", true},
+        {"gone", nullptr},
+        {"ips", {"10.0.0.1", "fe80::1"}},
+        {"empty", json::object()}}}};
+  store.upsert("a/web", std::make_shared<const json>(object));
+
+  const ObjectPtr read = store.get("a/web");
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(*read, object);
+  EXPECT_TRUE((*read)["spec"]["big"].is_number_integer());
+  EXPECT_EQ(*store.list().at(0), object);
+  EXPECT_EQ(*store.by_index(kNamespaceIndex, "a").at(0), object);
+  EXPECT_EQ(store.layout(), StoreLayout::kPacked);
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, StoreTest,
+                         ::testing::Values(StoreLayout::kParsed, StoreLayout::kPacked),
+                         [](const ::testing::TestParamInfo<StoreLayout>& info) {
+                           return info.param == StoreLayout::kParsed ? "Parsed" : "Packed";
+                         });
 
 // A Tenant lists several namespaces: one index value each; a spec change moves it between them.
 TEST(StoreStringListIndex, EveryListedValueFindsTheObject) {
