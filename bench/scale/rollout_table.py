@@ -25,7 +25,8 @@ def per_vm(s, *keys):
 
 
 ROWS = [
-    ("VMs / hosts / sim latency (ms)", lambda s: f"{s['vms']} / {s['hosts']} / {s['sim_latency_ms']}"),
+    ("VMs / hosts / sim latency (ms) / host poll",
+     lambda s: f"{s['vms']} / {s['hosts']} / {s['sim_latency_ms']} / {s.get('host_poll_interval', '5s')}"),
     ("date (UTC), load average", lambda s: f"{s['date'][:16]}, {s['loadavg'].replace(',', ' ')}"),
     ("all Ready after", lambda s: f"{s['all_ready_s']} s" if s["all_ready"] == "1"
      else f"not Ready after {s['all_ready_s']} s: {s['ready_vms']} Ready"),
@@ -53,7 +54,11 @@ ROWS = [
      lambda s: f"{s['idle_cpu_pct']} % of a core" if s["idle_cpu_pct"] != "nan" else "skipped"),
     ("restart: queues drained after",
      lambda s: f"{s['restart_drain_s']} s" if s["restart_drain_s"] != "nan" else "skipped"),
-    ("restart: writes", lambda s: s["restart_writes"] or "–"),
+    # A host's heartbeat is written once a minute whether or not the operator restarted: the
+    # restart window (drain + 5 s) catches those that fall due in it.
+    ("restart: writes (of them HyperVHost status)",
+     lambda s: f"{s['restart_writes']} ({s.get('restart_host_status', '?')})"
+               if s["restart_writes"] not in ("", "skipped") else s["restart_writes"] or "–"),
 ]
 
 
