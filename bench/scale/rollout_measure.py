@@ -18,6 +18,11 @@
       is 0 with nothing in flight (workqueue_unfinished_work_seconds 0) on two polls in a row.
       Prints the wall time at which that held, or exits 3 at the timeout.
 
+  rollout_measure.py settle  --metrics URL [--quiet S] --timeout S
+      Polls the operator's rest_client_requests_total until its POSTs (Event creates: the only
+      creates once every VM is Ready) have not moved for --quiet seconds (5); prints when the
+      last one was seen, or exits 3 at the timeout.
+
   rollout_measure.py audit   --log FILE --user NAME --vms N --window NAME FROM TO ...
       Counts the user's requests in the emulator's audit log (ResponseComplete stage) per window
       (epoch seconds FROM..TO) by verb and resource, and the most writes any single Quota,
@@ -208,6 +213,30 @@ def queues(args):
     sys.exit(3)
 
 
+def settle(args):
+    """The operator's trailing Events: waits until its POSTs (Event creates, the only creates it
+    makes once VMs are Ready) stopped for --quiet seconds; prints when the last one was seen."""
+    deadline = time.time() + args.timeout
+    last_posts, last_change = None, time.time()
+    while time.time() < deadline:
+        try:
+            text = urllib.request.urlopen(args.metrics, timeout=2).read().decode()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        now = time.time()
+        posts = sum(value for name, labels, value in metric_samples(text)
+                    if name == "rest_client_requests_total" and 'method="POST"' in labels)
+        if posts != last_posts:
+            last_posts, last_change = posts, now
+        elif now - last_change >= args.quiet:
+            print(f"{last_change:.3f}")
+            return
+        time.sleep(0.2)
+    print(f"{last_change:.3f}")
+    sys.exit(3)
+
+
 def epoch(timestamp):
     return datetime.datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
         tzinfo=datetime.timezone.utc).timestamp()
@@ -300,6 +329,10 @@ def main():
     q.add_argument("--metrics", required=True)
     q.add_argument("--min-adds", type=float, default=1)
     q.add_argument("--timeout", type=float, required=True)
+    st = sub.add_parser("settle")
+    st.add_argument("--metrics", required=True)
+    st.add_argument("--quiet", type=float, default=5)
+    st.add_argument("--timeout", type=float, required=True)
     a = sub.add_parser("audit")
     a.add_argument("--log", required=True)
     a.add_argument("--user", required=True)
@@ -307,7 +340,7 @@ def main():
     a.add_argument("--window", nargs=3, action="append", metavar=("NAME", "FROM", "TO"),
                    required=True)
     args = parser.parse_args()
-    {"create": create, "watch": watch, "queues": queues, "audit": audit,
+    {"create": create, "watch": watch, "queues": queues, "settle": settle, "audit": audit,
      "latency": latency}[args.command](args)
 
 

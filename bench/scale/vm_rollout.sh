@@ -20,10 +20,11 @@
 #            the operator's CPU ticks during the rollout / VMs [operator_cpu_ms_per_vm], VmHWM
 #            [operator_peak_rss_mb]; the operator's requests in the audit log by verb and resource
 #            [rollout_*_per_vm, rollout_max_writes_per_s_one_*].
-#   idle     --idle-seconds (60) after all Ready: operator and agents' CPU [idle_cpu_pct,
+#   idle     --idle-seconds (60) once the Events recorded during the rollout are written
+#            [events_settled_s: when, after all Ready]: operator and agents' CPU [idle_cpu_pct,
 #            agents_idle_cpu_pct_*], the operator's requests [idle_*]; writes that trail the
-#            rollout (an Event backlog, late status writes) land here, so total_* counts the
-#            operator's requests from the first create to the end of the idle period.
+#            rollout (the Event backlog, late status writes) fall between the two, so total_*
+#            counts the operator's requests from the first create to the end of the idle period.
 #   restart  SIGTERM the operator, start it again with the same command line and environment,
 #            time until its work queues drained [restart_drain_s] and its writes from the restart
 #            until 5 s after the drain [restart_writes] (target: 0).
@@ -176,9 +177,13 @@ agents_rss=$(for pid in $(agent_pids); do status_kb "$pid" VmRSS; done | sort -n
   awk '{a[NR] = $1; s += $1} END {printf "agents_rss_mb_avg=%.1f\nagents_rss_mb_max=%.1f\nagents_rss_mb_total=%.1f\n", s / NR / 1024, a[NR] / 1024, s / 1024}')
 
 idle_cpu_pct=nan agents_idle_cpu_pct_total=nan agents_idle_cpu_pct_avg=nan
-idle_start=$done_at idle_end=$done_at
+idle_start=$done_at idle_end=$done_at settled_s=nan
 if ((all_ready && idle_seconds > 0)); then
-  log "idle for ${idle_seconds}s"
+  # Events recorded during the rollout are written in the background after it: idle starts once
+  # they are out (no Event create for 5 s), and how long that took is reported [events_settled_s].
+  settled_at=$(python3 "$measure" settle --metrics "$metrics" --timeout 600) || true
+  settled_s=$(seconds "$ready_at" "$settled_at")
+  log "idle for ${idle_seconds}s (the last trailing Event ${settled_s}s after all Ready)"
   idle_ticks0=$(ticks "$operator_pid")
   agents_ticks0=$(agents_ticks)
   idle_start=$(now)
@@ -264,6 +269,7 @@ operator_rss_before_mb=$(python3 -c "print(f'{$rss_before_kb / 1024:.1f}')")
 operator_rss_after_mb=$(python3 -c "print(f'{$rss_kb / 1024:.1f}')")
 operator_peak_rss_mb=$(python3 -c "print(f'{$hwm_kb / 1024:.1f}')")
 idle_cpu_pct=$idle_cpu_pct
+events_settled_s=$settled_s
 $agents_rss
 agents_idle_cpu_pct_total=$agents_idle_cpu_pct_total
 agents_idle_cpu_pct_avg=$agents_idle_cpu_pct_avg
@@ -304,6 +310,7 @@ rows = [
     ("operator CPU per VM (ms)", s("operator_cpu_ms_per_vm")),
     ("operator RSS before / after / peak (MB)",
      f"{s('operator_rss_before_mb')} / {s('operator_rss_after_mb')} / {s('operator_peak_rss_mb')}"),
+    ("trailing Events written until (s after all Ready)", s("events_settled_s")),
     ("idle operator CPU (% of a core)", s("idle_cpu_pct")),
     ("idle operator writes", s("idle_writes")),
     ("sim agent RSS avg / max (MB)", f"{s('agents_rss_mb_avg')} / {s('agents_rss_mb_max')}"),

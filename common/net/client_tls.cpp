@@ -1,10 +1,15 @@
 #include "common/net/detail/client_tls.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <stdlib.h>
 
 #include <boost/system/system_error.hpp>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "common/net/detail/tls_files.h"
@@ -40,7 +45,39 @@ void replace_trust_store(ssl::context& context) {
   SSL_CTX_set_cert_store(context.native_handle(), store);  // the context owns it now
 }
 
+// Where the system trust store was before keep_system_trust_out_of_new_connections() moved
+// OpenSSL's defaults away; `moved` is false until then (the defaults still work).
+struct SystemTrust {
+  bool moved = false;
+  std::string file;
+  std::string dir;
+};
+SystemTrust& system_trust() {
+  static SystemTrust trust;
+  return trust;
+}
+
+std::string env_or(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : fallback;
+}
+
+// No file and no directory: OpenSSL's default lookups find nothing there, at no cost.
+constexpr const char* kNoTrustStore = "/nonexistent/hvo-no-default-trust-store";
+
 }  // namespace
+
+void keep_system_trust_out_of_new_connections() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    SystemTrust& trust = system_trust();
+    trust.file = env_or(X509_get_default_cert_file_env(), X509_get_default_cert_file());
+    trust.dir = env_or(X509_get_default_cert_dir_env(), X509_get_default_cert_dir());
+    setenv(X509_get_default_cert_file_env(), kNoTrustStore, 1);
+    setenv(X509_get_default_cert_dir_env(), kNoTrustStore, 1);
+    trust.moved = true;
+  });
+}
 
 Result<ClientTlsMaterial> load_client_tls(const TlsClientConfig& config) {
   ClientTlsMaterial material;
@@ -95,6 +132,14 @@ void apply_client_tls(ssl::context& context, const ClientTlsMaterial& material) 
     replace_trust_store(context);
     context.add_certificate_authority(
         boost::asio::buffer(material.ca_pem.data(), material.ca_pem.size()));
+  } else if (const SystemTrust& trust = system_trust(); trust.moved) {
+    // Missing locations are not an error (a host without a CA bundle trusts nothing, as before).
+    // Apart: a missing file would keep the directory from being added.
+    if (!trust.file.empty())
+      SSL_CTX_load_verify_locations(context.native_handle(), trust.file.c_str(), nullptr);
+    if (!trust.dir.empty())
+      SSL_CTX_load_verify_locations(context.native_handle(), nullptr, trust.dir.c_str());
+    ERR_clear_error();
   }
   if (!material.cert_pem.empty()) {
     context.use_certificate_chain(

@@ -398,6 +398,7 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig& c
   client_config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(
       std::max<std::chrono::milliseconds>(config.timeout, kCpprestIdleBackstop)));
   if (base.scheme() == "https") {
+    detail::keep_system_trust_out_of_new_connections();
     auto material = detail::load_client_tls(config.tls);
     if (!material.ok())
       return material.error().with_context("http client " + config.base_url);

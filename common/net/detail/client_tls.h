@@ -25,7 +25,17 @@ Result<ClientTlsMaterial> load_client_tls(const TlsClientConfig& config);
 
 // Installs the material into a context cpprest is about to use for a connection. With a CA it
 // replaces the trust store, so only that CA is trusted (as kubeconfig's certificate-authority
-// means). Throws boost::system::system_error, which load_client_tls() rules out in practice.
+// means); without one it loads the system trust store. Throws boost::system::system_error,
+// which load_client_tls() rules out in practice.
 void apply_client_tls(boost::asio::ssl::context& context, const ClientTlsMaterial& material);
+
+// cpprest's asio client makes a new OpenSSL context for every connection and calls
+// set_default_verify_paths() on it before our callback, which parses the whole system CA bundle
+// (~150 certificates, 10-20 ms of CPU) each time, to be thrown away by a client that has its own
+// CA (every agent client: one new connection per host poll when the pool let the last one go).
+// The first call remembers where the system trust store is and points OpenSSL's default
+// locations (SSL_CERT_FILE, SSL_CERT_DIR) at nothing, once per process, before the first client
+// exists; apply_client_tls() then loads the remembered store only for clients without a CA.
+void keep_system_trust_out_of_new_connections();
 
 }  // namespace hvo::net::detail
