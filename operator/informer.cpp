@@ -114,25 +114,36 @@ void SharedInformer::notify_all_locked(const Notification& notification) {
     listener->add(notification);
 }
 
-void SharedInformer::replace(std::vector<json> items, const std::string& resource_version) {
+void SharedInformer::begin_list() {
   std::lock_guard<std::mutex> lock(deliver_mu_);
-  std::unordered_set<std::string> listed;
-  int added = 0, updated = 0, deleted = 0;
+  listed_.clear();  // the counts go on: what an abandoned list delivered was delivered
+}
+
+// Each page goes into the store as it arrives: listed objects only move forward to the
+// snapshot's version, so a store part-way through a list is as consistent as one between watch
+// events; only removals wait for the end.
+void SharedInformer::list_page(std::vector<json> items) {
+  std::lock_guard<std::mutex> lock(deliver_mu_);
   for (json& item : items) {
     const std::string key = object_key(item);
-    listed.insert(key);
+    listed_.insert(key);
     auto object = std::make_shared<const json>(std::move(item));
     ObjectPtr previous = store_.upsert(key, object);
     if (!previous) {
-      ++added;
+      ++list_added_;
       notify_all_locked(Notification{Notification::Type::kAdd, nullptr, object});
     } else if (resource_version_of(*previous) != resource_version_of(*object)) {
-      ++updated;
+      ++list_updated_;
       notify_all_locked(Notification{Notification::Type::kUpdate, previous, object});
     }
   }
+}
+
+void SharedInformer::end_list(const std::string& resource_version) {
+  std::lock_guard<std::mutex> lock(deliver_mu_);
+  int deleted = 0;
   for (const std::string& key : store_.keys()) {
-    if (listed.count(key) > 0)
+    if (listed_.count(key) > 0)
       continue;
     // Deleted while we were not watching: the last state we knew is all there is.
     ObjectPtr gone = store_.remove(key);
@@ -140,7 +151,10 @@ void SharedInformer::replace(std::vector<json> items, const std::string& resourc
     notify_all_locked(Notification{Notification::Type::kDelete, nullptr, gone});
   }
   spdlog::info("informer_replaced resource={} resourceVersion={} added={} updated={} deleted={}",
-               resource().display(), resource_version, added, updated, deleted);
+               resource().display(), resource_version, list_added_, list_updated_, deleted);
+  listed_.clear();
+  list_added_ = 0;
+  list_updated_ = 0;
   std::lock_guard<std::mutex> state(state_mu_);
   if (!synced_) {
     // What the listeners hold now is the initial state they must deliver before has_synced().

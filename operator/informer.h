@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "operator/clock.h"
@@ -66,7 +67,9 @@ class SharedInformer final : private ReflectorSink {
   const GroupVersionResource& resource() const { return options_.reflector.gvr; }
 
  private:
-  void replace(std::vector<nlohmann::json> items, const std::string& resource_version) override;
+  void begin_list() override;
+  void list_page(std::vector<nlohmann::json> items) override;
+  void end_list(const std::string& resource_version) override;
   void apply(WatchEventType type, nlohmann::json object) override;
   void run_resync();
   void notify_all_locked(const Notification& notification);
@@ -82,6 +85,11 @@ class SharedInformer final : private ReflectorSink {
   // the server's order and a listener added late gets a consistent replay.
   mutable std::mutex deliver_mu_;
   std::vector<std::unique_ptr<EventListener>> listeners_;
+  // The list under way (reflector thread, under deliver_mu_): keys listed so far, and what was
+  // delivered since the last complete list.
+  std::unordered_set<std::string> listed_;
+  int list_added_ = 0;
+  int list_updated_ = 0;
 
   mutable std::mutex state_mu_;
   std::condition_variable state_cv_;

@@ -93,7 +93,8 @@ void Reflector::run() {
 }
 
 Result<std::string> Reflector::list_into_sink() {
-  std::vector<nlohmann::json> items;
+  sink_.begin_list();
+  std::size_t objects = 0;
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   list_options.field_selector = options_.field_selector;
@@ -107,7 +108,8 @@ Result<std::string> Reflector::list_into_sink() {
         // The continue token expired between pages: start over with one unpaged list, as
         // client-go's pager does.
         spdlog::info("list_continue_expired resource={} pages_read={}", describe(), pages);
-        items.clear();
+        sink_.begin_list();
+        objects = 0;
         list_options.continue_token.clear();
         list_options.limit = 0;
         continue;
@@ -117,21 +119,25 @@ Result<std::string> Reflector::list_into_sink() {
     json& body = *page;
     if (pages++ == 0)
       snapshot_version = body["metadata"].value("resourceVersion", "");
+    const std::string next = body["metadata"].value("continue", "");
+    std::vector<json> items;
     for (json& item : body["items"])
       items.push_back(std::move(item));
-    const std::string next = body["metadata"].value("continue", "");
+    objects += items.size();
+    if (next.empty()) {
+      // Recorded before the last page: handlers that run inside end_list() (and
+      // wait_for_sync()) see it.
+      std::lock_guard<std::mutex> lock(mu_);
+      resource_version_ = snapshot_version;
+    }
+    sink_.list_page(std::move(items));
     if (next.empty())
       break;
     list_options.continue_token = next;
   }
   spdlog::info("list_complete resource={} namespace={} objects={} pages={} resourceVersion={}",
-               describe(), options_.namespace_name, items.size(), pages, snapshot_version);
-  {
-    // Recorded first: handlers that run inside replace() (and wait_for_sync()) see it.
-    std::lock_guard<std::mutex> lock(mu_);
-    resource_version_ = snapshot_version;
-  }
-  sink_.replace(std::move(items), snapshot_version);
+               describe(), options_.namespace_name, objects, pages, snapshot_version);
+  sink_.end_list(snapshot_version);
   return snapshot_version;
 }
 

@@ -1,6 +1,8 @@
 // The reflector keeps a sink in step with one collection on the API server, like client-go's:
 // 1. LIST in pages; the first page's resourceVersion is the snapshot's;
-// 2. hand the whole snapshot to the sink (which diffs it against its cache);
+// 2. hand the snapshot to the sink page by page as it arrives (client-go hands it over whole;
+//    pages keep a list of thousands from being held parsed at once), then say it is complete
+//    (the sink removes what was not listed);
 // 3. WATCH from that resourceVersion with bookmarks, handing each event to the sink and
 //    remembering the newest resourceVersion;
 // 4. a watch that ends cleanly is resumed from the remembered version at once; one that cannot
@@ -29,8 +31,12 @@ namespace hvo::kube {
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
-  // A complete LIST: everything not in `items` is gone.
-  virtual void replace(std::vector<nlohmann::json> items, const std::string& resource_version) = 0;
+  // A LIST: begin_list(), each page's items to list_page(), then end_list() once the last page
+  // is in: everything not listed since begin_list() is gone. A list given up midway (an error)
+  // gets no end_list(); the next one begins again.
+  virtual void begin_list() = 0;
+  virtual void list_page(std::vector<nlohmann::json> items) = 0;
+  virtual void end_list(const std::string& resource_version) = 0;
   // One ADDED, MODIFIED or DELETED event.
   virtual void apply(WatchEventType type, nlohmann::json object) = 0;
 };

@@ -102,6 +102,31 @@ TEST_F(InformerTest, ListsInPagesAndWatchesFromTheListsVersion) {
   }
 }
 
+// Pages go into the store as they arrive; a list whose continue token expires after its first
+// page is listed again whole (client-go's pager), and each object is reported once, nothing as
+// deleted.
+TEST_F(InformerTest, AListRestartedMidwayReportsEachObjectOnce) {
+  for (const char* name : {"a", "b", "c", "d", "e"})
+    server->put_object(kNs + name, vm(name));
+  server->add_fault(testing::pass_through([] {}));  // page 1 as usual
+  server->add_fault(testing::answer_with(
+      {410,
+       {{"Content-Type", "application/json"}},
+       R"({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Expired",
+           "code": 410, "message": "the provided continue parameter is too old"})"}));
+  SharedInformer informer(client, options(2));
+  informer.add_event_handlers(log.handlers());
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync());
+
+  EXPECT_EQ(informer.store().size(), 5u);
+  std::vector<std::string> entries = log.entries();
+  std::sort(entries.begin(), entries.end());
+  EXPECT_EQ(entries,
+            (std::vector<std::string>{"add ns/a", "add ns/b", "add ns/c", "add ns/d", "add ns/e"}));
+  EXPECT_EQ(count_requests(*server, false), 3);  // page 1, page 2 (expired), one unpaged list
+}
+
 // While the informer is disconnected, objects change and the server compacts its history: the
 // watch gets 410, the informer lists again, and the diff reports exactly what happened.
 TEST_F(InformerTest, RelistAfterExpiredWatchIsExactIncludingDeletes) {
