@@ -365,11 +365,11 @@ void poll_once(AgentClient& client) {
 
 constexpr int kPolls = 10;
 
-// The host monitor's polls through the client cache ride kept-alive TLS connections: an idle
-// operator does not handshake with each agent every few seconds. Not exactly one connection:
-// cpprest hands a connection back to its pool on its own I/O thread just after the response is
-// complete, so the call right after (inventory after host_info) may find the pool empty and open
-// a second one, which then stays pooled too. A handshake per poll would open kPolls or more.
+// The host monitor's polls through the client cache ride one kept-alive TLS connection: an idle
+// operator does not handshake with each agent every few seconds. inventory follows host_info at
+// once; HttpClient::send() returns only once cpprest has put the connection back in its pool, so
+// the second call reuses it (before that, many polls opened a second one). That wait is
+// bounded (20 ms), so a test process starved of CPU may still see a second connection.
 TEST_F(HttpAgentClientTest, ConsecutivePollsReuseTheirTlsConnections) {
   agent_.answer_with(poll_answer);
   net::testing::CountingRelay relay(agent_.port());
@@ -385,7 +385,7 @@ TEST_F(HttpAgentClientTest, ConsecutivePollsReuseTheirTlsConnections) {
   }
 
   EXPECT_GE(relay.connections(), 1);
-  EXPECT_LE(relay.connections(), 3) << "requests: " << 2 * kPolls;
+  EXPECT_LE(relay.connections(), 2) << "requests: " << 2 * kPolls;
 }
 
 // What the test above rules out, so the relay is seen to count: a client built per poll
