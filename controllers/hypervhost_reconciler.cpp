@@ -2,20 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "controllers/agent_endpoint.h"
-#include "controllers/api_conversions.h"
 #include "controllers/conditions.h"
-#include "controllers/indexed_caches.h"
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
 
 namespace hvo::controllers {
 
-HyperVHostReconciler::HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms,
-                                           ClusterApi& api, SecretSource& secrets,
-                                           AgentClientCache& agents, EventSink& events,
-                                           HostReconcilerOptions options, const kube::Clock& clock)
+HyperVHostReconciler::HyperVHostReconciler(const kube::Store& hosts,
+                                           const ReservationLedger& ledger,
+                                           const VmObservations& vms, ClusterApi& api,
+                                           SecretSource& secrets, AgentClientCache& agents,
+                                           EventSink& events, HostReconcilerOptions options,
+                                           const kube::Clock& clock)
     : hosts_(hosts),
+      ledger_(ledger),
       vms_(vms),
       api_(api),
       secrets_(secrets),
@@ -37,16 +40,10 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
     return host.error().with_context("hypervhost " + request.name);
 
   const bool was_ready = k8s::is_true(host->status.conditions, condition_type::kReady);
-  // The VMs placed here, decoded once for the allocated sum and the drift check: a poll costs
-  // O(VMs on this host), whatever the size of the cache.
-  auto on_host = kube::TypedLister<api::VirtualMachine>(vms_).by_index(kVmsByHost, request.name);
-  for (const Error& error : on_host.errors)
-    spdlog::warn("cached_object_undecodable error=\"{}\"", error.message());
-  const std::vector<api::VirtualMachine>& placed = on_host.items;
   std::shared_ptr<AgentClient> client;
-  const HostPoll polled = poll(*host, placed, client);
+  const HostPoll polled = poll(*host, client);
   if (polled.info && client && vm_drift_)
-    report_drift(request.name, placed, *client);
+    report_drift(request.name, *client);
   const HostStatusUpdate update = next_host_status(*host, polled, options_.heartbeat);
   if (update.changed) {
     api::HyperVHost next = *host;
@@ -66,9 +63,13 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
   return kube::ReconcileResult::after(next_poll());
 }
 
-void HyperVHostReconciler::report_drift(const std::string& host,
-                                        const std::vector<api::VirtualMachine>& placed,
-                                        AgentClient& client) {
+void HyperVHostReconciler::report_drift(const std::string& host, AgentClient& client) {
+  // What the cache says of the VMs placed here: O(VMs on this host), none of them decoded.
+  const std::vector<VmObservation> placed = vms_.on_host(host);
+  const bool any_created = std::any_of(placed.begin(), placed.end(),
+                                       [](const VmObservation& vm) { return !vm.vm_id.empty(); });
+  if (!any_created)
+    return;  // nothing the inventory could show as drifted: skip the call and its parse
   auto inventory = client.inventory();
   if (!inventory.ok()) {
     spdlog::warn("host_inventory_failed host={} error={}", host, inventory.error().message);
@@ -81,14 +82,10 @@ void HyperVHostReconciler::report_drift(const std::string& host,
 }
 
 HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
-                                    const std::vector<api::VirtualMachine>& placed,
                                     std::shared_ptr<AgentClient>& client) {
   HostPoll poll;
   poll.now = k8s::Time(clock_.wall_now());
-  for (const auto& vm : placed) {
-    if (vm.status.allocated)
-      poll.allocated += to_amounts(*vm.status.allocated);
-  }
+  poll.allocated = ledger_.load(host.metadata.name).allocated;
 
   auto target = agent_endpoint(secrets_, host);
   auto built =

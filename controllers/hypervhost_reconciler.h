@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "api/v1alpha1/virtual_machine_types.h"
-
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
 #include "controllers/host_status.h"
+#include "controllers/reservation_ledger.h"
 #include "controllers/secret_source.h"
+#include "controllers/vm_observations.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
 #include "operator/store.h"
@@ -34,35 +34,36 @@ struct HostReconcilerOptions {
 class HyperVHostReconciler : public kube::Reconciler {
  public:
   // Credentials come from `secrets` (in the operator an informer cache, so polls do not GET
-  // the Secret; a changed Secret requeues the host through the wiring).
-  HyperVHostReconciler(const kube::Store& hosts, const kube::Store& vms, ClusterApi& api,
-                       SecretSource& secrets, AgentClientCache& agents, EventSink& events,
-                       HostReconcilerOptions options,
+  // the Secret; a changed Secret requeues the host through the wiring). What the host's VMs
+  // take there comes from `ledger`, what they look like from `vms`; both are fed by the VM
+  // cache, so a poll decodes no VM.
+  HyperVHostReconciler(const kube::Store& hosts, const ReservationLedger& ledger,
+                       const VmObservations& vms, ClusterApi& api, SecretSource& secrets,
+                       AgentClientCache& agents, EventSink& events, HostReconcilerOptions options,
                        const kube::Clock& clock = kube::real_clock());
 
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
 
   // Called (on a worker thread) with the host's name when its Ready condition flips.
-  // When set, each successful poll also reads the host's inventory (GET /v1/vms) and calls this
-  // with the key of every VM placed there that the inventory lacks or shows in another power
-  // state (inventory_drift.h), so drift is corrected within a poll, not a VM resync.
+  // When set, each successful poll of a host with created VMs (status.vmId) also reads the
+  // host's inventory (GET /v1/vms) and calls this with the key of every VM placed there that the
+  // inventory lacks or shows in another power state (inventory_drift.h), so drift is corrected
+  // within a poll, not a VM resync.
   void on_vm_drift(std::function<void(const std::string& vm_key)> callback) {
     vm_drift_ = std::move(callback);
   }
 
  private:
-  // `placed`: the VMs on the host (allocated). `client` receives the agent's client when one
-  // could be built.
-  HostPoll poll(const api::HyperVHost& host, const std::vector<api::VirtualMachine>& placed,
-                std::shared_ptr<AgentClient>& client);
-  void report_drift(const std::string& host, const std::vector<api::VirtualMachine>& placed,
-                    AgentClient& client);
+  // `client` receives the agent's client when one could be built.
+  HostPoll poll(const api::HyperVHost& host, std::shared_ptr<AgentClient>& client);
+  void report_drift(const std::string& host, AgentClient& client);
   // Also sets poll.first_since_start.
   void record_contact(const api::HyperVHost& host, HostPoll& poll);
   kube::Duration next_poll();
 
   const kube::Store& hosts_;
-  const kube::Store& vms_;
+  const ReservationLedger& ledger_;
+  const VmObservations& vms_;
   ClusterApi& api_;
   SecretSource& secrets_;
   AgentClientCache& agents_;

@@ -8,8 +8,7 @@ std::string power_state_text(const agent::VmStatus& vm) {
   return vm.raw_state.empty() ? agent::to_string(vm.state) : vm.raw_state;
 }
 
-std::vector<std::string> drifted_vms(const std::string& host,
-                                     const std::vector<api::VirtualMachine>& vms,
+std::vector<std::string> drifted_vms(const std::string& host, const std::vector<VmObservation>& vms,
                                      const agent::Inventory& inventory) {
   std::map<std::string, const agent::VmStatus*> by_uid;
   for (const auto& vm : inventory.vms)
@@ -17,12 +16,12 @@ std::vector<std::string> drifted_vms(const std::string& host,
 
   std::vector<std::string> drifted;
   for (const auto& vm : vms) {
-    if (vm.status.host != host || vm.status.vm_id.empty() || vm.metadata.is_being_deleted())
+    if (vm.host != host || vm.vm_id.empty() || vm.deleting)
       continue;
-    const auto found = by_uid.find(vm.metadata.uid);
-    if (found == by_uid.end() || power_state_text(*found->second) != vm.status.power_state ||
-        found->second->ip_addresses != vm.status.ip_addresses)
-      drifted.push_back(vm.metadata.key());
+    const auto found = by_uid.find(vm.uid);
+    if (found == by_uid.end() || power_state_text(*found->second) != vm.power_state ||
+        found->second->ip_addresses != vm.ip_addresses)
+      drifted.push_back(vm.key);
   }
   return drifted;
 }

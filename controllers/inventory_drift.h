@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "api/v1alpha1/virtual_machine_types.h"
+#include "controllers/vm_observations.h"
 #include "hostagent/protocol/vm_status.h"
 
 namespace hvo::controllers {
@@ -17,8 +17,7 @@ namespace hvo::controllers {
 // other IP addresses than status.ipAddresses (a guest that booted reports its addresses later).
 // VMs being deleted are left to their finalizer. A settled VM is looked at only when this says
 // so: the host poll is its drift check.
-std::vector<std::string> drifted_vms(const std::string& host,
-                                     const std::vector<api::VirtualMachine>& vms,
+std::vector<std::string> drifted_vms(const std::string& host, const std::vector<VmObservation>& vms,
                                      const agent::Inventory& inventory);
 
 // status.powerState as the VirtualMachine reconciler writes it: the host's own word when it

@@ -15,6 +15,13 @@
 // bytes on the connection that corrupt the next response: etcd's gateway sends them with
 // errors), the pool is replaced, so the other idle connections of a restarted server are not
 // tried one by one.
+//
+// Back-to-back requests: cpprest returns a connection to the pool when the request's context
+// goes, on its I/O thread, just after the response completed; a request sent before that finds
+// the pool empty and opens a new connection, and cpprest builds each new connection's SSL
+// context afresh, loading the system CA bundle (set_default_verify_paths) before the handshake.
+// A host poll (inventory right after host_info) paid that on a good share of polls. So send()
+// returns once the connection is back (await_connection_release).
 #include <cpprest/http_client.h>
 #include <cpprest/producerconsumerstream.h>
 #include <pplx/threadpool.h>
@@ -22,6 +29,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 #include "common/net/detail/client_tls.h"
@@ -46,6 +54,21 @@ constexpr std::size_t kStreamReadChunk = 64 * 1024;
 // How long a stream given up early waits for cpprest to let go of the dropped body.
 constexpr std::chrono::seconds kStoppedStreamSettle{1};
 constexpr std::size_t kMaxLineBytes = 64 * 1024 * 1024;
+// The longest send() waits for cpprest to return the connection to the pool; it takes
+// microseconds, unless the I/O thread is descheduled.
+constexpr auto kConnectionReleaseWait = std::chrono::milliseconds(20);
+
+// A request as cpprest holds it while it is under way: its context keeps the last reference,
+// and gives the connection back to the pool before it drops it.
+using InFlight = std::weak_ptr<web::http::details::_http_request>;
+
+// Waits (briefly) until cpprest is done with the request, its connection back in the pool, so
+// the caller's next request reuses it instead of opening another.
+void await_connection_release(const InFlight& request) {
+  const auto until = Clock::now() + kConnectionReleaseWait;
+  while (!request.expired() && Clock::now() < until)
+    std::this_thread::yield();
+}
 
 bool is_success(int status) {
   return status >= 200 && status < 300;
@@ -110,10 +133,11 @@ class ClientImpl : public HttpClient {
                        Clock::time_point deadline, const char* waiting_for) const;
   Error to_error(const HttpRequest& request, std::exception_ptr failure) const;
   // Sends the request and waits for the response headers until `deadline`; resends it once
-  // when replay_policy.h allows.
+  // when replay_policy.h allows. `in_flight` is set to the request as sent (the last attempt).
   Result<web::http::http_response> await_headers(const HttpRequest& request,
                                                  pplx::cancellation_token_source& cancel_source,
-                                                 TaskWaiter& waiter, Clock::time_point deadline);
+                                                 TaskWaiter& waiter, Clock::time_point deadline,
+                                                 InFlight& in_flight);
   Result<HttpResponse> await_body(const HttpRequest& request, web::http::http_response response,
                                   pplx::cancellation_token_source& cancel_source,
                                   TaskWaiter& waiter, Clock::time_point deadline);
@@ -134,7 +158,8 @@ class ClientImpl : public HttpClient {
   Result<web::http::http_response> send_headers_once(const HttpRequest& request,
                                                      pplx::cancellation_token_source& cancel_source,
                                                      TaskWaiter& waiter, Clock::time_point deadline,
-                                                     const std::shared_ptr<http_client>& client);
+                                                     const std::shared_ptr<http_client>& client,
+                                                     InFlight& in_flight);
 
   const HttpClientConfig config_;
   const web::uri base_;
@@ -224,10 +249,12 @@ Result<T> ClientImpl::await_task(const HttpRequest& request, pplx::task<T> task,
 
 Result<web::http::http_response> ClientImpl::send_headers_once(
     const HttpRequest& request, pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
-    Clock::time_point deadline, const std::shared_ptr<http_client>& client) {
+    Clock::time_point deadline, const std::shared_ptr<http_client>& client, InFlight& in_flight) {
   pplx::task<web::http::http_response> sent;
   try {
-    sent = client->request(to_cpprest(request), cancel_source.get_token());
+    web::http::http_request out = to_cpprest(request);
+    in_flight = out._get_impl();
+    sent = client->request(std::move(out), cancel_source.get_token());
   } catch (...) {
     return to_error(request, std::current_exception());
   }
@@ -236,9 +263,9 @@ Result<web::http::http_response> ClientImpl::send_headers_once(
 
 Result<web::http::http_response> ClientImpl::await_headers(
     const HttpRequest& request, pplx::cancellation_token_source& cancel_source, TaskWaiter& waiter,
-    Clock::time_point deadline) {
+    Clock::time_point deadline, InFlight& in_flight) {
   auto client = current_client();
-  auto response = send_headers_once(request, cancel_source, waiter, deadline, client);
+  auto response = send_headers_once(request, cancel_source, waiter, deadline, client, in_flight);
   if (!response.ok() && response.error().code() == ErrorCode::kUnavailable) {
     const FailurePoint failure = classify_failure(response.error().message());
     if (failure != FailurePoint::kNotConnected)
@@ -253,7 +280,7 @@ Result<web::http::http_response> ClientImpl::await_headers(
     spdlog::info("http_request_resent request=\"{}\" error=\"{}\"", describe(request),
                  response.error().message());
     client = current_client();
-    response = send_headers_once(request, cancel_source, waiter, deadline, client);
+    response = send_headers_once(request, cancel_source, waiter, deadline, client, in_flight);
     if (!response.ok()) {
       return Error(response.error().code(),
                    response.error().message() + " (also when resent on a new connection)");
@@ -288,10 +315,14 @@ Result<HttpResponse> ClientImpl::send(const HttpRequest& request) {
   pplx::cancellation_token_source cancel_source;
   TaskWaiter waiter;
   auto deadline = deadline_for(request);
-  auto response = await_headers(request, cancel_source, waiter, deadline);
+  InFlight in_flight;
+  auto response = await_headers(request, cancel_source, waiter, deadline, in_flight);
   if (!response.ok())
     return response.error();
-  return await_body(request, std::move(response).value(), cancel_source, waiter, deadline);
+  auto answer = await_body(request, std::move(response).value(), cancel_source, waiter, deadline);
+  if (answer.ok())
+    await_connection_release(in_flight);  // a failed exchange closed its connection
+  return answer;
 }
 
 Result<HttpResponse> ClientImpl::stream_lines(const HttpRequest& request,
@@ -310,7 +341,8 @@ Result<HttpResponse> ClientImpl::stream_lines(const HttpRequest& request,
     interrupt();
   });
   auto deadline = deadline_for(request);
-  auto headers = await_headers(request, cancel_source, waiter, deadline);
+  InFlight in_flight;  // a stream's connection is not reused soon enough to wait for it
+  auto headers = await_headers(request, cancel_source, waiter, deadline, in_flight);
   if (!headers.ok())
     return headers.error();
   web::http::http_response response = std::move(headers).value();

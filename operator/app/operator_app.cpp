@@ -22,6 +22,7 @@
 #include "controllers/secret_cache.h"
 #include "controllers/tenant_reconciler.h"
 #include "controllers/virtualmachine_reconciler.h"
+#include "controllers/vm_observations.h"
 #include "operator/client_config.h"
 #include "operator/controller.h"
 #include "operator/event_recorder.h"
@@ -98,8 +99,8 @@ class Operator : public OperatorApp {
                         quota_informer_->store()},
                        api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_,
                        ledger_),
-        host_reconciler_(host_informer_->store(), vm_informer_->store(), api_, secrets_, agents_,
-                         events_, host_options()),
+        host_reconciler_(host_informer_->store(), ledger_, vm_observations_, api_, secrets_,
+                         agents_, events_, host_options()),
         tenant_reconciler_({tenant_informer_->store(), namespace_informer_->store(),
                             role_binding_informer_->store(), ledger_},
                            api_, events_, options_.tenant_admin_cluster_role),
@@ -120,6 +121,7 @@ class Operator : public OperatorApp {
     add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
     vm_informer_->add_observer(ledger_.observer());
     vm_informer_->add_observer(vm_phases_.observer());
+    vm_informer_->add_observer(vm_observations_.observer());
     metrics::register_process_metrics(registry_);
     register_domain_metrics(registry_,
                             {vm_phases_, host_informer_->store(), quota_informer_->store()});
@@ -295,7 +297,8 @@ class Operator : public OperatorApp {
   HttpAgentConnector connector_;
   AgentClientCache agents_;
   ReservationLedger ledger_;  // fed by the VM cache: before the informers, after it in teardown
-  VmPhaseCounts vm_phases_;   // the same
+  VmPhaseCounts vm_phases_;   // the same, for the metrics
+  VmObservations vm_observations_;  // the same, for the host monitor's drift check
   std::unique_ptr<kube::SharedInformer> vm_informer_;
   std::unique_ptr<kube::SharedInformer> host_informer_;
   std::unique_ptr<kube::SharedInformer> tenant_informer_;

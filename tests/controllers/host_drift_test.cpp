@@ -13,15 +13,14 @@ namespace {
 
 using testing::ReconcilerFixture;
 
-api::VirtualMachine placed_vm(const std::string& name, const std::string& host,
-                              const std::string& power_state) {
-  api::VirtualMachine vm;
-  vm.metadata.name = name;
-  vm.metadata.namespace_ = "team-a";
-  vm.metadata.uid = "uid-" + name;
-  vm.status.host = host;
-  vm.status.vm_id = "vmid-" + name;
-  vm.status.power_state = power_state;
+VmObservation placed_vm(const std::string& name, const std::string& host,
+                        const std::string& power_state) {
+  VmObservation vm;
+  vm.key = "team-a/" + name;
+  vm.uid = "uid-" + name;
+  vm.host = host;
+  vm.vm_id = "vmid-" + name;
+  vm.power_state = power_state;
   return vm;
 }
 
@@ -37,16 +36,43 @@ TEST(InventoryDrift, MissingOrRepoweredVmsOfTheHostDrift) {
   inventory.vms = {agent_vm("same", agent::VmState::kRunning),
                    agent_vm("stopped", agent::VmState::kOff)};
   auto creating = placed_vm("creating", "hv-01", "");
-  creating.status.vm_id.clear();  // not created yet: not drift
+  creating.vm_id.clear();  // not created yet: not drift
   auto elsewhere = placed_vm("elsewhere", "hv-02", "Running");
+  auto deleting = placed_vm("deleting", "hv-01", "Running");
+  deleting.deleting = true;  // its finalizer removes it from the host: not drift
 
   const auto drifted =
       drifted_vms("hv-01",
                   {placed_vm("same", "hv-01", "Running"), placed_vm("gone", "hv-01", "Running"),
-                   placed_vm("stopped", "hv-01", "Running"), creating, elsewhere},
+                   placed_vm("stopped", "hv-01", "Running"), creating, elsewhere, deleting},
                   inventory);
 
   EXPECT_EQ(drifted, (std::vector<std::string>{"team-a/gone", "team-a/stopped"}));
+}
+
+TEST(InventoryDrift, GuestAddressesOtherThanTheStatusOnesDrift) {
+  agent::Inventory inventory;
+  inventory.vms = {agent_vm("booted", agent::VmState::kRunning),
+                   agent_vm("known", agent::VmState::kRunning)};
+  inventory.vms[0].ip_addresses = {"10.0.0.5"};
+  inventory.vms[1].ip_addresses = {"10.0.0.6"};
+  auto known = placed_vm("known", "hv-01", "Running");
+  known.ip_addresses = {"10.0.0.6"};
+
+  const auto drifted =
+      drifted_vms("hv-01", {placed_vm("booted", "hv-01", "Running"), known}, inventory);
+
+  EXPECT_EQ(drifted, std::vector<std::string>{"team-a/booted"});
+}
+
+TEST(InventoryDrift, TheHostsOwnStateWordIsComparedWhenItGaveOne) {
+  agent::Inventory inventory;
+  inventory.vms = {agent_vm("merging", agent::VmState::kOther)};
+  inventory.vms[0].raw_state = "Merging";
+
+  EXPECT_TRUE(drifted_vms("hv-01", {placed_vm("merging", "hv-01", "Merging")}, inventory).empty());
+  EXPECT_EQ(drifted_vms("hv-01", {placed_vm("merging", "hv-01", "Running")}, inventory),
+            std::vector<std::string>{"team-a/merging"});
 }
 
 class HostDriftTest : public ReconcilerFixture {
@@ -69,8 +95,8 @@ class HostDriftTest : public ReconcilerFixture {
     }
   }
 
-  HyperVHostReconciler host_reconciler{
-      hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions()};
+  HyperVHostReconciler host_reconciler{hosts,   ledger, observations, cluster,
+                                       secrets, agents, events,       HostReconcilerOptions()};
   VirtualMachineReconciler vm_reconciler{
       {vms, hosts, tenants, quotas}, cluster, secrets, vm_agents(), events, ledger};
   std::vector<std::string> woken;
@@ -92,6 +118,21 @@ TEST_F(HostDriftTest, VmDeletedByHandOnTheHostIsWokenByTheNextPoll) {
   woken.clear();
   poll();
   EXPECT_TRUE(woken.empty());
+}
+
+// Nothing on the host could have drifted before a VM is created there: the poll skips the
+// inventory call (and its parse) until then.
+TEST_F(HostDriftTest, InventoryIsReadOnlyOnceAVmIsCreatedOnTheHost) {
+  auto agent = add_host("hv-01");
+  poll();
+  EXPECT_EQ(agent->calls, 1);  // host_info
+
+  add_vm("web-1");
+  settle_vm("web-1");
+  const int before = agent->calls;
+  poll();
+
+  EXPECT_EQ(agent->calls - before, 2);  // host_info and inventory
 }
 
 TEST_F(HostDriftTest, VmStoppedOnTheHostIsWoken) {

@@ -23,8 +23,9 @@ class HostHeartbeatTest : public ReconcilerFixture {
   }
 
   kube::testing::FakeClock clock;
-  HyperVHostReconciler reconciler{
-      hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions(), clock};
+  HyperVHostReconciler reconciler{hosts,   ledger, observations, cluster,
+                                  secrets, agents, events,       HostReconcilerOptions(),
+                                  clock};
 };
 
 TEST_F(HostHeartbeatTest, IdleHostWritesItsHeartbeatAtMostOnceAMinute) {
@@ -61,8 +62,9 @@ TEST_F(HostHeartbeatTest, RestartedOperatorWritesNothingForAnIdleHost) {
   const int writes = cluster.status_writes;
   clock.advance(std::chrono::seconds(70));
 
-  HyperVHostReconciler restarted{
-      hosts, vms, cluster, secrets, agents, events, HostReconcilerOptions(), clock};
+  HyperVHostReconciler restarted{hosts,   ledger, observations, cluster,
+                                 secrets, agents, events,       HostReconcilerOptions(),
+                                 clock};
   ASSERT_TRUE(restarted.reconcile(kube::Request{"", "hv-01"}).ok());
   EXPECT_EQ(cluster.status_writes, writes);
   EXPECT_EQ(heartbeat("hv-01"), first);

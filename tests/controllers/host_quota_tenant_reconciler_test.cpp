@@ -25,7 +25,8 @@ class HyperVHostReconcilerTest : public ReconcilerFixture {
   HostReconcilerOptions options{
       std::chrono::seconds(30),
       HeartbeatSettings{std::chrono::seconds(0), std::chrono::seconds(60)}};
-  HyperVHostReconciler reconciler{hosts, vms, cluster, secrets, agents, events, options};
+  HyperVHostReconciler reconciler{hosts,   ledger, observations, cluster,
+                                  secrets, agents, events,       options};
 };
 
 TEST_F(HyperVHostReconcilerTest, PollWritesWhatTheAgentReportsAndComesBackJittered) {

@@ -10,6 +10,8 @@
 
 #include "common/metrics/registry.h"
 #include "common/net/http_server.h"
+#include "controllers/agent_client_cache.h"
+#include "tests/net/counting_relay.h"
 #include "tests/net/test_certs.h"
 #include "tests/support/test_ports.h"
 
@@ -73,6 +75,7 @@ class FakeAgentServer {
     return requests_.back();
   }
   std::string address() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }
+  uint16_t port() const { return server_->port(); }
 
  private:
   std::unique_ptr<net::HttpServer> server_;
@@ -332,6 +335,71 @@ TEST_F(HttpAgentClientTest, ForgettingAHostDropsItsSeries) {
   metrics_.forget_host("hv-01");
 
   EXPECT_EQ(exposition().find("host=\"hv-01\""), std::string::npos);
+}
+
+// Answers GET /v1/host and GET /v1/vms (three VMs) as an agent would.
+net::HttpResponse poll_answer(const net::HttpRequest& request) {
+  nlohmann::json body;
+  if (request.path == "/v1/host") {
+    agent::HostInfo info;
+    info.name = "HV-01";
+    agent::to_json(body, info);
+  } else {
+    agent::Inventory inventory;
+    inventory.vms.resize(3);
+    for (std::size_t i = 0; i < inventory.vms.size(); ++i)
+      inventory.vms[i].uid = "uid-" + std::to_string(i);
+    agent::to_json(body, inventory);
+  }
+  return json_reply(200, body);
+}
+
+// One host poll as the reconciler makes it: host_info, then inventory.
+void poll_once(AgentClient& client) {
+  auto info = client.host_info();
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  auto inventory = client.inventory();
+  ASSERT_TRUE(inventory.ok()) << inventory.error().message;
+  EXPECT_EQ(inventory->vms.size(), 3u);
+}
+
+constexpr int kPolls = 10;
+
+// The host monitor's polls through the client cache ride one kept-alive TLS connection: an idle
+// operator does not handshake with each agent every few seconds. inventory follows host_info at
+// once; HttpClient::send() returns only once cpprest has put the connection back in its pool, so
+// the second call reuses it (before that, many polls opened a second one). That wait is
+// bounded (20 ms), so a test process starved of CPU may still see a second connection.
+TEST_F(HttpAgentClientTest, ConsecutivePollsReuseTheirTlsConnections) {
+  agent_.answer_with(poll_answer);
+  net::testing::CountingRelay relay(agent_.port());
+  AgentEndpoint through_relay = endpoint(pki_.client);
+  through_relay.address = "https://127.0.0.1:" + std::to_string(relay.port());
+  HttpAgentConnector connector(&metrics_, std::chrono::seconds(10));
+  AgentClientCache cache(connector);
+
+  for (int poll = 0; poll < kPolls; ++poll) {
+    auto client = cache.get(through_relay);
+    ASSERT_TRUE(client.ok()) << client.error().message();
+    poll_once(*client.value());
+  }
+
+  EXPECT_GE(relay.connections(), 1);
+  EXPECT_LE(relay.connections(), 2) << "requests: " << 2 * kPolls;
+}
+
+// What the test above rules out, so the relay is seen to count: a client built per poll
+// handshakes on every poll.
+TEST_F(HttpAgentClientTest, AClientBuiltPerPollHandshakesEveryPoll) {
+  agent_.answer_with(poll_answer);
+  net::testing::CountingRelay relay(agent_.port());
+  AgentEndpoint through_relay = endpoint(pki_.client);
+  through_relay.address = "https://127.0.0.1:" + std::to_string(relay.port());
+
+  for (int poll = 0; poll < kPolls; ++poll)
+    poll_once(*client_for(through_relay));
+
+  EXPECT_GE(relay.connections(), kPolls);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "controllers/secret_source.h"
 #include "controllers/tenant_desired.h"
 #include "controllers/virtualmachine_reconciler.h"
+#include "controllers/vm_observations.h"
 #include "tests/controllers/fake_agent.h"
 #include "tests/controllers/fake_cluster.h"
 
@@ -62,6 +63,7 @@ class ReconcilerFixture : public ::testing::Test {
     cluster.mirror(kRoleBindings, role_bindings, tenant_labelled);
     add_cache_indices(vms, tenants, quotas);  // as the operator's wiring does
     vms.add_observer(ledger.observer());
+    vms.add_observer(observations.observer());
     operations.start();
   }
   ~ReconcilerFixture() override { operations.stop(); }
@@ -169,6 +171,7 @@ class ReconcilerFixture : public ::testing::Test {
   FakeConnector connector;
   AgentClientCache agents{connector};
   ReservationLedger ledger;
+  VmObservations observations;  // the host monitor's view of the VM cache
   HostCallLimiter limiter;
   std::mutex woken_mu;
   std::condition_variable woken_cv;
