@@ -31,4 +31,23 @@ bool apply_conditions(std::vector<k8s::Condition>& conditions,
   return changed;
 }
 
+const k8s::Json* cached_condition(const k8s::Json& object, const char* type) {
+  const auto status = object.find("status");
+  if (status == object.end() || !status->is_object())
+    return nullptr;
+  const auto conditions = status->find("conditions");
+  if (conditions == status->end() || !conditions->is_array())
+    return nullptr;
+  for (const k8s::Json& condition : *conditions) {
+    if (condition.is_object() && condition.value("type", "") == type)
+      return &condition;
+  }
+  return nullptr;
+}
+
+std::string cached_condition_status(const k8s::Json& object, const char* type) {
+  const k8s::Json* condition = cached_condition(object, type);
+  return condition != nullptr ? condition->value("status", "") : "";
+}
+
 }  // namespace hvo::controllers

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/k8s/condition.h"
+#include "api/k8s/json_codec.h"
 
 namespace hvo::controllers {
 
@@ -35,5 +36,11 @@ k8s::Condition make_unknown_condition(std::string type, std::string reason, std:
 // changed, so an unchanged status is not written.
 bool apply_conditions(std::vector<k8s::Condition>& conditions,
                       const std::vector<k8s::Condition>& computed, const k8s::Time& now);
+
+// The condition of `type` in an object's JSON (status.conditions), for readers that look at a
+// cached object without decoding it (informer handlers, cache observers); null when absent.
+const k8s::Json* cached_condition(const k8s::Json& object, const char* type);
+// Its status ("True", "False", "Unknown"), "" when absent.
+std::string cached_condition_status(const k8s::Json& object, const char* type);
 
 }  // namespace hvo::controllers

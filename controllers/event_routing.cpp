@@ -32,17 +32,10 @@ IndexedCaches reads(const RoutingCaches& caches) {
 // Waiting for quota: no reservation yet, or a reserved VM whose grown spec the quota refused
 // (Ready=False, QuotaExceeded).
 bool waits_for_quota(const Json& vm) {
-  const auto conditions = vm.value(Json::json_pointer("/status/conditions"), Json::array());
-  bool reserved = false;
-  bool over_quota = false;
-  for (const auto& condition : conditions) {
-    const std::string type = condition.value("type", "");
-    reserved = reserved ||
-               (type == condition_type::kQuotaReserved && condition.value("status", "") == "True");
-    over_quota = over_quota || (type == condition_type::kReady &&
-                                condition.value("reason", "") == "QuotaExceeded");
-  }
-  return !reserved || over_quota;
+  if (cached_condition_status(vm, condition_type::kQuotaReserved) != "True")
+    return true;
+  const Json* ready = cached_condition(vm, condition_type::kReady);
+  return ready != nullptr && ready->value("reason", "") == "QuotaExceeded";
 }
 
 // The tenant's VMs (namespace and tenant indices, no decode); only those waiting for quota when
@@ -57,16 +50,6 @@ void enqueue_vms_of(const RoutingCaches& caches, const std::string& tenant, bool
     }
     enqueue(key);
   }
-}
-
-// The Ready condition's status ("True", "False", "Unknown"), "" when there is none.
-std::string ready_status(const Json& object) {
-  const auto conditions = object.value(Json::json_pointer("/status/conditions"), Json::array());
-  for (const auto& condition : conditions) {
-    if (condition.value("type", "") == condition_type::kReady)
-      return condition.value("status", "");
-  }
-  return "";
 }
 
 std::vector<std::string> namespaces_of(const Json& tenant) {
@@ -169,7 +152,8 @@ kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
       queues.host(key_of(host));
     // A host that became Ready or stopped being Ready: its VMs' status says so (they are not
     // polled on a timer). Woken from the cache's event, so their passes see the new host.
-    if (ready_status(old_host) != ready_status(host)) {
+    if (cached_condition_status(old_host, condition_type::kReady) !=
+        cached_condition_status(host, condition_type::kReady)) {
       for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
         queues.vm(vm);
     }

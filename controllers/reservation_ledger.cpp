@@ -16,17 +16,7 @@ std::string string_at(const Json& object, const char* pointer) {
 }
 
 bool condition_true(const Json& vm, const char* type) {
-  const auto status = vm.find("status");
-  if (status == vm.end() || !status->is_object())
-    return false;
-  const auto conditions = status->find("conditions");
-  if (conditions == status->end() || !conditions->is_array())
-    return false;
-  for (const Json& condition : *conditions) {
-    if (condition.is_object() && condition.value("type", "") == type)
-      return condition.value("status", "") == "True";
-  }
-  return false;
+  return cached_condition_status(vm, type) == "True";
 }
 
 void add_signed(QuotaUsage& sum, const QuotaUsage& amount, int sign) {

@@ -50,6 +50,9 @@ ROWS = [
     ("operator CPU per VM (rollout)", lambda s: f"{s['operator_cpu_ms_per_vm']} ms" if s["all_ready"] == "1"
      else f"{s['operator_cpu_rollout_s']} s for {s['ready_vms']} Ready ({s['operator_cpu_ms_per_vm']} ms each)"),
     ("operator peak RSS (VmHWM)", lambda s: f"{s['operator_peak_rss_mb']} MB"),
+    ("trailing Events written until",
+     lambda s: f"{s['events_settled_s']} s after all Ready"
+               if s.get("events_settled_s", "nan") != "nan" else "–"),
     ("idle operator CPU, 60 s after all Ready",
      lambda s: f"{s['idle_cpu_pct']} % of a core" if s["idle_cpu_pct"] != "nan" else "skipped"),
     ("restart: queues drained after",
