@@ -186,6 +186,24 @@ ObjectPtr Store::get(const std::string& key) const {
   return read(item);  // a packed object is parsed outside the lock
 }
 
+std::vector<ObjectPtr> Store::read_all(const std::vector<Item>& items) const {
+  count_read(items.size());
+  std::vector<ObjectPtr> objects;
+  objects.reserve(items.size());
+  for (const Item& item : items)
+    objects.push_back(read(item));  // a packed object is parsed outside the lock
+  return objects;
+}
+
+const std::set<std::string>* Store::bucket_locked(const std::string& index,
+                                                  const std::string& value) const {
+  auto named = indices_.find(index);
+  if (named == indices_.end())
+    return nullptr;
+  auto bucket = named->second.find(value);
+  return bucket == named->second.end() ? nullptr : &bucket->second;
+}
+
 std::vector<ObjectPtr> Store::list() const {
   std::vector<Item> items;
   {
@@ -194,12 +212,7 @@ std::vector<ObjectPtr> Store::list() const {
     for (const auto& [key, item] : items_)
       items.push_back(item);
   }
-  count_read(items.size());
-  std::vector<ObjectPtr> objects;
-  objects.reserve(items.size());
-  for (const Item& item : items)
-    objects.push_back(read(item));
-  return objects;
+  return read_all(items);
 }
 
 std::vector<std::string> Store::keys() const {
@@ -215,32 +228,19 @@ std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::stri
   std::vector<Item> items;
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
-    auto named = indices_.find(index);
-    if (named == indices_.end())
-      return {};
-    auto bucket = named->second.find(value);
-    if (bucket == named->second.end())
-      return {};
-    for (const std::string& key : bucket->second)
-      items.push_back(items_.at(key));
+    if (const std::set<std::string>* keys = bucket_locked(index, value)) {
+      for (const std::string& key : *keys)
+        items.push_back(items_.at(key));
+    }
   }
-  count_read(items.size());
-  std::vector<ObjectPtr> objects;
-  objects.reserve(items.size());
-  for (const Item& item : items)
-    objects.push_back(read(item));
-  return objects;
+  return read_all(items);
 }
+
 std::vector<std::string> Store::index_keys(const std::string& index,
                                            const std::string& value) const {
   std::shared_lock<std::shared_mutex> lock(mu_);
-  auto named = indices_.find(index);
-  if (named == indices_.end())
-    return {};
-  auto bucket = named->second.find(value);
-  if (bucket == named->second.end())
-    return {};
-  return std::vector<std::string>(bucket->second.begin(), bucket->second.end());
+  const std::set<std::string>* keys = bucket_locked(index, value);
+  return keys ? std::vector<std::string>(keys->begin(), keys->end()) : std::vector<std::string>();
 }
 
 bool Store::has_index(const std::string& index) const {

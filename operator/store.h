@@ -90,6 +90,11 @@ class Store {
   };
   Item keep(const ObjectPtr& object) const;
   static ObjectPtr read(const Item& item);
+  // Reads items taken out under the lock, outside it, counting them as read.
+  std::vector<ObjectPtr> read_all(const std::vector<Item>& items) const;
+  // The keys index `index` gives for `value`; null for an unknown index or value.
+  const std::set<std::string>* bucket_locked(const std::string& index,
+                                             const std::string& value) const;
 
   void index_locked(const std::string& key, const nlohmann::json& object);
   void unindex_locked(const std::string& key, const nlohmann::json& object);
