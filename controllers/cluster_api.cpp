@@ -9,6 +9,12 @@ kube::WriteOptions write_options() {
   return options;
 }
 
+kube::PatchOptions patch_options() {
+  kube::PatchOptions options;
+  options.field_manager = kFieldManager;
+  return options;
+}
+
 }  // namespace
 
 Result<k8s::Json> RestClusterApi::get(const kube::GroupVersionResource& gvr, const std::string& ns,
@@ -34,17 +40,13 @@ Result<k8s::Json> RestClusterApi::update_status(const kube::GroupVersionResource
 Result<k8s::Json> RestClusterApi::merge_patch(const kube::GroupVersionResource& gvr,
                                               const std::string& ns, const std::string& name,
                                               const k8s::Json& patch) {
-  kube::PatchOptions options;
-  options.field_manager = kFieldManager;
-  return client_.patch(gvr, ns, name, kube::PatchType::kMerge, patch.dump(), options);
+  return client_.patch(gvr, ns, name, kube::PatchType::kMerge, patch.dump(), patch_options());
 }
 
 Result<k8s::Json> RestClusterApi::json_patch(const kube::GroupVersionResource& gvr,
                                              const std::string& ns, const std::string& name,
                                              const k8s::Json& patch) {
-  kube::PatchOptions options;
-  options.field_manager = kFieldManager;
-  return client_.patch(gvr, ns, name, kube::PatchType::kJson, patch.dump(), options);
+  return client_.patch(gvr, ns, name, kube::PatchType::kJson, patch.dump(), patch_options());
 }
 
 Status RestClusterApi::remove(const kube::GroupVersionResource& gvr, const std::string& ns,

@@ -18,10 +18,10 @@
 //
 // Back-to-back requests: cpprest returns a connection to the pool when the request's context
 // goes, on its I/O thread, just after the response completed; a request sent before that finds
-// the pool empty and opens a new connection, and cpprest builds each new connection's SSL
-// context afresh, loading the system CA bundle (set_default_verify_paths) before the handshake.
-// A host poll (inventory right after host_info) paid that on a good share of polls. So send()
-// returns once the connection is back (await_connection_release).
+// the pool empty and opens a new connection: another TCP and TLS handshake, another SSL context
+// (cpprest builds one per connection; client_tls.h keeps the system CA bundle out of it), and
+// one more connection kept open. A host poll (inventory right after host_info) paid that on a
+// good share of polls. So send() returns once the connection is back (await_connection_release).
 #include <cpprest/http_client.h>
 #include <cpprest/producerconsumerstream.h>
 #include <pplx/threadpool.h>

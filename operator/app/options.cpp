@@ -50,13 +50,15 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
     out = *parsed;
     return OkStatus();
   };
-  const auto workers = [&](int& out) -> Status {
+  // A whole number of at least 1; `what` completes "is not ..." in the error.
+  const auto at_least_one = [&](int& out, const char* what) -> Status {
     auto parsed = parse_count(value);
     if (!parsed || *parsed < 1)
-      return bad_flag(name, "\"" + value + "\" is not a worker count of at least 1");
+      return bad_flag(name, "\"" + value + "\" is not " + what);
     out = *parsed;
     return OkStatus();
   };
+  const auto workers = [&](int& out) { return at_least_one(out, "a worker count of at least 1"); };
   const auto address = [&](BindAddress& out) -> Status {
     auto parsed = parse_bind_address(value);
     if (!parsed)
@@ -101,10 +103,7 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
       return bad_flag(name, "\"" + value + "\" is not a positive number of requests per second");
     options.kube_api_qps = *parsed;
   } else if (name == "kube-api-burst") {
-    auto parsed = parse_count(value);
-    if (!parsed || *parsed < 1)
-      return bad_flag(name, "\"" + value + "\" is not a burst of at least 1 request");
-    options.kube_api_burst = *parsed;
+    return at_least_one(options.kube_api_burst, "a burst of at least 1 request");
   } else if (name == "host-poll-interval") {
     return duration(options.host_poll_interval);
   } else if (name == "host-heartbeat-timeout") {
@@ -119,10 +118,7 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
       return bad_flag(name, "\"" + value + "\" is not a duration such as 0, 500ms or 2s");
     options.agent_operation_wait = *parsed;
   } else if (name == "agent-max-inflight-per-host") {
-    auto parsed = parse_count(value);
-    if (!parsed || *parsed < 1)
-      return bad_flag(name, "\"" + value + "\" is not a number of calls of at least 1");
-    options.agent_max_inflight_per_host = *parsed;
+    return at_least_one(options.agent_max_inflight_per_host, "a number of calls of at least 1");
   } else if (name == "tenant-admin-cluster-role") {
     if (value.empty())
       return bad_flag(name, "must not be empty");
