@@ -30,6 +30,17 @@ Result<std::shared_ptr<AgentClient>> AgentClientCache::get(const AgentEndpoint& 
   return std::move(client).value();
 }
 
+std::shared_ptr<AgentClient> AgentClientCache::find(const std::string& host,
+                                                    const std::string& address,
+                                                    const std::string& credentials_version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto found = entries_.find(host);
+  if (found == entries_.end() || found->second.address != address ||
+      found->second.credentials_version != credentials_version)
+    return nullptr;
+  return found->second.client;
+}
+
 void AgentClientCache::forget(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   entries_.erase(host);

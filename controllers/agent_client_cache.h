@@ -45,6 +45,10 @@ class AgentClientCache {
   // The host's client, built on first use or when address or credentials_version differ from
   // the cached one's. A client handed out earlier stays usable by whoever holds it.
   Result<std::shared_ptr<AgentClient>> get(const AgentEndpoint& endpoint);
+  // The host's client if one was built for this address and credentials_version, else null:
+  // lets a caller skip decoding the credentials when nothing changed.
+  std::shared_ptr<AgentClient> find(const std::string& host, const std::string& address,
+                                    const std::string& credentials_version);
   // Drops a deleted host's client.
   void forget(const std::string& host);
 

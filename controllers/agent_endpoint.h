@@ -4,12 +4,16 @@
 #pragma once
 
 #include "api/v1alpha1/hyperv_host_types.h"
+#include "controllers/agent_client_cache.h"
 #include "controllers/agent_credentials.h"
 #include "controllers/secret_source.h"
 
 namespace hvo::controllers {
 
-// Fails naming the host and the Secret when the Secret is missing or incomplete.
-Result<AgentEndpoint> agent_endpoint(SecretSource& secrets, const api::HyperVHost& host);
+// The host's agent client from `agents`, built (credentials decoded) only when the host's
+// address or its Secret's resourceVersion changed since. Fails naming the host and the Secret
+// when the Secret is missing or incomplete.
+Result<std::shared_ptr<AgentClient>> agent_client(SecretSource& secrets, AgentClientCache& agents,
+                                                  const api::HyperVHost& host);
 
 }  // namespace hvo::controllers

@@ -28,22 +28,21 @@ HyperVHostReconciler::HyperVHostReconciler(const kube::Store& hosts,
       clock_(clock) {}
 
 Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Request& request) {
-  const kube::ObjectPtr object = hosts_.get(request.key());
-  if (!object) {
+  const auto host = hosts_.get(request.name);
+  if (!host) {
+    // Gone, or it does not decode (DecodedHosts logged why): nothing to poll either way.
     agents_.forget(request.name);
     std::lock_guard<std::mutex> lock(mu_);
     last_contact_.erase(request.name);
+    inventories_.erase(request.name);
     return kube::ReconcileResult::done();
   }
-  auto host = api::HyperVHost::from_json(*object);
-  if (!host.ok())
-    return host.error().with_context("hypervhost " + request.name);
 
   const bool was_ready = k8s::is_true(host->status.conditions, condition_type::kReady);
   std::shared_ptr<AgentClient> client;
   const HostPoll polled = poll(*host, client);
   if (polled.info && client && vm_drift_)
-    report_drift(request.name, *client);
+    report_drift(request.name, polled.info->inventory_digest, *client);
   const HostStatusUpdate update = next_host_status(*host, polled, options_.heartbeat);
   if (update.changed) {
     api::HyperVHost next = *host;
@@ -58,27 +57,48 @@ Result<kube::ReconcileResult> HyperVHostReconciler::reconcile(const kube::Reques
     const std::string message = ready ? ready->message : "";
     spdlog::info("host_readiness_changed host={} ready={} reason={}", request.name, update.ready,
                  reason);
-    events_.record(*object, update.ready ? "Normal" : "Warning", reason, "Poll", message);
+    events_.record(host->to_json(), update.ready ? "Normal" : "Warning", reason, "Poll", message);
   }
   return kube::ReconcileResult::after(next_poll());
 }
 
-void HyperVHostReconciler::report_drift(const std::string& host, AgentClient& client) {
+void HyperVHostReconciler::report_drift(const std::string& host, const std::string& digest,
+                                        AgentClient& client) {
   // What the cache says of the VMs placed here: O(VMs on this host), none of them decoded.
   const std::vector<VmObservation> placed = vms_.on_host(host);
   const bool any_created = std::any_of(placed.begin(), placed.end(),
                                        [](const VmObservation& vm) { return !vm.vm_id.empty(); });
   if (!any_created)
     return;  // nothing the inventory could show as drifted: skip the call and its parse
-  auto inventory = client.inventory();
-  if (!inventory.ok()) {
-    spdlog::warn("host_inventory_failed host={} error={}", host, inventory.error().message);
+  const auto inventory = inventory_of(host, digest, client);
+  if (!inventory)
     return;
-  }
-  for (const auto& key : drifted_vms(host, placed, inventory.value())) {
+  for (const auto& key : drifted_vms(host, placed, *inventory)) {
     spdlog::info("vm_drift_seen host={} vm={}", host, key);
     vm_drift_(key);
   }
+}
+
+std::shared_ptr<const agent::Inventory> HyperVHostReconciler::inventory_of(
+    const std::string& host, const std::string& digest, AgentClient& client) {
+  if (!digest.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto kept = inventories_.find(host);
+    if (kept != inventories_.end() && kept->second->digest == digest)
+      return kept->second;
+  }
+  auto read = client.inventory();
+  if (!read.ok()) {
+    spdlog::warn("host_inventory_failed host={} error={}", host, read.error().message);
+    return nullptr;
+  }
+  auto inventory = std::make_shared<const agent::Inventory>(drift_view(std::move(read).value()));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (inventory->digest.empty())
+    inventories_.erase(host);  // an agent without digests: read at every poll
+  else
+    inventories_[host] = inventory;
+  return inventory;
 }
 
 HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
@@ -87,9 +107,7 @@ HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
   poll.now = k8s::Time(clock_.wall_now());
   poll.allocated = ledger_.load(host.metadata.name).allocated;
 
-  auto target = agent_endpoint(secrets_, host);
-  auto built =
-      target.ok() ? agents_.get(*target) : Result<std::shared_ptr<AgentClient>>(target.error());
+  auto built = agent_client(secrets_, agents_, host);
   if (!built.ok()) {
     poll.failure_reason = "InvalidCredentials";
     poll.failure_message = built.error().message();

@@ -16,6 +16,7 @@
 
 #include "controllers/agent_client_cache.h"
 #include "controllers/cluster_api.h"
+#include "controllers/decoded_hosts.h"
 #include "controllers/host_status.h"
 #include "controllers/reservation_ledger.h"
 #include "controllers/secret_source.h"
@@ -45,10 +46,11 @@ class HyperVHostReconciler : public kube::Reconciler {
   Result<kube::ReconcileResult> reconcile(const kube::Request& request) override;
 
   // Called (on a worker thread) with the host's name when its Ready condition flips.
-  // When set, each successful poll of a host with created VMs (status.vmId) also reads the
-  // host's inventory (GET /v1/vms) and calls this with the key of every VM placed there that the
-  // inventory lacks or shows in another power state (inventory_drift.h), so drift is corrected
-  // within a poll, not a VM resync.
+  // When set, each successful poll of a host with created VMs (status.vmId) checks the host's
+  // inventory and calls this with the key of every VM placed there that the inventory lacks or
+  // shows in another power state (inventory_drift.h), so drift is corrected within a poll, not a
+  // VM resync. The inventory (GET /v1/vms) is read only when the digest GET /v1/host reports
+  // differs from the one of the inventory kept from an earlier poll (or the agent gives none).
   void on_vm_drift(std::function<void(const std::string& vm_key)> callback) {
     vm_drift_ = std::move(callback);
   }
@@ -56,12 +58,16 @@ class HyperVHostReconciler : public kube::Reconciler {
  private:
   // `client` receives the agent's client when one could be built.
   HostPoll poll(const api::HyperVHost& host, std::shared_ptr<AgentClient>& client);
-  void report_drift(const std::string& host, AgentClient& client);
+  void report_drift(const std::string& host, const std::string& digest, AgentClient& client);
+  // The host's inventory, drift_view() of it: the one kept while `digest` matches, else read.
+  std::shared_ptr<const agent::Inventory> inventory_of(const std::string& host,
+                                                       const std::string& digest,
+                                                       AgentClient& client);
   // Also sets poll.first_since_start.
   void record_contact(const api::HyperVHost& host, HostPoll& poll);
   kube::Duration next_poll();
 
-  const kube::Store& hosts_;
+  const DecodedHosts hosts_;
   const ReservationLedger& ledger_;
   const VmObservations& vms_;
   ClusterApi& api_;
@@ -74,6 +80,8 @@ class HyperVHostReconciler : public kube::Reconciler {
 
   std::mutex mu_;
   std::map<std::string, k8s::Time> last_contact_;  // by host: when its agent last answered
+  // by host: the inventory read at an earlier poll, with its digest
+  std::map<std::string, std::shared_ptr<const agent::Inventory>> inventories_;
   std::mt19937 jitter_{std::random_device{}()};
 };
 

@@ -8,6 +8,19 @@ std::string power_state_text(const agent::VmStatus& vm) {
   return vm.raw_state.empty() ? agent::to_string(vm.state) : vm.raw_state;
 }
 
+agent::Inventory drift_view(agent::Inventory inventory) {
+  for (auto& vm : inventory.vms) {
+    agent::VmStatus kept;
+    kept.uid = std::move(vm.uid);
+    kept.vm_id = std::move(vm.vm_id);
+    kept.state = vm.state;
+    kept.raw_state = std::move(vm.raw_state);
+    kept.ip_addresses = std::move(vm.ip_addresses);
+    vm = std::move(kept);
+  }
+  return inventory;
+}
+
 std::vector<std::string> drifted_vms(const std::string& host, const std::vector<VmObservation>& vms,
                                      const agent::Inventory& inventory) {
   std::map<std::string, const agent::VmStatus*> by_uid;

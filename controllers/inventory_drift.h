@@ -20,6 +20,10 @@ namespace hvo::controllers {
 std::vector<std::string> drifted_vms(const std::string& host, const std::vector<VmObservation>& vms,
                                      const agent::Inventory& inventory);
 
+// The inventory with only what drifted_vms() compares (identity, power state, addresses), and
+// the digest: what a host monitor keeps between polls, a few strings per VM.
+agent::Inventory drift_view(agent::Inventory inventory);
+
 // status.powerState as the VirtualMachine reconciler writes it: the host's own word when it
 // gave one, else the protocol's state name.
 std::string power_state_text(const agent::VmStatus& vm);

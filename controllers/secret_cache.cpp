@@ -41,14 +41,14 @@ kube::SharedInformer* SecretCache::informer_for(const std::string& ns) {
   return informer.get();
 }
 
-Result<k8s::Json> SecretCache::secret(const std::string& ns, const std::string& name) {
+Result<kube::ObjectPtr> SecretCache::secret(const std::string& ns, const std::string& name) {
   kube::SharedInformer* informer = informer_for(ns);
   if (!informer || !informer->has_synced())
     return fallback_.secret(ns, name);
   const kube::ObjectPtr object = informer->store().get(ns + "/" + name);
   if (!object)
     return Error(ErrorCode::kNotFound, "secrets " + ns + "/" + name + " not found");
-  return *object;
+  return object;
 }
 
 bool SecretCache::synced(const std::string& ns) {

@@ -31,7 +31,7 @@ class SecretCache : public SecretSource {
   SecretCache& operator=(const SecretCache&) = delete;
 
   // Starts watching `ns` on first use.
-  Result<k8s::Json> secret(const std::string& ns, const std::string& name) override;
+  Result<kube::ObjectPtr> secret(const std::string& ns, const std::string& name) override;
   // Whether `ns` is watched and its first LIST has arrived.
   bool synced(const std::string& ns);
   // Stops every informer; later reads use the fallback. Call after the readers stopped.

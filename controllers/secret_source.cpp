@@ -4,8 +4,11 @@
 
 namespace hvo::controllers {
 
-Result<k8s::Json> ApiSecretSource::secret(const std::string& ns, const std::string& name) {
-  return api_.get(kSecrets, ns, name);
+Result<kube::ObjectPtr> ApiSecretSource::secret(const std::string& ns, const std::string& name) {
+  auto read = api_.get(kSecrets, ns, name);
+  if (!read.ok())
+    return read.error();
+  return kube::ObjectPtr(std::make_shared<const k8s::Json>(std::move(read).value()));
 }
 
 }  // namespace hvo::controllers

@@ -7,21 +7,22 @@
 #include "api/k8s/json_codec.h"
 #include "common/status.h"
 #include "controllers/cluster_api.h"
+#include "operator/store.h"
 
 namespace hvo::controllers {
 
 class SecretSource {
  public:
   virtual ~SecretSource() = default;
-  // The Secret, or kNotFound naming it.
-  virtual Result<k8s::Json> secret(const std::string& ns, const std::string& name) = 0;
+  // The Secret, or kNotFound naming it. Shared, not copied: a host poll reads it each time.
+  virtual Result<kube::ObjectPtr> secret(const std::string& ns, const std::string& name) = 0;
 };
 
 // A GET through the API on every call.
 class ApiSecretSource : public SecretSource {
  public:
   explicit ApiSecretSource(ClusterApi& api) : api_(api) {}
-  Result<k8s::Json> secret(const std::string& ns, const std::string& name) override;
+  Result<kube::ObjectPtr> secret(const std::string& ns, const std::string& name) override;
 
  private:
   ClusterApi& api_;

@@ -232,12 +232,7 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reach_host(Pass
         "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
     return Step::kStop;
   }
-  auto endpoint = agent_endpoint(secrets_, *host);
-  if (!endpoint.ok()) {
-    pass.facts.host_unreachable = endpoint.error().message();
-    return Step::kStop;
-  }
-  auto client = agents_.get(*endpoint);
+  auto client = agent_client(secrets_, agents_, *host);
   if (!client.ok()) {
     pass.facts.host_unreachable = client.error().message();
     return Step::kStop;

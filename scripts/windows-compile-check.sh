@@ -59,6 +59,7 @@ agent=(  # hvo_agent + hyperv-agent (hostagent/CMakeLists.txt: NOMINMAX on Windo
 protocol=(  # hvo_agent_protocol
   hostagent/protocol/error_body.cpp
   hostagent/protocol/host_info.cpp
+  hostagent/protocol/inventory_digest.cpp
   hostagent/protocol/json_fields.cpp
   hostagent/protocol/operation.cpp
   hostagent/protocol/vm_spec.cpp

@@ -44,6 +44,8 @@ void to_json(nlohmann::json& json, const HostInfo& info) {
   }
   json["vmCount"] = info.vm_count;
   json["unmanagedVmCount"] = info.unmanaged_vm_count;
+  if (!info.inventory_digest.empty())
+    json["inventoryDigest"] = info.inventory_digest;
 }
 
 AgentResult<HostInfo> parse_host_info(std::string_view body) {
@@ -67,6 +69,7 @@ AgentResult<HostInfo> parse_host_info(std::string_view body) {
     }
     info.vm_count = r.integer("vmCount").value_or(0);
     info.unmanaged_vm_count = r.integer("unmanagedVmCount").value_or(0);
+    info.inventory_digest = r.string("inventoryDigest").value_or("");
     return info;
   });
 }

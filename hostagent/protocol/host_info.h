@@ -39,6 +39,9 @@ struct HostInfo {
   std::vector<ImageInfo> images;
   int64_t vm_count = 0;            // managed VMs
   int64_t unmanaged_vm_count = 0;  // VMs without our owner marker
+  // inventory_digest() of GET /v1/vms at the time of this answer; empty when the agent could not
+  // read its VMs (or predates it), which tells the poller to fetch the inventory anyway.
+  std::string inventory_digest;
 };
 
 void to_json(nlohmann::json& json, const HostInfo& info);

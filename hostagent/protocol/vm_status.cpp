@@ -76,6 +76,8 @@ void to_json(nlohmann::json& json, const VmStatus& s) {
 
 void to_json(nlohmann::json& json, const Inventory& inventory) {
   json = nlohmann::json{{"vms", inventory.vms}, {"unmanagedCount", inventory.unmanaged_count}};
+  if (!inventory.digest.empty())
+    json["digest"] = inventory.digest;
 }
 
 namespace wire {
@@ -127,6 +129,7 @@ AgentResult<Inventory> parse_inventory(std::string_view body) {
       inventory.vms.push_back(wire::read_vm_status(*item, path));
     }
     inventory.unmanaged_count = r.integer("unmanagedCount").value_or(0);
+    inventory.digest = r.string("digest").value_or("");
     return inventory;
   });
 }

@@ -63,6 +63,7 @@ struct VmStatus {
 struct Inventory {
   std::vector<VmStatus> vms;
   int64_t unmanaged_count = 0;
+  std::string digest;  // inventory_digest() of `vms`, set by the agent's API
 };
 
 void to_json(nlohmann::json& json, const VmStatus& status);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hostagent/protocol/inventory_digest.h"
 #include "hostagent/sim/sim_faults_json.h"
 
 namespace hvo::agent {
@@ -165,6 +166,14 @@ net::HttpResponse AgentApi::get_host() {
   auto info = service_.driver().host_info();
   if (!info.ok())
     return error_response(info.error());
+  // The poller reads the inventory only when this changed. A host whose VMs cannot be read
+  // now still answers who it is; the missing digest sends the poller to GET /v1/vms, which
+  // reports the failure.
+  auto inventory = service_.driver().inventory();
+  if (inventory.ok())
+    info->inventory_digest = inventory_digest(*inventory);
+  else
+    spdlog::warn("inventory_digest_unavailable error=\"{}\"", inventory.error().message);
   return json_response(200, info.value());
 }
 
@@ -172,6 +181,7 @@ net::HttpResponse AgentApi::get_vms() {
   auto inventory = service_.driver().inventory();
   if (!inventory.ok())
     return error_response(inventory.error());
+  inventory->digest = inventory_digest(*inventory);
   return json_response(200, inventory.value());
 }
 

@@ -42,6 +42,23 @@ TEST(AgentClientCache, ReusesTheClientWhileAddressAndCredentialsStay) {
   EXPECT_EQ(connector.connects, 1);
 }
 
+// find() lets a poll skip decoding credentials: it answers only for the same address and
+// Secret version, and never connects.
+TEST(AgentClientCache, FindAnswersOnlyForTheBuiltAddressAndVersion) {
+  CountingConnector connector;
+  AgentClientCache cache(connector);
+  EXPECT_EQ(cache.find("hv-01", "https://hv-01:9443", "7"), nullptr);
+
+  auto built = cache.get(endpoint("hv-01", "7"));
+  ASSERT_TRUE(built.ok());
+
+  EXPECT_EQ(cache.find("hv-01", "https://hv-01:9443", "7"), built.value());
+  EXPECT_EQ(cache.find("hv-01", "https://hv-01:9443", "8"), nullptr);
+  EXPECT_EQ(cache.find("hv-01", "https://elsewhere:9443", "7"), nullptr);
+  EXPECT_EQ(cache.find("hv-02", "https://hv-01:9443", "7"), nullptr);
+  EXPECT_EQ(connector.connects, 1);
+}
+
 TEST(AgentClientCache, RebuildsWhenTheSecretChanges) {
   CountingConnector connector;
   AgentClientCache cache(connector);

@@ -15,6 +15,7 @@
 
 #include "controllers/agent_client.h"
 #include "controllers/agent_client_cache.h"
+#include "hostagent/protocol/inventory_digest.h"
 
 namespace hvo::controllers::testing {
 
@@ -36,16 +37,19 @@ class FakeAgent : public AgentClient {
       return *error;
     agent::HostInfo out = info;
     out.vm_count = static_cast<int64_t>(vms.size());
+    if (reports_digest)
+      out.inventory_digest = agent::inventory_digest(inventory_locked());
     return out;
   }
   AgentCallResult<agent::Inventory> inventory() override {
     std::lock_guard<std::mutex> lock(mu);
     ++calls;
+    ++inventory_reads;
     if (auto error = fail_locked("inventory"))
       return *error;
-    agent::Inventory inventory;
-    for (const auto& [uid, vm] : vms)
-      inventory.vms.push_back(vm);
+    agent::Inventory inventory = inventory_locked();
+    if (reports_digest)
+      inventory.digest = agent::inventory_digest(inventory);
     return inventory;
   }
   AgentCallResult<std::optional<agent::VmStatus>> vm(const std::string& uid) override {
@@ -215,6 +219,9 @@ class FakeAgent : public AgentClient {
   std::vector<std::string> removed;
   std::map<std::string, agent::Operation> operations;  // answered 202, by id
   int calls = 0;                  // every call that reached the agent, reads included
+  int inventory_reads = 0;        // GET /v1/vms
+  bool reports_digest = true;     // host info and inventory carry the inventory digest, as the
+                                  // agent's API does; false: as an agent that predates it
   int operation_polls = 0;        // GET /v1/operations/{id}
   bool defer_operations = false;  // mutating calls answer 202 until finish_operations()
   int finish_after_polls = 0;     // > 0: a deferred operation succeeds on its Nth poll
@@ -223,6 +230,12 @@ class FakeAgent : public AgentClient {
   std::optional<agent::AgentErrorCode> next_error;  // the next ensure, power or remove fails
 
  private:
+  agent::Inventory inventory_locked() const {
+    agent::Inventory inventory;
+    for (const auto& [uid, vm] : vms)
+      inventory.vms.push_back(vm);
+    return inventory;
+  }
   std::optional<AgentError> fail_locked(const std::string& operation) {
     if (unreachable)
       return error_locked(operation, AgentFailure::kUnreachable, std::nullopt,

@@ -135,6 +135,55 @@ TEST_F(HostDriftTest, InventoryIsReadOnlyOnceAVmIsCreatedOnTheHost) {
   EXPECT_EQ(agent->calls - before, 2);  // host_info and inventory
 }
 
+// GET /v1/host carries the inventory's digest: while it matches the inventory kept from an
+// earlier poll, a poll is one call, and drift is still judged against what was kept.
+TEST_F(HostDriftTest, InventoryIsReadAgainOnlyWhenItsDigestChanged) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle_vm("web-1");
+  poll();
+  const int reads = agent->inventory_reads;
+  poll();
+  poll();
+  EXPECT_EQ(agent->inventory_reads, reads);
+
+  agent->vms.begin()->second.ip_addresses = {"10.0.0.9"};
+  poll();
+  EXPECT_EQ(agent->inventory_reads, reads + 1);
+  EXPECT_EQ(woken, std::vector<std::string>{"team-a/web-1"});
+}
+
+TEST_F(HostDriftTest, KeptInventoryStillShowsDriftWhenTheCacheChanges) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle_vm("web-1");
+  poll();
+  ASSERT_TRUE(woken.empty());
+  const int reads = agent->inventory_reads;
+
+  // The status says Off now (as if written by someone else); the host still runs it.
+  auto edited = vm("web-1");
+  edited["status"]["powerState"] = "Off";
+  ASSERT_TRUE(cluster.update_status(kVirtualMachines, edited).ok());
+  poll();
+
+  EXPECT_EQ(agent->inventory_reads, reads);
+  EXPECT_EQ(woken, std::vector<std::string>{"team-a/web-1"});
+}
+
+TEST_F(HostDriftTest, AnAgentWithoutDigestsIsReadAtEveryPoll) {
+  auto agent = add_host("hv-01");
+  agent->reports_digest = false;
+  add_vm("web-1");
+  settle_vm("web-1");
+  poll();
+  const int reads = agent->inventory_reads;
+  poll();
+  poll();
+
+  EXPECT_EQ(agent->inventory_reads, reads + 2);
+}
+
 TEST_F(HostDriftTest, VmStoppedOnTheHostIsWoken) {
   auto agent = add_host("hv-01");
   add_vm("web-1");

@@ -37,7 +37,7 @@ inline const char* const kReadyCondition =
 class CountingSecretSource : public SecretSource {
  public:
   explicit CountingSecretSource(ClusterApi& api) : api_(api) {}
-  Result<k8s::Json> secret(const std::string& ns, const std::string& name) override {
+  Result<kube::ObjectPtr> secret(const std::string& ns, const std::string& name) override {
     ++reads;
     return api_.secret(ns, name);
   }

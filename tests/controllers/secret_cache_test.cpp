@@ -42,12 +42,12 @@ bool eventually(Predicate predicate) {
 class CountingFallback : public SecretSource {
  public:
   explicit CountingFallback(FakeApiServer& server) : server_(server) {}
-  Result<k8s::Json> secret(const std::string& ns, const std::string& name) override {
+  Result<kube::ObjectPtr> secret(const std::string& ns, const std::string& name) override {
     ++reads;
     auto found = server_.object("/api/v1/namespaces/" + ns + "/secrets/" + name);
     if (!found)
       return Error(ErrorCode::kNotFound, name + " not found");
-    return *found;
+    return kube::ObjectPtr(std::make_shared<const k8s::Json>(*found));
   }
   std::atomic<int> reads{0};
 
@@ -91,7 +91,7 @@ TEST_F(SecretCacheTest, ReadsComeFromTheCacheOnceTheNamespaceSynced) {
   for (int poll = 0; poll < 20; ++poll) {
     auto read = cache.secret("hyperv-system", "hv-01-credentials");
     ASSERT_TRUE(read.ok());
-    EXPECT_EQ((*read)["data"]["token"], "dG9rZW4=");
+    EXPECT_EQ((**read)["data"]["token"], "dG9rZW4=");
   }
 
   EXPECT_EQ(fallback.reads, fallback_reads);
@@ -110,7 +110,7 @@ TEST_F(SecretCacheTest, RotatedSecretReachesTheHandlerAndTheNextRead) {
   EXPECT_TRUE(eventually([&] { return saw("hv-01-credentials@bmV3"); }));
   EXPECT_TRUE(eventually([&] {
     auto read = cache.secret("hyperv-system", "hv-01-credentials");
-    return read.ok() && (*read)["data"]["token"] == "bmV3";
+    return read.ok() && (**read)["data"]["token"] == "bmV3";
   }));
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hostagent/protocol/host_info.h"
+#include "hostagent/protocol/inventory_digest.h"
 #include "hostagent/protocol/operation.h"
 #include "hostagent/protocol/vm_status.h"
 
@@ -30,7 +31,7 @@ VmStatus sample_status() {
 }
 
 TEST(InventoryJson, RoundTripsEveryField) {
-  Inventory inventory{{sample_status()}, 2};
+  Inventory inventory{{sample_status()}, 2, {}};
   const auto parsed = parse_inventory(nlohmann::json(inventory).dump());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   ASSERT_EQ(parsed->vms.size(), 1u);
@@ -57,7 +58,7 @@ TEST(InventoryJson, AVmTheHostCouldNotReadCarriesItsError) {
   broken.uid = "u-2";
   broken.vm_id = "6f1c1d0e-0000-4000-8000-000000000002";
   broken.error = "Get-VMMemory: the configuration file is corrupt";
-  Inventory inventory{{sample_status(), broken}, 0};
+  Inventory inventory{{sample_status(), broken}, 0, {}};
   const auto json = nlohmann::json(inventory);
   EXPECT_FALSE(json["vms"][0].contains("error"));
   const auto parsed = parse_inventory(json.dump());
@@ -65,6 +66,49 @@ TEST(InventoryJson, AVmTheHostCouldNotReadCarriesItsError) {
   ASSERT_EQ(parsed->vms.size(), 2u);
   EXPECT_EQ(parsed->vms[0].error, "");
   EXPECT_EQ(parsed->vms[1].error, broken.error);
+}
+
+TEST(InventoryJson, DigestRoundTripsAndIsLeftOutWhenEmpty) {
+  Inventory inventory{{sample_status()}, 0, {}};
+  EXPECT_FALSE(nlohmann::json(inventory).contains("digest"));
+  inventory.digest = inventory_digest(inventory);
+  const auto parsed = parse_inventory(nlohmann::json(inventory).dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->digest, inventory.digest);
+}
+
+// The digest follows what the operator's drift check compares, and nothing that moves on every
+// read: otherwise every poll would read the whole inventory again.
+TEST(InventoryDigest, ChangesWithIdentityStateAndAddressesOnly) {
+  VmStatus a = sample_status();
+  VmStatus b = sample_status();
+  b.uid = "u-2";
+  const std::string base = inventory_digest(Inventory{{a, b}, 0, {}});
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(inventory_digest(Inventory{{b, a}, 0, {}}), base);  // order does not matter
+
+  VmStatus moving = a;
+  moving.uptime_seconds += 30;
+  moving.memory_assigned_bytes += 1 << 20;
+  EXPECT_EQ(inventory_digest(Inventory{{moving, b}, 0, {}}), base);
+
+  VmStatus stopped = a;
+  stopped.state = VmState::kOff;
+  EXPECT_NE(inventory_digest(Inventory{{stopped, b}, 0, {}}), base);
+  VmStatus readdressed = a;
+  readdressed.ip_addresses.push_back("10.0.0.99");
+  EXPECT_NE(inventory_digest(Inventory{{readdressed, b}, 0, {}}), base);
+  VmStatus recreated = a;
+  recreated.vm_id = "6f1c1d0e-0000-4000-8000-0000000000ff";
+  EXPECT_NE(inventory_digest(Inventory{{recreated, b}, 0, {}}), base);
+  EXPECT_NE(inventory_digest(Inventory{{a}, 0, {}}), base);
+  // Field boundaries count: moving a character from one address to the next is a change.
+  VmStatus split = a;
+  split.ip_addresses = {"10.0.0.1", "0.0.0.2"};
+  VmStatus joined = a;
+  joined.ip_addresses = {"10.0.0.10", ".0.0.2"};
+  EXPECT_NE(inventory_digest(Inventory{{split}, 0, {}}),
+            inventory_digest(Inventory{{joined}, 0, {}}));
 }
 
 TEST(VmStateText, UnknownHostStatesAreOther) {
@@ -84,6 +128,7 @@ TEST(HostInfoJson, RoundTripsCapacityAndCatalogues) {
   info.images = {{"ubuntu-24.04", 3221225472}};
   info.vm_count = 4;
   info.unmanaged_vm_count = 1;
+  info.inventory_digest = "0123456789abcdef";
   const auto parsed = parse_host_info(nlohmann::json(info).dump());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->capacity.memory_bytes, info.capacity.memory_bytes);
@@ -94,6 +139,7 @@ TEST(HostInfoJson, RoundTripsCapacityAndCatalogues) {
   ASSERT_EQ(parsed->images.size(), 1u);
   EXPECT_EQ(parsed->images[0].size_bytes, 3221225472);
   EXPECT_EQ(parsed->unmanaged_vm_count, 1);
+  EXPECT_EQ(parsed->inventory_digest, info.inventory_digest);
 }
 
 TEST(OperationJson, FinishedEnsureRoundTripsWithResult) {

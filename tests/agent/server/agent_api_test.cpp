@@ -1,4 +1,5 @@
 #include "hostagent/server/agent_api.h"
+#include "hostagent/protocol/inventory_digest.h"
 
 #include <gtest/gtest.h>
 
@@ -110,6 +111,27 @@ TEST(AgentApi, HostReportsTheSimHost) {
   EXPECT_EQ(info->driver, "sim");
   EXPECT_EQ(info->name, "sim-host");
   EXPECT_EQ(info->capacity.cpu, 64);
+}
+
+// The host answer carries the digest of the inventory it would list now, so a poller reads the
+// inventory only when a VM came, went, or changed state or addresses.
+TEST(AgentApi, HostCarriesTheDigestOfTheCurrentInventory) {
+  ApiHarness api;
+  const auto digest_of_host = [&] {
+    return parse_host_info(api.call("GET", "/v1/host").body)->inventory_digest;
+  };
+  const std::string empty_host = digest_of_host();
+  EXPECT_EQ(empty_host.size(), 16u);
+  EXPECT_EQ(digest_of_host(), empty_host);
+
+  const VmSpec spec = sample_spec();
+  ASSERT_EQ(api.call("PUT", vm_path(spec), spec_body(spec)).status, 200);
+  const std::string one_vm = digest_of_host();
+  EXPECT_NE(one_vm, empty_host);
+  const auto inventory = parse_inventory(api.call("GET", "/v1/vms").body);
+  ASSERT_TRUE(inventory.ok());
+  EXPECT_EQ(inventory->digest, one_vm);
+  EXPECT_EQ(inventory->digest, inventory_digest(*inventory));
 }
 
 TEST(AgentApi, PutCreatesOnceAndAnswersWithTheFinishedOperation) {
