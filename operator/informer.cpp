@@ -19,7 +19,7 @@ EventHandlers enqueue_keys(std::function<void(const std::string& key)> enqueue) 
 SharedInformer::SharedInformer(RestClient& client, InformerOptions options, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
-      store_(options_.layout),
+      store_(options_.layout, options_.packing_sample),
       reflector_(client, options_.reflector, *this, clock) {}
 
 SharedInformer::~SharedInformer() {
@@ -125,6 +125,7 @@ void SharedInformer::begin_list() {
 void SharedInformer::list_page(std::vector<json> items) {
   std::lock_guard<std::mutex> lock(deliver_mu_);
   for (json& item : items) {
+    trim(item);
     const std::string key = object_key(item);
     listed_.insert(key);
     auto object = std::make_shared<const json>(std::move(item));
@@ -166,6 +167,7 @@ void SharedInformer::end_list(const std::string& resource_version) {
 }
 
 void SharedInformer::apply(WatchEventType type, json object) {
+  trim(object);
   std::lock_guard<std::mutex> lock(deliver_mu_);
   const std::string key = object_key(object);
   auto stored = std::make_shared<const json>(std::move(object));
@@ -179,6 +181,14 @@ void SharedInformer::apply(WatchEventType type, json object) {
     notify_all_locked(Notification{Notification::Type::kUpdate, previous, stored});
   else
     notify_all_locked(Notification{Notification::Type::kAdd, nullptr, stored});
+}
+
+void SharedInformer::trim(json& object) const {
+  if (!options_.drop_managed_fields)
+    return;
+  const auto metadata = object.find("metadata");
+  if (metadata != object.end() && metadata->is_object())
+    metadata->erase("managedFields");
 }
 
 void SharedInformer::run_resync() {

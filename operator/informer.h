@@ -37,6 +37,11 @@ struct InformerOptions {
   ReflectorOptions reflector;
   Duration resync_period = Duration::zero();  // zero: no resync
   StoreLayout layout = StoreLayout::kParsed;  // kPacked for kinds that number in the thousands
+  nlohmann::json packing_sample;              // with kPacked: a typical object (ObjectPacker)
+  // Drop metadata.managedFields before caching (controller-runtime's
+  // TransformStripManagedFields): a reconciler that never reads them need not keep them, and
+  // they can be the bulk of an object.
+  bool drop_managed_fields = false;
 };
 
 class SharedInformer final : private ReflectorSink {
@@ -71,6 +76,8 @@ class SharedInformer final : private ReflectorSink {
   void list_page(std::vector<nlohmann::json> items) override;
   void end_list(const std::string& resource_version) override;
   void apply(WatchEventType type, nlohmann::json object) override;
+  // What options_ say to drop before an object is cached.
+  void trim(nlohmann::json& object) const;
   void run_resync();
   void notify_all_locked(const Notification& notification);
   // Listeners are only ever added and live as long as the informer, so these stay valid.

@@ -77,7 +77,8 @@ IndexFunc index_by_owner() {
   };
 }
 
-Store::Store(StoreLayout layout) : layout_(layout) {
+Store::Store(StoreLayout layout, const nlohmann::json& packing_sample)
+    : layout_(layout), packer_(packing_sample) {
   index_funcs_.emplace(kNamespaceIndex, index_by_namespace());
 }
 
@@ -87,16 +88,14 @@ Store::Item Store::keep(const ObjectPtr& object) const {
     item.parsed = object;
     return item;
   }
-  std::vector<std::uint8_t> packed = json::to_cbor(*object);
-  packed.shrink_to_fit();
-  item.packed = std::make_shared<const std::vector<std::uint8_t>>(std::move(packed));
+  item.packed = std::make_shared<const std::vector<std::uint8_t>>(packer_.pack(*object));
   return item;
 }
 
-ObjectPtr Store::read(const Item& item) {
+ObjectPtr Store::read(const Item& item) const {
   if (item.parsed)
     return item.parsed;
-  return std::make_shared<const json>(json::from_cbor(*item.packed));
+  return std::make_shared<const json>(packer_.unpack(*item.packed));
 }
 
 void Store::add_index(const std::string& name, IndexFunc func) {

@@ -9,7 +9,7 @@ tools_dir="${HVO_TOOLS_DIR:-$here/.tools}"
 debian_packages=(
   build-essential cmake ccache pkg-config clang clang-format shellcheck
   g++-mingw-w64-x86-64-posix
-  libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl
+  libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   etcd-server etcd-client prometheus lua5.1 genisoimage
   curl jq unzip python3 python3-yaml procps iproute2

@@ -23,6 +23,7 @@
 #include "controllers/tenant_reconciler.h"
 #include "controllers/virtualmachine_reconciler.h"
 #include "controllers/vm_observations.h"
+#include "controllers/vm_packing_sample.h"
 #include "operator/client_config.h"
 #include "operator/controller.h"
 #include "operator/event_recorder.h"
@@ -55,13 +56,24 @@ std::string make_identity(const OperatorOptions& options) {
 // queue merges the enqueues meanwhile and reconciles when the second is over).
 constexpr std::chrono::seconds kStatusWriteInterval{1};
 
-std::unique_ptr<kube::SharedInformer> make_informer(
-    kube::RestClient& rest, const kube::GroupVersionResource& gvr,
-    const std::string& label_selector = "", kube::StoreLayout layout = kube::StoreLayout::kParsed) {
+// No reconciler reads managedFields: none are cached.
+std::unique_ptr<kube::SharedInformer> make_informer(kube::RestClient& rest,
+                                                    const kube::GroupVersionResource& gvr,
+                                                    const std::string& label_selector = "") {
   kube::InformerOptions options;
   options.reflector.gvr = gvr;
   options.reflector.label_selector = label_selector;
-  options.layout = layout;
+  options.drop_managed_fields = true;
+  return std::make_unique<kube::SharedInformer>(rest, options);
+}
+
+// VMs number in the thousands: kept packed against a sample VM (store.h, object_packer.h).
+std::unique_ptr<kube::SharedInformer> make_vm_informer(kube::RestClient& rest) {
+  kube::InformerOptions options;
+  options.reflector.gvr = kVirtualMachines;
+  options.drop_managed_fields = true;
+  options.layout = kube::StoreLayout::kPacked;
+  options.packing_sample = vm_packing_sample();
   return std::make_unique<kube::SharedInformer>(rest, options);
 }
 
@@ -87,7 +99,7 @@ class Operator : public OperatorApp {
         connector_(&agent_metrics_, options_.agent_timeout, options_.agent_operation_wait),
         agents_(connector_),
         // VMs number in the thousands: kept packed, summed by the ledger and indices.
-        vm_informer_(make_informer(rest_, kVirtualMachines, "", kube::StoreLayout::kPacked)),
+        vm_informer_(make_vm_informer(rest_)),
         host_informer_(make_informer(rest_, kHyperVHosts)),
         tenant_informer_(make_informer(rest_, kTenants)),
         quota_informer_(make_informer(rest_, kQuotas)),

@@ -102,6 +102,31 @@ TEST_F(InformerTest, ListsInPagesAndWatchesFromTheListsVersion) {
   }
 }
 
+// drop_managed_fields keeps metadata.managedFields out of the cache, from lists and watches.
+TEST_F(InformerTest, ManagedFieldsAreDroppedWhenAsked) {
+  json listed = vm("a");
+  listed["metadata"]["managedFields"] = json::array({{{"manager", "kubectl"}}});
+  server->put_object(kNs + "a", listed);
+  InformerOptions dropping = options();
+  dropping.drop_managed_fields = true;
+  SharedInformer informer(client, dropping);
+  informer.add_event_handlers(log.handlers());
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync());
+  const auto cached = informer.store().get("ns/a");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_FALSE((*cached)["metadata"].contains("managedFields"));
+  EXPECT_EQ((*cached)["metadata"]["name"], "a");
+
+  json watched = vm("b");
+  watched["metadata"]["managedFields"] = json::array({{{"manager", "operator"}}});
+  server->put_object(kNs + "b", watched);
+  ASSERT_EQ(log.wait_for(2).size(), 2u);
+  ASSERT_NE(informer.store().get("ns/b"), nullptr);
+  EXPECT_FALSE((*informer.store().get("ns/b"))["metadata"].contains("managedFields"));
+  informer.stop();
+}
+
 // Pages go into the store as they arrive; a list whose continue token expires after its first
 // page is listed again whole (client-go's pager), and each object is reported once, nothing as
 // deleted.
