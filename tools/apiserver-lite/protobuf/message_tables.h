@@ -11,7 +11,6 @@ namespace hvo::apiserver::protobuf {
 
 enum class FieldKind : std::uint8_t {
   kString,
-  kBytes,  // base64 in JSON, as Go's []byte
   kBool,
   kInt32,
   kInt64,

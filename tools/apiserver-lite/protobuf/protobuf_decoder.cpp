@@ -201,9 +201,6 @@ void decode_field(WireReader& reader, WireType wire_type, const Message& message
     case FieldKind::kString:
       value = utf8(reader.length_delimited(), "string");
       break;
-    case FieldKind::kBytes:
-      value = etcd::base64_encode(reader.length_delimited());
-      break;
     case FieldKind::kBool:
       value = reader.varint() != 0;
       break;
