@@ -280,7 +280,8 @@ void ControlPlane::write_kubeconfig() {
 
 process::Process ControlPlane::spawn_kubectl(const std::vector<std::string>& args) const {
   process::Options options;
-  options.argv = {find_kubectl(), "--kubeconfig", kubeconfig_path_};
+  options.argv = {kubectl_binary_.empty() ? find_kubectl() : kubectl_binary_, "--kubeconfig",
+                  kubeconfig_path_};
   options.argv.insert(options.argv.end(), args.begin(), args.end());
   options.env["HOME"] = dir();  // kubectl's discovery cache stays inside the temp dir
   options.std_in = process::Stdio::pipe();

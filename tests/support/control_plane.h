@@ -87,6 +87,8 @@ class ControlPlane {
                         std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   // Starts kubectl without waiting (get -w): stdout and stderr are pipes.
   process::Process spawn_kubectl(const std::vector<std::string>& args) const;
+  // The kubectl binary kubectl() and spawn_kubectl() run from now on; empty: find_kubectl().
+  void use_kubectl(const std::string& path) { kubectl_binary_ = path; }
 
  private:
   void start_etcd();
@@ -103,6 +105,7 @@ class ControlPlane {
   std::string token_file_;
   std::string ca_file_;
   std::string kubeconfig_path_;
+  std::string kubectl_binary_;
   std::optional<process::Process> etcd_;
   std::optional<process::Process> apiserver_;
 };

@@ -1,5 +1,12 @@
-// The real kubectl (1.32) against the emulator: apply with default validation, printer columns,
-// categories, explain, patch, server-side apply, wait, delete with finalizers, get -w.
+// The real kubectl against the emulator, once per kubectl version the project supports (1.27,
+// 1.30, 1.32, 1.35; each installed on demand into .tools/kubectl/ by
+// scripts/install-kubectl-version.sh): apply with default validation, creates of built-in kinds
+// (which kubectl 1.32+ sends in protobuf), printer columns, categories, explain (kubectl 1.27
+// reads the protobuf OpenAPI v2 document), patch, server-side apply, wait, delete with
+// finalizers, get -w.
+#include <cstdio>
+#include <map>
+#include <regex>
 #include <thread>
 
 #include "tests/emulator/e2e/emulator_fixture.h"
@@ -11,17 +18,85 @@ using nlohmann::json;
 
 const std::string kSource = HVO_SOURCE_DIR;
 
-class Kubectl : public EmulatorTest {
+struct Installed {
+  std::string path;   // the kubectl binary, when installed
+  int exit_code = 0;  // scripts/install-kubectl-version.sh's: 2 means no network
+  std::string output;
+};
+
+// Runs the install script once per version and process (it returns at once when installed).
+const Installed& install_kubectl(const std::string& version) {
+  static std::map<std::string, Installed> installed;
+  auto found = installed.find(version);
+  if (found != installed.end())
+    return found->second;
+  Installed result;
+  const std::string command =
+      "bash '" + kSource + "/scripts/install-kubectl-version.sh' " + version + " 2>&1";
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+      result.output += buffer;
+    const int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  } else {
+    result.exit_code = -1;
+    result.output = "popen failed";
+  }
+  if (result.exit_code == 0) {
+    // The script prints the binary's path as its last line.
+    std::string text = result.output;
+    while (!text.empty() && text.back() == '\n')
+      text.pop_back();
+    result.path = text.substr(text.find_last_of('\n') + 1);
+  }
+  return installed.emplace(version, std::move(result)).first->second;
+}
+
+class Kubectl : public EmulatorTest, public ::testing::WithParamInterface<std::string> {
  protected:
   static void SetUpTestSuite() {
     auto crds = plane().kubectl({"apply", "-f", kSource + "/crds/"});
     ASSERT_TRUE(crds.ok()) << crds.err;
   }
 
+  void SetUp() override {
+    const Installed& installed = install_kubectl(GetParam());
+    if (installed.exit_code == 2)
+      GTEST_SKIP() << "kubectl " << GetParam()
+                   << " could not be downloaded (no network): " << installed.output;
+    ASSERT_EQ(installed.exit_code, 0)
+        << "installing kubectl " << GetParam() << ": " << installed.output;
+    plane().use_kubectl(installed.path);
+  }
+
+  void TearDown() override { plane().use_kubectl(""); }
+
+  // kubectl of this test's version, with a discovery cache of its own (versions write it
+  // differently).
+  std::vector<std::string> with_cache(std::vector<std::string> args) const {
+    args.insert(args.begin(), "--cache-dir=" + plane().dir() + "/kube-cache-" + GetParam());
+    return args;
+  }
+  KubectlResult kubectl(const std::vector<std::string>& args, const std::string& input = "") {
+    return plane().kubectl(with_cache(args), input);
+  }
+  process::Process spawn_kubectl(const std::vector<std::string>& args) {
+    return plane().spawn_kubectl(with_cache(args));
+  }
   KubectlResult run(const std::vector<std::string>& args, const std::string& input = "") {
-    auto result = plane().kubectl(args, input);
-    EXPECT_TRUE(result.ok()) << "kubectl";
+    auto result = kubectl(args, input);
+    EXPECT_TRUE(result.ok()) << "kubectl " << GetParam() << ": " << result.err;
     return result;
+  }
+  // A name unique to this version, for cluster-scoped objects the versions would share.
+  std::string versioned(const std::string& name) const {
+    std::string suffix = GetParam();
+    for (char& c : suffix) {
+      if (c == '.')
+        c = '-';
+    }
+    return name + "-" + suffix;
   }
 };
 
@@ -30,31 +105,31 @@ std::string widget_yaml(const std::string& ns, const std::string& name, int size
          "\n  namespace: " + ns + "\nspec:\n  size: " + std::to_string(size) + "\n";
 }
 
-TEST_F(Kubectl, AppliesCrdsAndExamplesWithDefaultValidation) {
-  auto examples = plane().kubectl({"apply", "-f", kSource + "/examples/"});
+TEST_P(Kubectl, AppliesCrdsAndExamplesWithDefaultValidation) {
+  auto examples = kubectl({"apply", "-f", kSource + "/examples/"});
   ASSERT_TRUE(examples.ok()) << examples.err;
-  EXPECT_NE(examples.out.find("virtualmachine.hyperv.operator.io/minimal created"),
-            std::string::npos)
+  // "unchanged" when an earlier kubectl version's test applied them in this process.
+  EXPECT_TRUE(std::regex_search(
+      examples.out, std::regex("virtualmachine.hyperv.operator.io/minimal (created|unchanged)")))
       << examples.out;
-  auto again = plane().kubectl({"apply", "-f", kSource + "/examples/"});
+  auto again = kubectl({"apply", "-f", kSource + "/examples/"});
   ASSERT_TRUE(again.ok()) << again.err;
   EXPECT_NE(again.out.find("virtualmachine.hyperv.operator.io/minimal unchanged"),
             std::string::npos)
       << again.out;
-  auto vm = plane().kubectl({"get", "hvm", "minimal", "-n", "team-a", "-o", "json"});
+  auto vm = kubectl({"get", "hvm", "minimal", "-n", "team-a", "-o", "json"});
   ASSERT_TRUE(vm.ok()) << vm.err;
   EXPECT_EQ(json::parse(vm.out)["spec"]["runStrategy"], "Always");  // defaulted by the schema
 }
 
-TEST_F(Kubectl, UnknownFieldsFailStrictValidation) {
+TEST_P(Kubectl, UnknownFieldsFailStrictValidation) {
   const std::string ns = make_namespace();
-  auto result =
-      plane().kubectl({"apply", "-f", "-"}, widget_yaml(ns, "w1", 1) + "  shape: round\n");
+  auto result = kubectl({"apply", "-f", "-"}, widget_yaml(ns, "w1", 1) + "  shape: round\n");
   EXPECT_FALSE(result.ok());
   EXPECT_NE(result.err.find("unknown field \"spec.shape\""), std::string::npos) << result.err;
 }
 
-TEST_F(Kubectl, GetShowsPrinterColumnsAndCategories) {
+TEST_P(Kubectl, GetShowsPrinterColumnsAndCategories) {
   const std::string ns = make_namespace();
   run({"apply", "-f", "-"}, widget_yaml(ns, "w1", 4));
   auto table = run({"get", "widgets", "-n", ns});
@@ -65,8 +140,8 @@ TEST_F(Kubectl, GetShowsPrinterColumnsAndCategories) {
   auto category = run({"get", "toys", "-n", ns});
   EXPECT_NE(category.out.find("w1"), std::string::npos) << category.out << category.err;
 
-  auto vms = plane().kubectl({"apply", "-f", kSource + "/examples/00-namespaces.yaml", "-f",
-                              kSource + "/examples/30-vm-minimal.yaml"});
+  auto vms = kubectl({"apply", "-f", kSource + "/examples/00-namespaces.yaml", "-f",
+                      kSource + "/examples/30-vm-minimal.yaml"});
   ASSERT_TRUE(vms.ok()) << vms.err;
   auto hvm = run({"get", "hvm", "-n", "team-a"});
   for (const char* column : {"PHASE", "HOST", "CPU", "MEMORY", "IP", "READY", "AGE"}) {
@@ -78,13 +153,93 @@ TEST_F(Kubectl, GetShowsPrinterColumnsAndCategories) {
       << hyperv.out;
 }
 
-TEST_F(Kubectl, ExplainReadsTheCrdSchema) {
+TEST_P(Kubectl, ExplainReadsTheCrdSchema) {
+  // kubectl 1.27 reads the protobuf OpenAPI v2 document, later ones OpenAPI v3; the layouts
+  // differ in spacing.
   auto explained = run({"explain", "virtualmachine.spec.memory"});
-  EXPECT_NE(explained.out.find("KIND:       VirtualMachine"), std::string::npos) << explained.out;
+  EXPECT_TRUE(std::regex_search(explained.out, std::regex("KIND: +VirtualMachine")))
+      << explained.out;
   EXPECT_NE(explained.out.find("startup"), std::string::npos) << explained.out;
+  auto spec = run({"explain", "hvm.spec"});
+  EXPECT_TRUE(std::regex_search(spec.out, std::regex("FIELD: +spec")) ||
+              std::regex_search(spec.out, std::regex("RESOURCE: +spec")))
+      << spec.out;
+  for (const char* field : {"cpu", "memory", "image", "networks", "runStrategy"})
+    EXPECT_NE(spec.out.find(field), std::string::npos) << field << " in " << spec.out;
+  // From the OpenAPI v2 document, which every version reads in protobuf.
+  auto v2 = run({"explain", "hvm.spec.memory", "--output=plaintext-openapiv2"});
+  EXPECT_TRUE(std::regex_search(v2.out, std::regex("KIND: +VirtualMachine"))) << v2.out;
+  EXPECT_TRUE(std::regex_search(v2.out, std::regex("startup\\s+<"))) << v2.out;
 }
 
-TEST_F(Kubectl, PatchMergeAndJson) {
+TEST_P(Kubectl, UnknownFieldsOfAVirtualMachineFailStrictValidation) {
+  const std::string ns = make_namespace();
+  const std::string vm =
+      "apiVersion: hyperv.operator.io/v1alpha1\nkind: VirtualMachine\n"
+      "metadata:\n  name: vm1\n  namespace: " +
+      ns +
+      "\nspec:\n  cpu:\n    count: 2\n  memory:\n    startup: 4Gi\n"
+      "  image: rocky-9\n  colour: blue\n";
+  auto result = kubectl({"apply", "-f", "-"}, vm);
+  EXPECT_FALSE(result.ok()) << result.out;
+  EXPECT_NE(result.err.find("unknown field \"spec.colour\""), std::string::npos) << result.err;
+  EXPECT_EQ(
+      send("GET", "/apis/hyperv.operator.io/v1alpha1/namespaces/" + ns + "/virtualmachines/vm1")
+          .status,
+      404);
+}
+
+// kubectl 1.32+ sends these in protobuf (application/vnd.kubernetes.protobuf), older ones in JSON.
+TEST_P(Kubectl, CreatesBuiltInKinds) {
+  const std::string ns = versioned("created");
+  run({"create", "namespace", ns});
+  run({"create", "secret", "generic", "s1", "-n", ns, "--from-literal=user=admin",
+       "--from-literal=pass=s3cret"});
+  run({"create", "configmap", "c1", "-n", ns, "--from-literal=color=blue"});
+  run({"create", "serviceaccount", "sa1", "-n", ns});
+  run({"create", "role", "r1", "-n", ns, "--verb=get", "--verb=list", "--resource=secrets",
+       "--resource-name=s1"});
+  run({"create", "rolebinding", "rb1", "-n", ns, "--role=r1", "--user=alice",
+       "--serviceaccount=" + ns + ":sa1"});
+  const std::string cluster_role = versioned("reader");
+  run({"create", "clusterrole", cluster_role, "--verb=get", "--non-resource-url=/healthz"});
+  run({"create", "clusterrolebinding", cluster_role, "--clusterrole=" + cluster_role,
+       "--group=readers"});
+
+  const json namespace_ = json::parse(run({"get", "namespace", ns, "-o", "json"}).out);
+  EXPECT_EQ(namespace_["status"]["phase"], "Active");
+  const json secret = json::parse(run({"get", "secret", "s1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(secret["data"], json::parse(R"({"user":"YWRtaW4=","pass":"czNjcmV0"})"));
+  EXPECT_EQ(secret["type"], "Opaque");
+  const json config_map = json::parse(run({"get", "configmap", "c1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(config_map["data"], json::parse(R"({"color":"blue"})"));
+  const json account =
+      json::parse(run({"get", "serviceaccount", "sa1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(account["metadata"]["namespace"], ns);
+  EXPECT_FALSE(account["metadata"].value("uid", "").empty());
+  const json role = json::parse(run({"get", "role", "r1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(role["rules"], json::parse(R"([{"apiGroups":[""],"resources":["secrets"],
+                                            "resourceNames":["s1"],"verbs":["get","list"]}])"));
+  const json binding = json::parse(run({"get", "rolebinding", "rb1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(binding["roleRef"],
+            json::parse(R"({"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r1"})"));
+  ASSERT_EQ(binding["subjects"].size(), 2u) << binding.dump();
+  EXPECT_EQ(binding["subjects"][1],
+            json({{"kind", "ServiceAccount"}, {"name", "sa1"}, {"namespace", ns}}));
+  const json reader = json::parse(run({"get", "clusterrole", cluster_role, "-o", "json"}).out);
+  EXPECT_EQ(reader["rules"], json::parse(R"([{"nonResourceURLs":["/healthz"],"verbs":["get"]}])"));
+  const json reader_binding =
+      json::parse(run({"get", "clusterrolebinding", cluster_role, "-o", "json"}).out);
+  EXPECT_EQ(reader_binding["subjects"][0]["name"], "readers");
+
+  // A second create of the same name is refused by the server, whatever the encoding.
+  auto again = kubectl({"create", "configmap", "c1", "-n", ns});
+  EXPECT_FALSE(again.ok());
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  run({"delete", "namespace", ns, "--wait=false"});
+}
+
+TEST_P(Kubectl, PatchMergeAndJson) {
   const std::string ns = make_namespace();
   run({"apply", "-f", "-"}, widget_yaml(ns, "w1", 1));
   run({"patch", "widget", "w1", "-n", ns, "--type", "merge", "-p", R"({"spec":{"size":5}})"});
@@ -97,7 +252,7 @@ TEST_F(Kubectl, PatchMergeAndJson) {
   EXPECT_EQ(widget["metadata"]["generation"], 3);
 }
 
-TEST_F(Kubectl, ServerSideApply) {
+TEST_P(Kubectl, ServerSideApply) {
   const std::string ns = make_namespace();
   auto created = run({"apply", "--server-side", "-f", "-"}, widget_yaml(ns, "w1", 2));
   EXPECT_NE(created.out.find("serverside-applied"), std::string::npos) << created.out;
@@ -108,11 +263,11 @@ TEST_F(Kubectl, ServerSideApply) {
   EXPECT_EQ(widget["metadata"]["managedFields"][0]["manager"], "kubectl");
 }
 
-TEST_F(Kubectl, ServerSideApplyConflictsWithAnotherManagerUnlessForced) {
+TEST_P(Kubectl, ServerSideApplyConflictsWithAnotherManagerUnlessForced) {
   const std::string ns = make_namespace();
   run({"apply", "--server-side", "--field-manager", "alice", "-f", "-"}, widget_yaml(ns, "w1", 2));
-  const auto refused = plane().kubectl(
-      {"apply", "--server-side", "--field-manager", "bob", "-f", "-"}, widget_yaml(ns, "w1", 3));
+  const auto refused = kubectl({"apply", "--server-side", "--field-manager", "bob", "-f", "-"},
+                               widget_yaml(ns, "w1", 3));
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.err.find("conflict"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find(".spec.size"), std::string::npos) << refused.err;
@@ -130,11 +285,11 @@ TEST_F(Kubectl, ServerSideApplyConflictsWithAnotherManagerUnlessForced) {
   }
 }
 
-TEST_F(Kubectl, WaitReturnsWhenReadyIsSetAtTheCurrentGeneration) {
+TEST_P(Kubectl, WaitReturnsWhenReadyIsSetAtTheCurrentGeneration) {
   const std::string ns = make_namespace();
   json widget = create_widget(ns, "w1", 1);
-  auto waiter = plane().spawn_kubectl(
-      {"wait", "--for=condition=Ready", "widget/w1", "-n", ns, "--timeout=60s"});
+  auto waiter =
+      spawn_kubectl({"wait", "--for=condition=Ready", "widget/w1", "-n", ns, "--timeout=60s"});
   // A Ready condition for an older generation does not count.
   widget["status"] = {{"conditions",
                        {{{"type", "Ready"},
@@ -154,12 +309,12 @@ TEST_F(Kubectl, WaitReturnsWhenReadyIsSetAtTheCurrentGeneration) {
   EXPECT_NE(output->out.find("condition met"), std::string::npos) << output->out;
 }
 
-TEST_F(Kubectl, DeleteWaitsForFinalizers) {
+TEST_P(Kubectl, DeleteWaitsForFinalizers) {
   const std::string ns = make_namespace();
   json widget = create_widget(ns, "w1", 1);
   expect(200, "PATCH", widgets(ns) + "/w1", {{"metadata", {{"finalizers", {"example.io/hold"}}}}},
          "application/merge-patch+json");
-  auto deleter = plane().spawn_kubectl({"delete", "widget", "w1", "-n", ns, "--timeout=60s"});
+  auto deleter = spawn_kubectl({"delete", "widget", "w1", "-n", ns, "--timeout=60s"});
   json current;
   for (int i = 0; i < 200; ++i) {
     current = expect(200, "GET", widgets(ns) + "/w1");
@@ -179,10 +334,10 @@ TEST_F(Kubectl, DeleteWaitsForFinalizers) {
   EXPECT_EQ(send("GET", widgets(ns) + "/w1").status, 404);
 }
 
-TEST_F(Kubectl, GetWatchPrintsRowsAsObjectsChange) {
+TEST_P(Kubectl, GetWatchPrintsRowsAsObjectsChange) {
   const std::string ns = make_namespace();
   create_widget(ns, "w1", 1);
-  auto watcher = plane().spawn_kubectl({"get", "widgets", "-n", ns, "-w"});
+  auto watcher = spawn_kubectl({"get", "widgets", "-n", ns, "-w"});
   auto header = watcher.read_until(process::Stream::kStdout, "\n", std::chrono::seconds(30));
   ASSERT_TRUE(header.ok());
   EXPECT_NE(header->find("SIZE"), std::string::npos) << *header;
@@ -197,6 +352,18 @@ TEST_F(Kubectl, GetWatchPrintsRowsAsObjectsChange) {
   EXPECT_NE(changed->find("8"), std::string::npos) << *changed;
   watcher.stop(std::chrono::seconds(2));
 }
+
+std::string version_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = "v" + info.param;
+  for (char& c : name) {
+    if (c == '.')
+      c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, Kubectl, ::testing::Values("1.27", "1.30", "1.32", "1.35"),
+                         version_name);
 
 }  // namespace
 }  // namespace hvo::testing

@@ -120,8 +120,14 @@ json operation(const ResourceType& type, const std::string& verb, const std::str
 
 void add_paths(const ResourceType& type, const Dialect& dialect, json& paths) {
   std::string base = "/" + group_version_path(type);
-  if (type.namespaced)
+  if (type.namespaced) {
+    // The list across namespaces, as upstream serves it. kubectl 1.27's explain finds a
+    // resource's GVK only on this path's get operation.
+    json list = operation(type, "list", "list", false, dialect);
+    list["operationId"] = "list" + type.kind + "ForAllNamespaces";
+    paths[base + "/" + type.plural] = {{"get", list}};
     base += "/namespaces/{namespace}";
+  }
   base += "/" + type.plural;
   paths[base] = {{"get", operation(type, "list", "list", false, dialect)},
                  {"post", operation(type, "create", "post", true, dialect)}};

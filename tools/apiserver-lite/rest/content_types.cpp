@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/schema/yaml_json.h"
+#include "tools/apiserver-lite/protobuf/protobuf_decoder.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 
 namespace hvo::apiserver {
@@ -38,11 +39,34 @@ json parse_body(const std::string& text, bool yaml) {
   return body;
 }
 
-json decode_object_body(const net::HttpRequest& request) {
+namespace {
+
+json decode_protobuf_body(const std::string& body) {
+  auto decoded = protobuf::decode_kubernetes_protobuf(body);
+  switch (decoded.outcome) {
+    case protobuf::DecodedBody::Outcome::kOk:
+      return std::move(decoded.object);
+    case protobuf::DecodedBody::Outcome::kUnknownKind:
+      throw unsupported_media_type(
+          std::string(protobuf::kKubernetesProtobuf) + " (" + decoded.error + ")",
+          "application/json, application/yaml");
+    case protobuf::DecodedBody::Outcome::kMalformed:
+      break;
+  }
+  throw bad_request("error decoding protobuf body: " + decoded.error);
+}
+
+}  // namespace
+
+json decode_object_body(const net::HttpRequest& request, bool accepts_protobuf) {
   const std::string type = media_type(request.header("Content-Type"));
+  if (accepts_protobuf && type == protobuf::kKubernetesProtobuf)
+    return decode_protobuf_body(request.body);
   const bool yaml = type == "application/yaml";
   if (!type.empty() && type != "application/json" && !yaml && type != "*/*") {
-    throw unsupported_media_type(type, "application/json, application/yaml");
+    throw unsupported_media_type(type, accepts_protobuf ? "application/json, application/yaml, "
+                                                          "application/vnd.kubernetes.protobuf"
+                                                        : "application/json, application/yaml");
   }
   json body = parse_body(request.body, yaml);
   if (!body.is_object())

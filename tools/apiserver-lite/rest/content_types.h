@@ -18,8 +18,11 @@ inline constexpr const char* kTableContentType = "application/json;as=Table;v=v1
 std::string media_type(const std::string& content_type);
 
 // The body of a create/update as a JSON object: application/json (or none) and application/yaml
-// are accepted; others throw 415, malformed or non-object bodies throw 400.
-nlohmann::json decode_object_body(const net::HttpRequest& request);
+// are accepted; others throw 415, malformed or non-object bodies throw 400. With
+// `accepts_protobuf` (built-in kinds), application/vnd.kubernetes.protobuf is decoded into the
+// same JSON (protobuf/protobuf_decoder.h): a kind without a protobuf table is 415, a malformed
+// body 400. Custom resources have no protobuf encoding, as upstream: 415.
+nlohmann::json decode_object_body(const net::HttpRequest& request, bool accepts_protobuf = false);
 // Parses `text` as JSON (yaml=false) or a single YAML document; throws 400 when malformed.
 nlohmann::json parse_body(const std::string& text, bool yaml);
 

@@ -22,7 +22,11 @@ Preconditions parse_preconditions(const net::HttpRequest& request) {
   Preconditions out;
   if (request.body.empty())
     return out;
-  const json options = parse_body(request.body, false);
+  // client-go's typed clients send DeleteOptions in protobuf; everything else sends JSON.
+  const bool protobuf =
+      media_type(request.header("Content-Type")) == "application/vnd.kubernetes.protobuf";
+  const json options =
+      protobuf ? decode_object_body(request, true) : parse_body(request.body, false);
   if (!options.is_object())
     throw bad_request("DeleteOptions must be a JSON object");
   const json preconditions = options.value("preconditions", json::object());

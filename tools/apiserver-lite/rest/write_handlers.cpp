@@ -37,7 +37,7 @@ bool is_dry_run(const net::HttpRequest& request) {
 
 net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
   const auto& type = request.type;
-  json object = decode_object_body(request.http);
+  json object = decode_object_body(request.http, !type.custom);
   check_type_of_body(type, object);
   const std::string now = now_rfc3339();
   CreateContext context{request.path.ns, now, random_uuid(), random_name_suffix()};
@@ -61,7 +61,7 @@ net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
 net::HttpResponse ResourceHandler::update(const ResourceRequest& request) {
   const auto& type = request.type;
   const std::string& name = request.path.name;
-  json body = decode_object_body(request.http);
+  json body = decode_object_body(request.http, !type.custom);
   check_type_of_body(type, body);
   const json metadata = body.value("metadata", json::object());
   if (metadata.value("name", "") != name) {

@@ -5,7 +5,9 @@
 #include "tools/apiserver-lite/audit/audited_responder.h"
 #include "tools/apiserver-lite/discovery/discovery.h"
 #include "tools/apiserver-lite/openapi/openapi_builder.h"
+#include "tools/apiserver-lite/protobuf/openapi_v2_encoder.h"
 #include "tools/apiserver-lite/rest/api_error.h"
+#include "tools/apiserver-lite/rest/content_types.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/query_params.h"
 #include "tools/apiserver-lite/rest/request_path.h"
@@ -23,6 +25,23 @@ bool is_version_path(const std::string& path) {
 
 bool is_public_path(const std::string& path) {
   return is_health_path(path) || is_version_path(path);
+}
+
+// Whether the client's Accept lists a protobuf type of the v2 document before anything JSON
+// (kubectl 1.27/1.28 ask for protobuf only).
+bool wants_openapi_v2_protobuf(const std::string& accept) {
+  std::size_t at = 0;
+  while (at <= accept.size()) {
+    const std::size_t comma = std::min(accept.find(',', at), accept.size());
+    const std::string range = accept.substr(at, comma - at);
+    const std::string type = media_type(range);
+    if (type == protobuf::kOpenApiV2Protobuf || type == protobuf::kOpenApiV2ProtobufAlt)
+      return true;
+    if (!type.empty() && acceptable_format(range))
+      return false;
+    at = comma + 1;
+  }
+  return false;
 }
 
 // Remembers the status a request was answered with, for the request counter.
@@ -170,7 +189,16 @@ bool Router::serve_openapi(const net::HttpRequest& request, net::Responder& resp
     return false;
   const auto types = registry_.all();
   if (path == "/openapi/v2") {
-    responder.reply(json_response(200, openapi_v2_document(types)));
+    if (!wants_openapi_v2_protobuf(request.header("Accept"))) {
+      responder.reply(json_response(200, openapi_v2_document(types)));
+      return true;
+    }
+    net::HttpResponse response;
+    // The form without '@' whichever was asked for, as upstream: Go's mime parser (client-go
+    // reads every response's Content-Type) refuses the '@'.
+    response.headers["Content-Type"] = protobuf::kOpenApiV2ProtobufAlt;
+    response.body = protobuf::encode_openapi_v2(openapi_v2_document(types));
+    responder.reply(std::move(response));
     return true;
   }
   if (path == "/openapi/v3" || path == "/openapi/v3/") {
