@@ -12,7 +12,7 @@ debian_packages=(
   libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   etcd-server etcd-client prometheus lua5.1 genisoimage
-  curl jq unzip python3 python3-yaml procps iproute2
+  curl jq unzip python3 python3-yaml python3-kubernetes procps iproute2
 )
 
 missing=()

@@ -3,7 +3,7 @@
 // scripts/install-kubectl-version.sh): apply with default validation, creates of built-in kinds
 // (which kubectl 1.32+ sends in protobuf), printer columns, categories, explain (kubectl 1.27
 // reads the protobuf OpenAPI v2 document), patch, server-side apply, wait, delete with
-// finalizers, get -w.
+// finalizers, server dry runs, get -w, describe of a VirtualMachine listing the operator's events.
 #include <cstdio>
 #include <map>
 #include <regex>
@@ -332,6 +332,66 @@ TEST_P(Kubectl, DeleteWaitsForFinalizers) {
   ASSERT_TRUE(status.ok());
   EXPECT_TRUE(status->success()) << output->err;
   EXPECT_EQ(send("GET", widgets(ns) + "/w1").status, 404);
+}
+
+// Server-side dry runs of an existing object change nothing: apply (client- and server-side)
+// and delete (whose DeleteOptions kubectl sends in the body).
+TEST_P(Kubectl, ServerDryRunLeavesExistingObjectsAlone) {
+  const std::string ns = make_namespace();
+  run({"apply", "-f", "-"}, widget_yaml(ns, "w1", 1));
+  const json before = json::parse(run({"get", "widget", "w1", "-n", ns, "-o", "json"}).out);
+  auto applied = run({"apply", "--dry-run=server", "-f", "-"}, widget_yaml(ns, "w1", 8));
+  EXPECT_NE(applied.out.find("(server dry run)"), std::string::npos) << applied.out;
+  run({"apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", "-"},
+      widget_yaml(ns, "w1", 9));
+  auto deleted = run({"delete", "widget", "w1", "-n", ns, "--dry-run=server"});
+  // "deleted (server dry run)"; 1.35 names the namespace before "(server dry run)".
+  EXPECT_NE(deleted.out.find("\"w1\" deleted"), std::string::npos) << deleted.out;
+  EXPECT_NE(deleted.out.find("(server dry run)"), std::string::npos) << deleted.out;
+  const json after = json::parse(run({"get", "widget", "w1", "-n", ns, "-o", "json"}).out);
+  EXPECT_EQ(after["spec"]["size"], 1);
+  EXPECT_EQ(after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"]);
+  EXPECT_FALSE(after["metadata"].contains("deletionTimestamp"));
+}
+
+// What the operator's EventRecorder writes (an events.k8s.io/v1 Event whose `regarding` is the
+// VM's reference) shows under Events: in `kubectl describe hvm`, which lists core/v1 Events by
+// involvedObject.
+TEST_P(Kubectl, DescribeVirtualMachineListsTheOperatorsEvents) {
+  const std::string ns = make_namespace();
+  run({"apply", "-f", "-"},
+      "apiVersion: hyperv.operator.io/v1alpha1\nkind: VirtualMachine\nmetadata:\n  name: web\n"
+      "  namespace: " +
+          ns + "\nspec:\n  cpu:\n    count: 2\n  memory:\n    startup: 4Gi\n");
+  const json vm = json::parse(run({"get", "hvm", "web", "-n", ns, "-o", "json"}).out);
+  const json& meta = vm["metadata"];
+  const json regarding = {{"apiVersion", vm["apiVersion"]},
+                          {"kind", "VirtualMachine"},
+                          {"name", "web"},
+                          {"namespace", ns},
+                          {"uid", meta["uid"]},
+                          {"resourceVersion", meta["resourceVersion"]}};
+  expect(201, "POST", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events",
+         {{"apiVersion", "events.k8s.io/v1"},
+          {"kind", "Event"},
+          {"metadata", {{"name", "web.18a2b3c4d5e6f708"}, {"namespace", ns}}},
+          {"eventTime", "2026-12-07T10:00:00.000000Z"},
+          {"reportingController", "hyperv.operator.io/vm-controller"},
+          {"reportingInstance", "hyperv-operator-0"},
+          {"action", "Provision"},
+          {"reason", "Provisioning"},
+          {"type", "Normal"},
+          {"note", "creating the VM on host hv-01"},
+          {"regarding", regarding}});
+
+  const auto described = run({"describe", "hvm", "web", "-n", ns});
+  const auto events_at = described.out.find("Events:");
+  ASSERT_NE(events_at, std::string::npos) << described.out;
+  const std::string events = described.out.substr(events_at);
+  EXPECT_EQ(events.find("<none>"), std::string::npos) << events;
+  EXPECT_NE(events.find("Provisioning"), std::string::npos) << events;
+  EXPECT_NE(events.find("creating the VM on host hv-01"), std::string::npos) << events;
+  EXPECT_NE(events.find("hyperv.operator.io/vm-controller"), std::string::npos) << events;
 }
 
 TEST_P(Kubectl, GetWatchPrintsRowsAsObjectsChange) {

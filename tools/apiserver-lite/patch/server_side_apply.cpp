@@ -5,75 +5,17 @@
 #include <set>
 #include <vector>
 
+#include "tools/apiserver-lite/patch/field_set.h"
+
 namespace hvo::apiserver {
 
 using nlohmann::json;
 
 namespace {
 
-using FieldPath = std::vector<std::string>;
-
 // Metadata fields apply manages; the rest of metadata belongs to the server.
 bool managed_metadata_field(const std::string& key) {
   return key == "labels" || key == "annotations" || key == "finalizers" || key == "ownerReferences";
-}
-
-// Leaf paths of the applied object: scalars, lists and empty objects are leaves.
-void collect_paths(const json& node, FieldPath& prefix, std::set<FieldPath>& out) {
-  if (!node.is_object() || node.empty()) {
-    out.insert(prefix);
-    return;
-  }
-  for (const auto& [key, value] : node.items()) {
-    if (prefix.size() == 1 && prefix[0] == "metadata" && !managed_metadata_field(key))
-      continue;
-    if (prefix.empty() && (key == "apiVersion" || key == "kind"))
-      continue;
-    prefix.push_back(key);
-    collect_paths(value, prefix, out);
-    prefix.pop_back();
-  }
-}
-
-std::set<FieldPath> applied_paths(const json& applied) {
-  std::set<FieldPath> paths;
-  FieldPath prefix;
-  collect_paths(applied, prefix, paths);
-  paths.erase(FieldPath{"metadata"});
-  return paths;
-}
-
-json to_fields_v1(const std::set<FieldPath>& paths) {
-  json tree = json::object();
-  for (const auto& path : paths) {
-    json* node = &tree;
-    for (const auto& part : path)
-      node = &(*node)["f:" + part];
-  }
-  return tree;
-}
-
-void from_fields_v1(const json& node, FieldPath& prefix, std::set<FieldPath>& out) {
-  bool has_children = false;
-  if (node.is_object()) {
-    for (const auto& [key, value] : node.items()) {
-      if (key.rfind("f:", 0) != 0)
-        continue;
-      has_children = true;
-      prefix.push_back(key.substr(2));
-      from_fields_v1(value, prefix, out);
-      prefix.pop_back();
-    }
-  }
-  if (!has_children && !prefix.empty())
-    out.insert(prefix);
-}
-
-std::set<FieldPath> owned_paths(const json& entry) {
-  std::set<FieldPath> paths;
-  FieldPath prefix;
-  from_fields_v1(entry.value("fieldsV1", json::object()), prefix, paths);
-  return paths;
 }
 
 void deep_merge(json& target, const json& source) {
@@ -101,35 +43,13 @@ void remove_path(json& object, const FieldPath& path) {
     node->erase(path.back());
 }
 
-bool covered_by(const FieldPath& path, const std::set<FieldPath>& paths) {
+bool covered_by(const FieldPath& path, const FieldSet& paths) {
   for (const auto& other : paths) {
     const std::size_t n = std::min(path.size(), other.size());
     if (std::equal(path.begin(), path.begin() + static_cast<long>(n), other.begin()))
       return true;
   }
   return false;
-}
-
-bool overlaps(const FieldPath& a, const FieldPath& b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  return std::equal(a.begin(), a.begin() + static_cast<long>(n), b.begin());
-}
-
-std::optional<json> value_at(const json& object, const FieldPath& path) {
-  const json* node = &object;
-  for (const auto& part : path) {
-    if (!node->is_object() || !node->contains(part))
-      return std::nullopt;
-    node = &(*node)[part];
-  }
-  return *node;
-}
-
-std::string field_string(const FieldPath& path) {
-  std::string out;
-  for (const auto& part : path)
-    out += "." + part;
-  return out;
 }
 
 std::string conflicts_message(const std::vector<ApplyConflict>& conflicts) {
@@ -151,25 +71,25 @@ json server_side_apply(const json& live, const json& applied, const ApplyRequest
   const json live_managed = result.contains("metadata")
                                 ? result["metadata"].value("managedFields", json::array())
                                 : json::array();
-  std::set<FieldPath> previously_owned;
+  FieldSet previously_owned;
   json others = json::array();
   for (const auto& entry : live_managed) {
     const bool mine =
         entry.value("manager", "") == request.manager && entry.value("operation", "") == "Apply";
     if (mine)
-      previously_owned = owned_paths(entry);
+      previously_owned = entry_fields(entry);
     else
       others.push_back(entry);
   }
 
-  const std::set<FieldPath> now_owned = applied_paths(applied);
+  const FieldSet now_owned = object_fields(applied);
 
   // A field another manager owns conflicts when this apply gives it a different value (the
   // longer of the two paths is compared: an atomic value replacing owned sub-fields differs).
   std::vector<ApplyConflict> conflicts;
-  std::map<std::size_t, std::set<FieldPath>> taken_over;  // index in `others` -> its paths
+  std::map<std::size_t, FieldSet> taken_over;  // index in `others` -> its paths
   for (std::size_t i = 0; i < others.size(); ++i) {
-    for (const auto& owned : owned_paths(others[i])) {
+    for (const auto& owned : entry_fields(others[i])) {
       for (const auto& path : now_owned) {
         if (!overlaps(owned, path))
           continue;
@@ -188,10 +108,10 @@ json server_side_apply(const json& live, const json& applied, const ApplyRequest
   if (!conflicts.empty() && !request.force)
     throw ApplyConflicts(std::move(conflicts));
 
-  std::set<FieldPath> owned_by_others;
+  FieldSet owned_by_others;
   json kept_entries = json::array();
   for (std::size_t i = 0; i < others.size(); ++i) {
-    auto paths = owned_paths(others[i]);
+    auto paths = entry_fields(others[i]);
     json entry = others[i];
     if (auto it = taken_over.find(i); it != taken_over.end()) {
       for (const auto& path : it->second)
@@ -228,6 +148,7 @@ json server_side_apply(const json& live, const json& applied, const ApplyRequest
                           {"time", request.now},
                           {"fieldsType", "FieldsV1"},
                           {"fieldsV1", to_fields_v1(now_owned)}});
+  sort_managed_fields(kept_entries);
   result["metadata"]["managedFields"] = kept_entries;
   return result;
 }

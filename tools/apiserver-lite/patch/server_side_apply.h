@@ -3,8 +3,8 @@
 // now are removed (unless another manager's applied set holds them), and the manager's field set
 // is recorded in metadata.managedFields (FieldsV1). Lists are atomic. Setting a field another
 // manager owns to a different value is a conflict (ApplyConflicts) unless forced; forcing moves
-// the field to the applying manager. Only apply operations record ownership here (kube-apiserver
-// also records updates), so conflicts arise between apply managers.
+// the field to the applying manager. Other managers' entries may be Update ones
+// (managed_fields.h): a field an update set conflicts like an applied one, as upstream.
 #pragma once
 
 #include <stdexcept>

@@ -4,6 +4,7 @@
 #include "tools/apiserver-lite/patch/json_patches.h"
 #include "tools/apiserver-lite/patch/server_side_apply.h"
 #include "tools/apiserver-lite/rest/api_error.h"
+#include "tools/apiserver-lite/rest/dry_run.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
 #include "tools/apiserver-lite/rest/query_params.h"
@@ -61,6 +62,7 @@ json apply_patch(PatchKind kind, const ResourceType& type, const std::string& na
 net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
   const auto& type = request.type;
   const std::string& name = request.path.name;
+  const bool dry_run = dry_run_requested(request.http, "PatchOptions");
   const PatchKind kind = patch_kind(type, request.http.header("Content-Type"));
   const json body = parse_body(request.http.body, kind == PatchKind::kApply);
   const QueryParams query(request.http);
@@ -90,7 +92,7 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
     patched["metadata"]["resourceVersion"] = std::to_string(current.mod_revision);
     patched["metadata"]["name"] = name;
     warnings.clear();
-    return prepare_update(request, current.object, patched, warnings);
+    return prepare_update(request, current.object, patched, warnings, kind == PatchKind::kApply);
   };
 
   if (kind == PatchKind::kApply && request.path.subresource.empty()) {
@@ -104,10 +106,10 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
       object["metadata"]["name"] = name;
       create_request.body = object.dump();
       ResourceRequest as_create{create_request, request.path, type, request.type_ptr};
-      return create(as_create);
+      return create(as_create, /*applied=*/true);
     }
   }
-  const json result = guaranteed_update(request, mutate, precondition.empty());
+  const json result = guaranteed_update(request, mutate, precondition.empty(), dry_run);
   return json_response(200, result, warnings);
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/k8s/time.h"
+#include "tools/apiserver-lite/patch/managed_fields.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
@@ -23,6 +24,13 @@ bool is_status_request(const ResourceRequest& request) {
 }
 
 }  // namespace
+
+UpdateManager update_manager(const ResourceRequest& request) {
+  std::string manager = QueryParams(request.http).text("fieldManager");
+  if (manager.empty())
+    manager = manager_from_user_agent(request.http.header("User-Agent"));
+  return {manager, request.type.api_version(), now_rfc3339(), request.path.subresource};
+}
 
 std::string now_rfc3339() {
   return k8s::format_rfc3339(std::chrono::system_clock::now());
@@ -73,6 +81,10 @@ void ResourceHandler::handle(const ResourceRequest& request, net::Responder& res
       responder.reply(create(request));
       return;
     }
+    if (method == "DELETE" && path.subresource.empty()) {
+      responder.reply(remove_collection(request));
+      return;
+    }
     throw method_not_supported(method, type.qualified_resource());
   }
   if (method == "GET") {
@@ -119,7 +131,7 @@ void ResourceHandler::require_namespace_accepts_objects(const ResourceRequest& r
 }
 
 json ResourceHandler::prepare_update(const ResourceRequest& request, const json& old, json updated,
-                                     std::vector<std::string>& warnings) {
+                                     std::vector<std::string>& warnings, bool applied) {
   const auto& type = request.type;
   json result;
   if (is_status_request(request)) {
@@ -134,11 +146,13 @@ json ResourceHandler::prepare_update(const ResourceRequest& request, const json&
     auto more = admit_custom_resource(type, result, mode);
     warnings.insert(warnings.end(), more.begin(), more.end());
   }
+  if (!applied)
+    record_update(old, result, update_manager(request));
   return result;
 }
 
 json ResourceHandler::guaranteed_update(const ResourceRequest& request, const Mutation& mutate,
-                                        bool retry_on_conflict) {
+                                        bool retry_on_conflict, bool dry_run) {
   const auto& type = request.type;
   const std::string& name = request.path.name;
   for (int attempt = 0;; ++attempt) {
@@ -153,6 +167,8 @@ json ResourceHandler::guaranteed_update(const ResourceRequest& request, const Mu
     if (encode_object(type, *next) == encode_object(type, current->object) && !finish_deletion) {
       return current->object;  // no-op write: no new resourceVersion, no event
     }
+    if (dry_run)
+      return *next;
     auto written = store_.update(type, *next, current->mod_revision);
     if (!written.ok()) {
       if (written.error().code() == ErrorCode::kConflict && retry_on_conflict &&

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/net/http_server.h"
+#include "tools/apiserver-lite/patch/managed_fields.h"
 #include "tools/apiserver-lite/registry/resource_registry.h"
 #include "tools/apiserver-lite/rest/content_types.h"
 #include "tools/apiserver-lite/rest/lifecycle_hooks.h"
@@ -36,6 +37,12 @@ struct ResourceRequest {
 
 class ResourceHandler {
  public:
+  // DeleteOptions.preconditions.
+  struct DeletePreconditions {
+    std::string uid;
+    std::string resource_version;
+  };
+
   ResourceHandler(ObjectStore& store, WatchHub& hub, LifecycleHooks& hooks,
                   ResourceHandlerOptions options)
       : store_(store), hub_(hub), hooks_(hooks), options_(options) {}
@@ -52,21 +59,33 @@ class ResourceHandler {
   net::HttpResponse get(const ResourceRequest& request);
   net::HttpResponse list(const ResourceRequest& request);
   void watch(const ResourceRequest& request, net::Responder& responder);
-  net::HttpResponse create(const ResourceRequest& request);
+  // `applied`: the body is a server-side apply's result, which carries its managedFields.
+  net::HttpResponse create(const ResourceRequest& request, bool applied = false);
   net::HttpResponse update(const ResourceRequest& request);
   net::HttpResponse patch(const ResourceRequest& request);
   net::HttpResponse remove(const ResourceRequest& request);
+  // DELETE on a collection: each object the selectors pick is deleted as by remove(); the
+  // answer is the list of them as they were before.
+  net::HttpResponse remove_collection(const ResourceRequest& request);
+
+  // Deletes (or starts deleting, with finalizers) one object; returns the response body.
+  nlohmann::json delete_object(const ResourceRequest& request, const std::string& ns,
+                               const std::string& name, const DeletePreconditions& preconditions,
+                               bool dry_run);
 
   // Computes the new state of an existing object from its current one; nullopt: no change.
   using Mutation = std::function<std::optional<nlohmann::json>(const StoredObject& current)>;
   // Read, mutate, compare-and-swap; retried on conflict unless `retry_on_conflict` is false
   // (the client pinned a resourceVersion). Deletes the object when the result is being deleted
-  // and has no finalizers left. Returns the stored (or last) state.
+  // and has no finalizers left. Returns the stored (or last) state; with `dry_run` the state
+  // that would have been stored, without writing.
   nlohmann::json guaranteed_update(const ResourceRequest& request, const Mutation& mutate,
-                                   bool retry_on_conflict);
-  // Generic update rules + kind hooks + schema admission for a main or /status write.
+                                   bool retry_on_conflict, bool dry_run);
+  // Generic update rules + kind hooks + schema admission for a main or /status write, and the
+  // writer's managedFields entry (operation Update) unless `applied` (apply records its own).
   nlohmann::json prepare_update(const ResourceRequest& request, const nlohmann::json& old,
-                                nlohmann::json updated, std::vector<std::string>& warnings);
+                                nlohmann::json updated, std::vector<std::string>& warnings,
+                                bool applied = false);
   void require_namespace_accepts_objects(const ResourceRequest& request, const std::string& ns);
   std::string namespace_of(const ResourceRequest& request, const nlohmann::json& object) const;
 
@@ -83,5 +102,8 @@ net::HttpResponse json_response(int status, const nlohmann::json& body,
                                 const char* content_type = "application/json");
 
 std::string now_rfc3339();
+
+// Who an Update-operation write is recorded for: `fieldManager`, else the User-Agent's program.
+UpdateManager update_manager(const ResourceRequest& request);
 
 }  // namespace hvo::apiserver

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tools/apiserver-lite/rest/api_error.h"
+#include "tools/apiserver-lite/rest/dry_run.h"
 #include "tools/apiserver-lite/rest/list_options.h"
 #include "tools/apiserver-lite/rest/object_rules.h"
 #include "tools/apiserver-lite/rest/query_params.h"
@@ -29,14 +30,11 @@ void check_type_of_body(const ResourceType& type, const json& body) {
   }
 }
 
-bool is_dry_run(const net::HttpRequest& request) {
-  return QueryParams(request).text("dryRun") == "All";
-}
-
 }  // namespace
 
-net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
+net::HttpResponse ResourceHandler::create(const ResourceRequest& request, bool applied) {
   const auto& type = request.type;
+  const bool dry_run = dry_run_requested(request.http, "CreateOptions");
   json object = decode_object_body(request.http, !type.custom);
   check_type_of_body(type, object);
   const std::string now = now_rfc3339();
@@ -49,7 +47,9 @@ net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
     const auto mode = parse_field_validation(QueryParams(request.http).text("fieldValidation"));
     warnings = admit_custom_resource(type, object, mode);
   }
-  if (is_dry_run(request.http))
+  if (!applied)
+    record_update(nullptr, object, update_manager(request));
+  if (dry_run)
     return json_response(201, object, warnings);
   auto stored = store_.create(type, object);
   if (!stored.ok())
@@ -61,6 +61,7 @@ net::HttpResponse ResourceHandler::create(const ResourceRequest& request) {
 net::HttpResponse ResourceHandler::update(const ResourceRequest& request) {
   const auto& type = request.type;
   const std::string& name = request.path.name;
+  const bool dry_run = dry_run_requested(request.http, "UpdateOptions");
   json body = decode_object_body(request.http, !type.custom);
   check_type_of_body(type, body);
   const json metadata = body.value("metadata", json::object());
@@ -87,7 +88,7 @@ net::HttpResponse ResourceHandler::update(const ResourceRequest& request) {
         warnings.clear();
         return prepare_update(request, current.object, updated, warnings);
       },
-      /*retry_on_conflict=*/false);
+      /*retry_on_conflict=*/false, dry_run);
   return json_response(200, result, warnings);
 }
 
