@@ -141,6 +141,10 @@ std::vector<json> bootstrap_cluster_roles() {
                     rule({"create"}, {"authentication.k8s.io"}, {"selfsubjectreviews"})}),
       cluster_role("system:discovery", {url_rule({"get"}, discovery_urls)}),
       cluster_role("system:public-info-viewer", {url_rule({"get"}, public_urls)}),
+      // Bound to nobody: what a monitoring agent is given for /metrics and the single checks.
+      cluster_role("system:monitoring",
+                   {url_rule({"get"}, {"/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics",
+                                       "/metrics/slis", "/readyz", "/readyz/*"})}),
   };
 }
 

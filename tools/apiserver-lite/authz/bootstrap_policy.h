@@ -3,8 +3,8 @@
 // system:aggregate-to-admin/-edit/-view by the `rbac.authorization.k8s.io/aggregate-to-*`
 // labels; system:basic-user (self access and rules reviews), system:discovery and
 // system:public-info-viewer with their bindings to system:authenticated (and, for the public
-// paths, system:unauthenticated). Only the roles the emulator's clients need, with upstream's
-// names, labels and rules.
+// paths, system:unauthenticated); system:monitoring, unbound. Only the roles the emulator's clients
+// need, with upstream's names, labels and rules.
 #pragma once
 
 #include <vector>
