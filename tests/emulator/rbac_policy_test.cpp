@@ -129,6 +129,57 @@ TEST(RbacRuleMatching, FollowsKubeApiserversRules) {
     EXPECT_EQ(rule_allows(c.request, parse_rule(c.rule)), c.allowed) << c.name;
 }
 
+TEST(RbacEscalation, CoversAsUpstreamBreaksRulesDown) {
+  auto rule = [](const json& j) { return parse_rule(j); };
+  const std::vector<PolicyRule> owner = {
+      rule({{"verbs", {"get", "list"}},
+            {"apiGroups", {""}},
+            {"resources", {"secrets", "*/status"}}}),
+      rule({{"verbs", {"*"}},
+            {"apiGroups", {"x.io"}},
+            {"resources", {"vms"}},
+            {"resourceNames", {"a", "b"}}}),
+      rule({{"verbs", {"get"}}, {"nonResourceURLs", {"/apis/*"}}}),
+  };
+  struct Case {
+    const char* name;
+    json requested;
+    std::vector<std::string> missing;  // compact strings
+  };
+  const std::vector<Case> cases = {
+      {"a subset of verbs and resources",
+       {{"verbs", {"list"}}, {"apiGroups", {""}}, {"resources", {"secrets"}}},
+       {}},
+      {"*/status covers pods/status",
+       {{"verbs", {"get"}}, {"apiGroups", {""}}, {"resources", {"pods/status"}}},
+       {}},
+      {"a verb not held",
+       {{"verbs", {"get", "delete"}}, {"apiGroups", {""}}, {"resources", {"secrets"}}},
+       {R"({APIGroups:[""], Resources:["secrets"], Verbs:["delete"]})"}},
+      {"named objects within the owner's names",
+       {{"verbs", {"update"}},
+        {"apiGroups", {"x.io"}},
+        {"resources", {"vms"}},
+        {"resourceNames", {"b"}}},
+       {}},
+      {"every name when the owner holds only some",
+       {{"verbs", {"update"}}, {"apiGroups", {"x.io"}}, {"resources", {"vms"}}},
+       {R"({APIGroups:["x.io"], Resources:["vms"], Verbs:["update"]})"}},
+      {"a URL under the owner's prefix",
+       {{"verbs", {"get"}}, {"nonResourceURLs", {"/apis/x"}}},
+       {}},
+      {"* is only covered by *",
+       {{"verbs", {"get"}}, {"apiGroups", {""}}, {"resources", {"*"}}},
+       {R"({APIGroups:[""], Resources:["*"], Verbs:["get"]})"}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> missing;
+    for (const auto& part : uncovered_rules(owner, {rule(c.requested)}))
+      missing.push_back(compact_string(part));
+    EXPECT_EQ(missing, c.missing) << c.name;
+  }
+}
+
 json role_object(const std::string& kind, const std::string& ns, const std::string& name,
                  const json& rules, const json& labels = json::object()) {
   json metadata = {{"name", name}, {"labels", labels}};

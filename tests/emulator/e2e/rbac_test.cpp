@@ -201,6 +201,61 @@ TEST_F(Rbac, AccessReviewsAnswerAsKubeApiserver) {
   EXPECT_EQ(rules["status"]["incomplete"], false);
 }
 
+TEST_F(Rbac, NoOneGrantsWhatTheyDoNotHoldUnlessAllowedToBind) {
+  create_namespace("rbac-escalate");
+  const std::string bindings =
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-escalate/rolebindings";
+  const json bob = {{"kind", "User"}, {"name", "bob"}};
+  ASSERT_EQ(status_of("admin", "POST", bindings,
+                      binding("rbac-escalate", "alice-admin", "admin",
+                              {{"kind", "User"}, {"name", "alice"}})),
+            201);
+  // admin holds everything edit grants, so alice may hand edit on; not cluster-admin.
+  EXPECT_EQ(status_of("alice", "POST", bindings, binding("rbac-escalate", "bob-edit", "edit", bob)),
+            201);
+  auto [code, refused] =
+      call("alice", "POST", bindings, binding("rbac-escalate", "bob-root", "cluster-admin", bob));
+  EXPECT_EQ(code, 403);
+  EXPECT_EQ(refused.value("message", ""),
+            "rolebindings.rbac.authorization.k8s.io \"bob-root\" is forbidden: user \"alice\" "
+            "(groups=[\"team-a\" \"system:authenticated\"]) is attempting to grant RBAC "
+            "permissions not currently held:\n{APIGroups:[\"*\"], Resources:[\"*\"], "
+            "Verbs:[\"*\"]}\n{NonResourceURLs:[\"*\"], Verbs:[\"*\"]}");
+  // `bind` on that one ClusterRole is enough (what the operator's chart grants it).
+  const json bind_root = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                          {"kind", "ClusterRole"},
+                          {"metadata", {{"name", "bind-cluster-admin"}}},
+                          {"rules", json::array({{{"verbs", {"bind"}},
+                                                  {"apiGroups", {"rbac.authorization.k8s.io"}},
+                                                  {"resources", {"clusterroles"}},
+                                                  {"resourceNames", {"cluster-admin"}}}})}};
+  ASSERT_EQ(
+      status_of("admin", "POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", bind_root),
+      201);
+  ASSERT_EQ(status_of("admin", "POST", bindings,
+                      binding("rbac-escalate", "alice-bind", "bind-cluster-admin",
+                              {{"kind", "User"}, {"name", "alice"}})),
+            201);
+  EXPECT_EQ(status_of("alice", "POST", bindings,
+                      binding("rbac-escalate", "bob-root", "cluster-admin", bob)),
+            201);
+  // A Role listing rules alice does not hold.
+  const json node_reader = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "Role"},
+      {"metadata", {{"name", "nodes"}, {"namespace", "rbac-escalate"}}},
+      {"rules",
+       json::array({{{"verbs", {"get"}}, {"apiGroups", {""}}, {"resources", {"nodes"}}}})}};
+  EXPECT_EQ(
+      status_of("bob", "POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-escalate/roles",
+                node_reader),
+      201);  // bob is cluster-admin in this namespace now
+  EXPECT_EQ(
+      status_of("alice", "POST",
+                "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-escalate/roles", node_reader),
+      403);
+}
+
 TEST_F(Rbac, DiscoveryListsTheReviewsWithCreateOnly) {
   auto [code, resources] = call("bob", "GET", "/apis/authorization.k8s.io/v1");
   ASSERT_EQ(code, 200);

@@ -108,4 +108,102 @@ bool rule_allows(const RequestAttributes& request, const PolicyRule& rule) {
          resource_name_matches(rule, request.name);
 }
 
+namespace {
+
+bool has_all(const std::vector<std::string>& set, const std::vector<std::string>& wanted) {
+  return std::all_of(wanted.begin(), wanted.end(),
+                     [&](const std::string& item) { return has(set, item); });
+}
+
+bool resources_cover(const std::vector<std::string>& owner,
+                     const std::vector<std::string>& wanted) {
+  if (has(owner, kAll))
+    return true;
+  for (const auto& resource : wanted) {
+    if (has(owner, resource))
+      continue;
+    const auto slash = resource.find('/');
+    if (slash == std::string::npos || !has(owner, "*" + resource.substr(slash)))
+      return false;
+  }
+  return true;
+}
+
+bool urls_cover(const std::vector<std::string>& owner, const std::vector<std::string>& wanted) {
+  PolicyRule rule;
+  rule.non_resource_urls = owner;
+  return std::all_of(wanted.begin(), wanted.end(),
+                     [&](const std::string& url) { return non_resource_url_matches(rule, url); });
+}
+
+bool rule_covers(const PolicyRule& owner, const PolicyRule& part) {
+  const bool names =
+      part.resource_names.empty()
+          ? owner.resource_names.empty()
+          : owner.resource_names.empty() || has_all(owner.resource_names, part.resource_names);
+  return (has(owner.verbs, kAll) || has_all(owner.verbs, part.verbs)) &&
+         (has(owner.api_groups, kAll) || has_all(owner.api_groups, part.api_groups)) &&
+         resources_cover(owner.resources, part.resources) &&
+         urls_cover(owner.non_resource_urls, part.non_resource_urls) && names;
+}
+
+// One rule per verb × group × resource × name, or per verb × URL.
+std::vector<PolicyRule> break_down(const PolicyRule& rule) {
+  std::vector<PolicyRule> parts;
+  for (const auto& verb : rule.verbs) {
+    for (const auto& group : rule.api_groups) {
+      for (const auto& resource : rule.resources) {
+        if (rule.resource_names.empty()) {
+          parts.push_back(PolicyRule{{verb}, {group}, {resource}, {}, {}});
+        }
+        for (const auto& name : rule.resource_names)
+          parts.push_back(PolicyRule{{verb}, {group}, {resource}, {name}, {}});
+      }
+    }
+    for (const auto& url : rule.non_resource_urls)
+      parts.push_back(PolicyRule{{verb}, {}, {}, {}, {url}});
+  }
+  return parts;
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i ? " \"" : "\"") + items[i] + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
+std::vector<PolicyRule> uncovered_rules(const std::vector<PolicyRule>& owner,
+                                        const std::vector<PolicyRule>& requested) {
+  std::vector<PolicyRule> missing;
+  for (const auto& rule : requested) {
+    for (const auto& part : break_down(rule)) {
+      const bool covered = std::any_of(owner.begin(), owner.end(),
+                                       [&](const PolicyRule& o) { return rule_covers(o, part); });
+      if (!covered && std::find(missing.begin(), missing.end(), part) == missing.end())
+        missing.push_back(part);
+    }
+  }
+  return missing;
+}
+
+std::string compact_string(const PolicyRule& rule) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* name, const std::vector<std::string>& items) {
+    if (!items.empty())
+      parts.push_back(std::string(name) + ":" + quoted_list(items));
+  };
+  add("APIGroups", rule.api_groups);
+  add("Resources", rule.resources);
+  add("NonResourceURLs", rule.non_resource_urls);
+  add("ResourceNames", rule.resource_names);
+  add("Verbs", rule.verbs);
+  std::string out = "{";
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    out += (i ? ", " : "") + parts[i];
+  return out + "}";
+}
+
 }  // namespace hvo::apiserver::authz

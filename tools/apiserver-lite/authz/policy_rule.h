@@ -49,4 +49,14 @@ bool non_resource_url_matches(const PolicyRule& rule, const std::string& path);
 
 bool rule_allows(const RequestAttributes& request, const PolicyRule& rule);
 
+// The parts of `requested` that no rule of `owner` covers, as upstream's rbac validation Covers:
+// each requested rule is broken down into one rule per verb, group, resource (and resource name,
+// or URL), and a part is covered when one owner rule holds all of it (`*` covers everything of its
+// field, `*/sub` covers `x/sub`, a URL ending in `*` covers its prefix, an owner rule without
+// resourceNames covers any name).
+std::vector<PolicyRule> uncovered_rules(const std::vector<PolicyRule>& owner,
+                                        const std::vector<PolicyRule>& requested);
+// upstream's CompactString: {APIGroups:["g"], Resources:["r"], Verbs:["get"]}.
+std::string compact_string(const PolicyRule& rule);
+
 }  // namespace hvo::apiserver::authz

@@ -21,6 +21,10 @@ Decision RbacAuthorizer::authorize(const RequestAttributes& request) {
   return checked(cache_.read_through())->authorize(request);
 }
 
+std::shared_ptr<const RbacPolicy> RbacAuthorizer::policy(bool fresh) {
+  return checked(fresh ? cache_.read_through() : cache_.policy());
+}
+
 std::vector<PolicyRule> RbacAuthorizer::rules_for(const std::string& user,
                                                   const std::vector<std::string>& groups,
                                                   const std::string& ns) {

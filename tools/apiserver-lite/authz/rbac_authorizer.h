@@ -16,6 +16,8 @@ class RbacAuthorizer {
   // The rules of `user` in `ns` (SelfSubjectRulesReview), from the cache.
   std::vector<PolicyRule> rules_for(const std::string& user, const std::vector<std::string>& groups,
                                     const std::string& ns);
+  // The policy of the cache, or of what etcd holds now when `fresh`. Throws ApiError 500.
+  std::shared_ptr<const RbacPolicy> policy(bool fresh);
 
  private:
   RbacCache& cache_;

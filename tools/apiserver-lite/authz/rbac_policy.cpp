@@ -171,15 +171,21 @@ const std::vector<PolicyRule>& RbacPolicy::cluster_role_rules(const std::string&
   return found == cluster_role_rules_.end() ? kNoRules : found->second;
 }
 
-const std::vector<PolicyRule>& RbacPolicy::rules_of(const Binding& binding) const {
-  if (binding.role_kind == "ClusterRole")
-    return cluster_role_rules(binding.role_name);
-  if (binding.role_kind == "Role" && !binding.ns.empty()) {
-    auto found = role_rules_.find(binding.ns + "/" + binding.role_name);
+const std::vector<PolicyRule>& RbacPolicy::role_ref_rules(const std::string& kind,
+                                                          const std::string& ns,
+                                                          const std::string& name) const {
+  if (kind == "ClusterRole")
+    return cluster_role_rules(name);
+  if (kind == "Role" && !ns.empty()) {
+    auto found = role_rules_.find(ns + "/" + name);
     if (found != role_rules_.end())
       return found->second;
   }
   return kNoRules;
+}
+
+const std::vector<PolicyRule>& RbacPolicy::rules_of(const Binding& binding) const {
+  return role_ref_rules(binding.role_kind, binding.ns, binding.role_name);
 }
 
 const json* RbacPolicy::matching_subject(const Binding& binding, const std::string& user,

@@ -50,6 +50,9 @@ class RbacPolicy {
                                     const std::string& ns) const;
   // The rules a ClusterRole grants (aggregated when it aggregates); empty when absent.
   const std::vector<PolicyRule>& cluster_role_rules(const std::string& name) const;
+  // The rules of a binding's roleRef (`kind` Role, in `ns`, or ClusterRole); empty when absent.
+  const std::vector<PolicyRule>& role_ref_rules(const std::string& kind, const std::string& ns,
+                                                const std::string& name) const;
 
  private:
   struct Binding {

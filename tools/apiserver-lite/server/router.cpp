@@ -4,6 +4,7 @@
 
 #include "tools/apiserver-lite/audit/audited_responder.h"
 #include "tools/apiserver-lite/authz/access_reviews.h"
+#include "tools/apiserver-lite/authz/escalation.h"
 #include "tools/apiserver-lite/authz/forbidden.h"
 #include "tools/apiserver-lite/authz/request_attributes.h"
 #include "tools/apiserver-lite/discovery/discovery.h"
@@ -165,6 +166,15 @@ void Router::route(const net::HttpRequest& request, net::Responder& responder,
       registry_.find(resource_path->group, resource_path->version, resource_path->plural);
   if (!type)
     throw path_not_found(path);
+  // Writing a Role or binding must not grant more than the writer holds (RBAC's own storage
+  // checks this upstream; here before the handler stores it).
+  if (authorizer_ && (request.method == "POST" || request.method == "PUT") &&
+      resource_path->subresource.empty() &&
+      authz::escalation_checked(resource_path->group, resource_path->plural)) {
+    authz::confirm_no_escalation(resource_path->plural, resource_path->ns,
+                                 decode_object_body(request, /*accepts_protobuf=*/true), requester,
+                                 *authorizer_);
+  }
   resources_.handle(ResourceRequest{request, *resource_path, *type, type}, responder);
 }
 
