@@ -216,6 +216,45 @@ TEST(ProtobufDecoder, SecretImmutableTypeAndStringData) {
   EXPECT_EQ(object["immutable"], false);
 }
 
+// What `kubectl auth can-i list secrets -n t1` (1.32+) and a SubjectAccessReview send.
+TEST(ProtobufDecoder, AccessReviews) {
+  WireWriter attributes;
+  attributes.bytes_field(1, "t1");
+  attributes.bytes_field(2, "list");
+  attributes.bytes_field(5, "secrets");
+  WireWriter self_spec;
+  self_spec.message_field(1, attributes);
+  WireWriter self;
+  self.message_field(1, WireWriter());
+  self.message_field(2, self_spec);
+  EXPECT_EQ(
+      decoded_ok(envelope("authorization.k8s.io/v1", "SelfSubjectAccessReview", self))["spec"],
+      json::parse(R"({"resourceAttributes":{"namespace":"t1","verb":"list",
+                                                   "resource":"secrets"}})"));
+
+  WireWriter path;
+  path.bytes_field(1, "/metrics");
+  path.bytes_field(2, "get");
+  WireWriter spec;
+  spec.message_field(2, path);
+  spec.bytes_field(3, "alice");
+  spec.bytes_field(4, "team-a");
+  spec.bytes_field(4, "system:authenticated");
+  WireWriter review;
+  review.message_field(2, spec);
+  EXPECT_EQ(decoded_ok(envelope("authorization.k8s.io/v1", "SubjectAccessReview", review))["spec"],
+            json::parse(R"({"nonResourceAttributes":{"path":"/metrics","verb":"get"},
+                            "user":"alice","groups":["team-a","system:authenticated"]})"));
+
+  WireWriter rules_spec;
+  rules_spec.bytes_field(1, "t1");
+  WireWriter rules;
+  rules.message_field(2, rules_spec);
+  EXPECT_EQ(
+      decoded_ok(envelope("authorization.k8s.io/v1", "SelfSubjectRulesReview", rules))["spec"],
+      json::parse(R"({"namespace":"t1"})"));
+}
+
 TEST(ProtobufDecoder, RoleAndClusterRoleWithAggregation) {
   WireWriter rule;
   for (const char* verb : {"get", "list"})

@@ -79,12 +79,21 @@ ControlPlane::ControlPlane(ControlPlaneOptions options) : options_(options) {
   apiserver_port_ = reserve_test_port();
   admin_token_ = random_token();
   token_file_ = dir() + "/tokens.csv";
-  write_file(token_file_, admin_token_ + ",admin,admin-uid,\"system:masters\"\n");
+  std::string tokens = admin_token_ + ",admin,admin-uid,\"system:masters\"\n";
+  for (const auto& user : options_.users) {
+    const std::string token = random_token();
+    user_tokens_[user.name] = token;
+    std::string groups;
+    for (const auto& group : user.groups)
+      groups += (groups.empty() ? "" : ",") + group;
+    tokens += token + "," + user.name + "," + user.name + "-uid,\"" + groups + "\"\n";
+  }
+  write_file(token_file_, tokens);
   ca_file_ = dir() + "/certs/ca.crt";
   kubeconfig_path_ = dir() + "/kubeconfig";
   start_etcd();
   start_apiserver();
-  write_kubeconfig();
+  write_kubeconfig(kubeconfig_path_, "admin", admin_token_);
   if (options_.apply_project_crds) {
     auto applied = kubectl({"apply", "-f", std::string(HVO_SOURCE_DIR) + "/crds/"});
     if (!applied.ok())
@@ -262,20 +271,45 @@ net::HttpRequest ControlPlane::request(const std::string& method, const std::str
   return request;
 }
 
-void ControlPlane::write_kubeconfig() {
+const std::string& ControlPlane::token_of(const std::string& user) const {
+  auto found = user_tokens_.find(user);
+  if (found == user_tokens_.end())
+    throw std::runtime_error("control plane: no user " + user + " in ControlPlaneOptions.users");
+  return found->second;
+}
+
+std::string ControlPlane::kubeconfig_for(const std::string& user) const {
+  std::string file = user;
+  for (char& c : file) {
+    if (c == ':' || c == '/')
+      c = '_';
+  }
+  const std::string path = dir() + "/" + file + ".kubeconfig";
+  write_kubeconfig(path, user, token_of(user));
+  return path;
+}
+
+net::HttpRequest ControlPlane::request_as(const std::string& user, const std::string& method,
+                                          const std::string& path, const std::string& body) const {
+  net::HttpRequest request = this->request(method, path, body);
+  request.headers["Authorization"] = "Bearer " + token_of(user);
+  return request;
+}
+
+void ControlPlane::write_kubeconfig(const std::string& path, const std::string& user,
+                                    const std::string& token) const {
   const nlohmann::json config = {
       {"apiVersion", "v1"},
       {"kind", "Config"},
       {"clusters",
        {{{"name", "apiserver-lite"},
          {"cluster", {{"server", server_url()}, {"certificate-authority", ca_file_}}}}}},
-      {"users", {{{"name", "admin"}, {"user", {{"token", admin_token_}}}}}},
+      {"users", {{{"name", user}, {"user", {{"token", token}}}}}},
       {"contexts",
        {{{"name", "apiserver-lite"},
-         {"context",
-          {{"cluster", "apiserver-lite"}, {"user", "admin"}, {"namespace", "default"}}}}}},
+         {"context", {{"cluster", "apiserver-lite"}, {"user", user}, {"namespace", "default"}}}}}},
       {"current-context", "apiserver-lite"}};
-  write_file(kubeconfig_path_, config.dump(2));
+  write_file(path, config.dump(2));
 }
 
 process::Process ControlPlane::spawn_kubectl(const std::vector<std::string>& args) const {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,13 @@
 
 namespace hvo::testing {
 
+// A user the emulator's token file knows besides the admin (system:masters), to test what RBAC
+// lets them do.
+struct TestUser {
+  std::string name;  // "alice", "system:serviceaccount:hyperv-system:hyperv-operator"
+  std::vector<std::string> groups;
+};
+
 struct ControlPlaneOptions {
   // Watch bookmarks come this often (the real server: about a minute).
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(1)};
@@ -36,6 +44,8 @@ struct ControlPlaneOptions {
   // --etcd-compaction-interval; zero (the default here, unlike the emulator's 5m) keeps all
   // history, so tests compact only when they ask (compact()).
   std::chrono::milliseconds etcd_compaction_interval{0};
+  // More identities, each with a token of its own (token_of, kubeconfig_for, request_as).
+  std::vector<TestUser> users;
 };
 
 struct KubectlResult {
@@ -55,6 +65,10 @@ class ControlPlane {
   const std::string& dir() const { return dir_.path(); }
   const std::string& kubeconfig_path() const { return kubeconfig_path_; }
   const std::string& admin_token() const { return admin_token_; }
+  // The token of a user of options.users. Throws for an unknown name.
+  const std::string& token_of(const std::string& user) const;
+  // A kubeconfig (written once, in dir()) that authenticates as that user.
+  std::string kubeconfig_for(const std::string& user) const;
   const std::string& ca_file() const { return ca_file_; }
   std::string server_url() const;
   // DIR/audit.log when options.audit_log is set, else "".
@@ -81,8 +95,12 @@ class ControlPlane {
   net::HttpRequest request(const std::string& method, const std::string& path,
                            const std::string& body = "",
                            const std::string& content_type = "application/json") const;
+  // The same, as `user` (of options.users).
+  net::HttpRequest request_as(const std::string& user, const std::string& method,
+                              const std::string& path, const std::string& body = "") const;
 
-  // Runs kubectl with this control plane's kubeconfig and waits for it.
+  // Runs kubectl with this control plane's kubeconfig (the admin) and waits for it. As another
+  // user: {"--token", token_of(user), ...}.
   KubectlResult kubectl(const std::vector<std::string>& args, const std::string& input = "",
                         std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   // Starts kubectl without waiting (get -w): stdout and stderr are pipes.
@@ -94,7 +112,8 @@ class ControlPlane {
   void start_etcd();
   void start_apiserver();
   void wait_until_ready(const std::string& what, const std::function<bool()>& ready);
-  void write_kubeconfig();
+  void write_kubeconfig(const std::string& path, const std::string& user,
+                        const std::string& token) const;
 
   ControlPlaneOptions options_;
   TempDir dir_;
@@ -102,6 +121,7 @@ class ControlPlane {
   uint16_t etcd_peer_port_ = 0;
   uint16_t apiserver_port_ = 0;
   std::string admin_token_;
+  std::map<std::string, std::string> user_tokens_;  // options.users by name
   std::string token_file_;
   std::string ca_file_;
   std::string kubeconfig_path_;

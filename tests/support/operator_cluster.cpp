@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/net/http_server.h"
+#include "tests/support/chart_rbac.h"
 #include "tests/support/test_ports.h"
 
 namespace hvo::testing {
@@ -282,9 +283,12 @@ std::string SimAgent::log() const {
 // ---- OperatorCluster ---------------------------------------------------------------------
 
 OperatorCluster::OperatorCluster(OperatorClusterOptions options)
-    : options_(options), plane_([] {
+    : options_(options), plane_([&options] {
         ControlPlaneOptions plane;
         plane.apply_project_crds = true;
+        // The operator authenticates as its chart's ServiceAccount (see start_operator).
+        plane.users = options.users;
+        plane.users.push_back(TestUser{kOperatorUser, operator_groups()});
         return plane;
       }()) {
   api_ = plane_.http_client();
@@ -294,6 +298,8 @@ OperatorCluster::OperatorCluster(OperatorClusterOptions options)
     throw std::runtime_error("operator cluster: CRDs not established: " + established.err);
 
   std::string manifests = "apiVersion: v1\nkind: Namespace\nmetadata: {name: hyperv-system}\n";
+  // The operator may do what its chart grants and nothing else.
+  manifests += render_chart_rbac();
   for (int i = 1; i <= options_.hosts; ++i) {
     const std::string agent_dir = dir() + "/agents/" + shape_of(i).name;
     agents_.push_back(std::make_unique<SimAgent>(shape_of(i), agent_dir, options_));
@@ -327,7 +333,7 @@ void OperatorCluster::start_operator() {
   health_port_ = reserve_test_port();
   process::Options options;
   options.argv = {operator_binary(),
-                  "--kubeconfig=" + plane_.kubeconfig_path(),
+                  "--kubeconfig=" + plane_.kubeconfig_for(kOperatorUser),
                   "--metrics-bind-address=127.0.0.1:" + std::to_string(metrics_port_),
                   "--health-probe-bind-address=127.0.0.1:" + std::to_string(health_port_),
                   "--host-poll-interval=" + go_duration(options_.host_poll_interval),

@@ -51,6 +51,8 @@ struct OperatorClusterOptions {
   int host_cpu = 32;
   int64_t host_memory_bytes = 128LL << 30;
   bool start_operator = true;
+  // Users besides the admin and the operator, with tokens (plane().token_of), e.g. tenant admins.
+  std::vector<TestUser> users;
 };
 
 // One `hyperv-agent` process with the sim driver, its config, certificates and state in a

@@ -1,5 +1,6 @@
-// /livez, /readyz and /healthz with their individual checks, without credentials, as
-// kube-apiserver serves them; /metrics counts requests in apiserver_request_total.
+// /livez, /readyz and /healthz with their individual checks as kube-apiserver serves them (the
+// endpoints themselves to anyone, the individual checks only to whom RBAC grants them);
+// /metrics counts requests in apiserver_request_total.
 #include "tests/emulator/e2e/emulator_fixture.h"
 
 namespace hvo::testing {
@@ -27,15 +28,21 @@ class HealthAndMetrics : public EmulatorTest {
   }
 };
 
-TEST_F(HealthAndMetrics, IndividualChecksAnswerWithoutCredentials) {
+TEST_F(HealthAndMetrics, IndividualChecksAnswerWhomRbacAllows) {
   for (const char* path : {"/livez/ping", "/livez/log", "/livez/etcd", "/readyz/etcd",
                            "/readyz/etcd-readiness", "/readyz/shutdown", "/healthz/ping"}) {
-    const auto response = anonymous(path);
+    const auto response = send("GET", path);  // the admin, system:masters
     EXPECT_EQ(response.status, 200) << path;
     EXPECT_EQ(response.body, "ok") << path;
   }
-  EXPECT_EQ(anonymous("/livez/nothing").status, 404);
+  EXPECT_EQ(send("GET", "/livez/nothing").status, 404);
   EXPECT_EQ(anonymous("/livez").body, "ok");
+  // system:public-info-viewer grants the anonymous user /livez, /readyz, /healthz and /version
+  // only, not the individual checks (upstream's system:monitoring role does).
+  const auto refused = anonymous("/livez/ping");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(refused.body).value("message", ""),
+            "forbidden: User \"system:anonymous\" cannot get path \"/livez/ping\"");
 }
 
 TEST_F(HealthAndMetrics, VerboseListsEveryCheck) {

@@ -40,6 +40,8 @@ json resource_entry(const ResourceType& type) {
       {"namespaced", type.namespaced},
       {"kind", type.kind},
       {"verbs", json::array({"create", "delete", "get", "list", "patch", "update", "watch"})}};
+  if (!type.verbs.empty())
+    entry["verbs"] = type.verbs;
   if (!type.short_names.empty())
     entry["shortNames"] = type.short_names;
   if (!type.categories.empty())

@@ -285,6 +285,69 @@ const Message& cluster_role_binding() {
   return m;
 }
 
+// k8s.io/api/authorization/v1 (the reviews' specs; the selectors of ResourceAttributes, a
+// SubjectAccessReview's extra and every status are not read: the server ignores them)
+
+const Message& resource_attributes() {
+  static const Message m{"ResourceAttributes",
+                         {str(1, "namespace"), str(2, "verb"), str(3, "group"), str(4, "version"),
+                          str(5, "resource"), str(6, "subresource"), str(7, "name")}};
+  return m;
+}
+
+const Message& non_resource_attributes() {
+  static const Message m{"NonResourceAttributes", {str(1, "path"), str(2, "verb")}};
+  return m;
+}
+
+const Message& self_subject_access_review_spec() {
+  static const Message m{"SelfSubjectAccessReviewSpec",
+                         {message(1, "resourceAttributes", resource_attributes),
+                          message(2, "nonResourceAttributes", non_resource_attributes)}};
+  return m;
+}
+
+const Message& subject_access_review_spec() {
+  static const Message m{"SubjectAccessReviewSpec",
+                         {message(1, "resourceAttributes", resource_attributes),
+                          message(2, "nonResourceAttributes", non_resource_attributes),
+                          str(3, "user"), strings(4, "groups"), str(6, "uid")}};
+  return m;
+}
+
+const Message& self_subject_rules_review_spec() {
+  static const Message m{"SelfSubjectRulesReviewSpec", {str(1, "namespace")}};
+  return m;
+}
+
+const Message& self_subject_access_review() {
+  static const Message m{
+      "SelfSubjectAccessReview",
+      {message(1, "metadata", object_meta), message(2, "spec", self_subject_access_review_spec)}};
+  return m;
+}
+
+const Message& subject_access_review() {
+  static const Message m{
+      "SubjectAccessReview",
+      {message(1, "metadata", object_meta), message(2, "spec", subject_access_review_spec)}};
+  return m;
+}
+
+const Message& local_subject_access_review() {
+  static const Message m{
+      "LocalSubjectAccessReview",
+      {message(1, "metadata", object_meta), message(2, "spec", subject_access_review_spec)}};
+  return m;
+}
+
+const Message& self_subject_rules_review() {
+  static const Message m{
+      "SelfSubjectRulesReview",
+      {message(1, "metadata", object_meta), message(2, "spec", self_subject_rules_review_spec)}};
+  return m;
+}
+
 }  // namespace
 
 const std::vector<KindTable>& kind_tables() {
@@ -300,6 +363,10 @@ const std::vector<KindTable>& kind_tables() {
       {"rbac.authorization.k8s.io/v1", "ClusterRole", cluster_role},
       {"rbac.authorization.k8s.io/v1", "RoleBinding", role_binding},
       {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", cluster_role_binding},
+      {"authorization.k8s.io/v1", "SelfSubjectAccessReview", self_subject_access_review},
+      {"authorization.k8s.io/v1", "SubjectAccessReview", subject_access_review},
+      {"authorization.k8s.io/v1", "LocalSubjectAccessReview", local_subject_access_review},
+      {"authorization.k8s.io/v1", "SelfSubjectRulesReview", self_subject_rules_review},
       {"", "DeleteOptions", delete_options},
   };
   return tables;

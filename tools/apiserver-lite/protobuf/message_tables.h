@@ -49,7 +49,8 @@ struct KindTable {
   const Message& (*message)();
 };
 
-// Every kind this emulator accepts in protobuf (the built-in kinds it stores, DeleteOptions).
+// Every kind this emulator accepts in protobuf (the built-in kinds it stores, the
+// authorization.k8s.io reviews, DeleteOptions).
 const std::vector<KindTable>& kind_tables();
 // The table of apiVersion + kind, or nullptr. DeleteOptions matches any apiVersion (clients
 // send it in the group-version of the resource being deleted).

@@ -35,6 +35,8 @@ struct ResourceType {
   std::string singular;
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
+  // Discovery's verbs; empty: the stored resource's full set (create ... watch).
+  std::vector<std::string> verbs;
   bool namespaced = true;
   bool status_subresource = false;
   bool tracks_generation = false;  // metadata.generation is set and bumped on spec changes

@@ -5,6 +5,9 @@
 #include "common/net/http_server.h"
 #include "tools/apiserver-lite/audit/audit_log.h"
 #include "tools/apiserver-lite/auth/token_authenticator.h"
+#include "tools/apiserver-lite/authz/bootstrap_policy.h"
+#include "tools/apiserver-lite/authz/rbac_authorizer.h"
+#include "tools/apiserver-lite/authz/rbac_cache.h"
 #include "tools/apiserver-lite/etcd/etcd_client.h"
 #include "tools/apiserver-lite/registry/builtin_types.h"
 #include "tools/apiserver-lite/registry/resource_registry.h"
@@ -40,6 +43,8 @@ class RunningApiServer : public ApiServer {
     for (auto& type : builtin_types())
       registry_.add(std::move(type));
     resources_.on_namespace_terminating([this](const std::string&) { cleaner_.notify(); });
+    rbac_cache_ = std::make_unique<authz::RbacCache>(store_, hub_, registry_);
+    authorizer_ = std::make_unique<authz::RbacAuthorizer>(*rbac_cache_);
   }
 
   ~RunningApiServer() override { stop(); }
@@ -48,7 +53,13 @@ class RunningApiServer : public ApiServer {
     Status loaded = hooks_.load_stored_crds();
     if (!loaded.ok())
       return loaded;
-    return create_default_namespaces();
+    Status namespaces = create_default_namespaces();
+    if (!namespaces.ok())
+      return namespaces;
+    Status policy = create_bootstrap_policy();
+    if (!policy.ok())
+      return policy;
+    return rbac_cache_->start();
   }
 
   Status serve(const ApiServerOptions& options, const std::string& cert_file,
@@ -65,7 +76,7 @@ class RunningApiServer : public ApiServer {
     config.tls = net::TlsServerConfig{cert_file, key_file, "", false};
     router_ = std::make_unique<Router>(authenticator_, registry_, resources_, store_, hub_,
                                        options.bind_address + ":" + std::to_string(options.port),
-                                       audit_log_);
+                                       audit_log_, authorizer_.get());
     auto server = net::HttpServer::start(
         config, [this](const net::HttpRequest& request, net::Responder& responder) {
           router_->handle(request, responder);
@@ -106,6 +117,29 @@ class RunningApiServer : public ApiServer {
     return OkStatus();
   }
 
+  // kube-apiserver's bootstrap roles and bindings, each created when absent (one an admin has
+  // changed stays as it is).
+  Status create_bootstrap_policy() {
+    auto create_all = [this](const char* plural,
+                             const std::vector<nlohmann::json>& objects) -> Status {
+      auto type = registry_.find("rbac.authorization.k8s.io", "v1", plural);
+      for (nlohmann::json object : objects) {
+        const std::string now = now_rfc3339();
+        prepare_for_create(*type, object, CreateContext{"", now, random_uuid(), ""});
+        auto created = store_.create(*type, object);
+        if (!created.ok() && created.error().code() != ErrorCode::kAlreadyExists) {
+          return created.error().with_context("creating bootstrap " + std::string(plural) + " " +
+                                              object["metadata"].value("name", ""));
+        }
+      }
+      return OkStatus();
+    };
+    Status roles = create_all("clusterroles", authz::bootstrap_cluster_roles());
+    if (!roles.ok())
+      return roles;
+    return create_all("clusterrolebindings", authz::bootstrap_cluster_role_bindings());
+  }
+
   std::unique_ptr<etcd::EtcdClient> etcd_;
   TokenAuthenticator authenticator_;
   ResourceRegistry registry_;
@@ -114,6 +148,8 @@ class RunningApiServer : public ApiServer {
   WatchHub hub_;
   NamespaceCleaner cleaner_;
   ResourceHandler resources_;
+  std::unique_ptr<authz::RbacCache> rbac_cache_;  // kept current by hub_
+  std::unique_ptr<authz::RbacAuthorizer> authorizer_;
   std::shared_ptr<AuditLog> audit_log_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;

@@ -3,6 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "tools/apiserver-lite/audit/audited_responder.h"
+#include "tools/apiserver-lite/authz/access_reviews.h"
+#include "tools/apiserver-lite/authz/escalation.h"
+#include "tools/apiserver-lite/authz/forbidden.h"
+#include "tools/apiserver-lite/authz/request_attributes.h"
 #include "tools/apiserver-lite/discovery/discovery.h"
 #include "tools/apiserver-lite/openapi/openapi_builder.h"
 #include "tools/apiserver-lite/protobuf/openapi_v2_encoder.h"
@@ -102,7 +106,12 @@ void Router::answer(const net::HttpRequest& request, net::Responder& out,
       audited->set_user(user, public_path && authorization.empty());
     if (!public_path && !user)
       throw unauthorized();
-    route(request, out);
+    // Health and version paths without a token are asked as system:anonymous, whom
+    // system:public-info-viewer allows them.
+    const auto attributes = authz::request_attributes(request, user);
+    if (authorizer_ && !authorizer_->authorize(attributes).allowed)
+      throw authz::forbidden_request(attributes);
+    route(request, out, attributes);
   } catch (const ApiError& error) {
     if (error.code() >= 500) {
       spdlog::error("request_failed method={} path={} code={} message={}", request.method,
@@ -117,7 +126,8 @@ void Router::answer(const net::HttpRequest& request, net::Responder& out,
   }
 }
 
-void Router::route(const net::HttpRequest& request, net::Responder& responder) {
+void Router::route(const net::HttpRequest& request, net::Responder& responder,
+                   const authz::RequestAttributes& requester) {
   const std::string& path = request.path;
   if (is_health_path(path)) {
     responder.reply(serve_health(request, health_checks(path)));
@@ -146,7 +156,8 @@ void Router::route(const net::HttpRequest& request, net::Responder& responder) {
     responder.reply(compact(request));
     return;
   }
-  if (serve_discovery(request, responder) || serve_openapi(request, responder))
+  if (serve_discovery(request, responder) || serve_openapi(request, responder) ||
+      serve_access_review(request, responder, requester))
     return;
   const auto resource_path = parse_resource_path(path);
   if (!resource_path)
@@ -155,6 +166,15 @@ void Router::route(const net::HttpRequest& request, net::Responder& responder) {
       registry_.find(resource_path->group, resource_path->version, resource_path->plural);
   if (!type)
     throw path_not_found(path);
+  // Writing a Role or binding must not grant more than the writer holds (RBAC's own storage
+  // checks this upstream; here before the handler stores it).
+  if (authorizer_ && (request.method == "POST" || request.method == "PUT") &&
+      resource_path->subresource.empty() &&
+      authz::escalation_checked(resource_path->group, resource_path->plural)) {
+    authz::confirm_no_escalation(resource_path->plural, resource_path->ns,
+                                 decode_object_body(request, /*accepts_protobuf=*/true), requester,
+                                 *authorizer_);
+  }
   resources_.handle(ResourceRequest{request, *resource_path, *type, type}, responder);
 }
 
@@ -162,7 +182,9 @@ bool Router::serve_discovery(const net::HttpRequest& request, net::Responder& re
   if (request.method != "GET")
     return false;
   const auto parts = split_path(request.path);
-  const auto types = registry_.all();
+  auto types = registry_.all();
+  for (auto& review : authz::access_review_types())
+    types.push_back(std::move(review));
   std::optional<json> document;
   if (parts.size() == 1 && parts[0] == "api") {
     document = api_versions_document(server_address_);
@@ -180,6 +202,23 @@ bool Router::serve_discovery(const net::HttpRequest& request, net::Responder& re
   if (!document)
     throw path_not_found(request.path);
   responder.reply(json_response(200, *document));
+  return true;
+}
+
+bool Router::serve_access_review(const net::HttpRequest& request, net::Responder& responder,
+                                 const authz::RequestAttributes& requester) {
+  const auto path = parse_resource_path(request.path);
+  if (!path || path->group != authz::kAuthorizationGroup)
+    return false;
+  if (path->version != "v1" || !path->name.empty())
+    throw path_not_found(request.path);
+  if (request.method != "POST")
+    throw method_not_supported(request.method, request.path);
+  if (!authorizer_)
+    throw path_not_found(request.path);  // upstream serves the reviews only with an authorizer
+  const json body = decode_object_body(request, /*accepts_protobuf=*/true);
+  responder.reply(json_response(
+      201, authz::answer_review(path->plural, path->ns, body, requester, *authorizer_)));
   return true;
 }
 

@@ -1,7 +1,9 @@
-// Routes one authenticated HTTP request: health checks and version, /metrics, discovery,
-// OpenAPI, the admin compaction endpoint, and resource paths (to ResourceHandler). Every
-// ApiError becomes a Status body; nothing a client sends can escape as an exception. Every
-// request is counted in apiserver_request_total and, with an audit log, written to it.
+// Authenticates and authorizes (RBAC, unless the server allows all) each HTTP request, then routes
+// it: health checks and version, /metrics, discovery,
+// OpenAPI, the admin compaction endpoint, the authorization.k8s.io reviews, and resource paths (to
+// ResourceHandler). Every ApiError becomes a Status body; nothing a client sends can escape as an
+// exception. Every request is counted in apiserver_request_total and, with an audit log, written to
+// it.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 #include "tools/apiserver-lite/audit/audit_log.h"
 #include "tools/apiserver-lite/audit/audited_responder.h"
 #include "tools/apiserver-lite/auth/token_authenticator.h"
+#include "tools/apiserver-lite/authz/rbac_authorizer.h"
 #include "tools/apiserver-lite/registry/resource_registry.h"
 #include "tools/apiserver-lite/rest/resource_handler.h"
 #include "tools/apiserver-lite/server/health_checks.h"
@@ -24,8 +27,9 @@ class Router {
  public:
   Router(const TokenAuthenticator& authenticator, ResourceRegistry& registry,
          ResourceHandler& resources, ObjectStore& store, WatchHub& hub, std::string server_address,
-         std::shared_ptr<AuditLog> audit_log = nullptr)
+         std::shared_ptr<AuditLog> audit_log = nullptr, authz::RbacAuthorizer* authorizer = nullptr)
       : authenticator_(authenticator),
+        authorizer_(authorizer),
         registry_(registry),
         resources_(resources),
         store_(store),
@@ -38,7 +42,11 @@ class Router {
  private:
   // Authenticates, routes and answers through `out`; tells `audited` (when auditing) who asked.
   void answer(const net::HttpRequest& request, net::Responder& out, AuditedResponder* audited);
-  void route(const net::HttpRequest& request, net::Responder& responder);
+  void route(const net::HttpRequest& request, net::Responder& responder,
+             const authz::RequestAttributes& requester);
+  // POST of a SelfSubjectAccessReview and the other reviews; false for other paths.
+  bool serve_access_review(const net::HttpRequest& request, net::Responder& responder,
+                           const authz::RequestAttributes& requester);
   bool serve_discovery(const net::HttpRequest& request, net::Responder& responder);
   bool serve_openapi(const net::HttpRequest& request, net::Responder& responder);
   net::HttpResponse compact(const net::HttpRequest& request);
@@ -46,6 +54,7 @@ class Router {
   std::vector<HealthCheck> health_checks(const std::string& path);
 
   const TokenAuthenticator& authenticator_;
+  authz::RbacAuthorizer* authorizer_;  // null: every authenticated request is allowed
   ResourceRegistry& registry_;
   ResourceHandler& resources_;
   ObjectStore& store_;
