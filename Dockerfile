@@ -32,6 +32,7 @@ RUN apt-get update \
         libyaml-cpp0.7 \
         libspdlog1.10 \
         libfmt9 \
+        zlib1g \
         libstdc++6 \
         libgcc-s1 \
     && rm -rf /var/lib/apt/lists/*
