@@ -1,5 +1,6 @@
 // RBAC through the emulator's HTTP API: grants and revocations take effect (a new binding at
-// once, a deleted one once the watch delivers it), aggregation follows labels live, the
+// once, a deleted one once the watch delivers it), aggregation follows labels live and is written
+// into the aggregating roles, writes (patches included) cannot escalate, the
 // authorization.k8s.io reviews answer as kube-apiserver's, and discovery lists them.
 #include <gtest/gtest.h>
 
@@ -38,6 +39,31 @@ class Rbac : public ::testing::Test {
     if (!response.ok())
       return {0, json()};
     return {response->status, json::parse(response->body, nullptr, false)};
+  }
+
+  // PATCH as `user` with the patch's media type.
+  std::pair<int, json> patch_as(const std::string& user, const std::string& path, const json& body,
+                                const std::string& content_type) {
+    auto request = plane().request_as(user, "PATCH", path, body.dump());
+    request.headers["Content-Type"] = content_type;
+    auto response = plane().http_client()->send(request);
+    EXPECT_TRUE(response.ok()) << "PATCH " << path;
+    if (!response.ok())
+      return {0, json()};
+    return {response->status, json::parse(response->body, nullptr, false)};
+  }
+
+  // Whether ClusterRole `name`'s stored rules include `rule`.
+  bool stored_rules_include(const std::string& name, const json& rule) {
+    auto [code, role] =
+        call("admin", "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/" + name);
+    if (code != 200 || !role.contains("rules") || !role["rules"].is_array())
+      return false;
+    for (const auto& stored : role["rules"]) {
+      if (stored == rule)
+        return true;
+    }
+    return false;
   }
 
   int status_of(const std::string& user, const std::string& method, const std::string& path,
@@ -120,6 +146,165 @@ TEST_F(Rbac, AClusterRoleLabelledForAggregationExtendsViewLive) {
       status_of("admin", "DELETE", "/apis/rbac.authorization.k8s.io/v1/clusterroles/lease-reader"),
       200);
   EXPECT_TRUE(eventually([&] { return status_of("alice", "GET", leases) == 403; }));
+}
+
+TEST_F(Rbac, AggregatingClusterRolesStoreTheRulesTheySelect) {
+  const json rule = {
+      {"verbs", {"get", "list"}}, {"apiGroups", {"example.com"}}, {"resources", {"widgets"}}};
+  // The bootstrap roles are filled at start-up: view holds what system:aggregate-to-view lists.
+  const json bootstrap_rule = {
+      {"verbs", {"get", "list", "watch"}},
+      {"apiGroups", {""}},
+      {"resources",
+       {"configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status",
+        "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts",
+        "services", "services/status"}}};
+  EXPECT_TRUE(eventually([&] { return stored_rules_include("view", bootstrap_rule); }));
+  const json widget_reader = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRole"},
+      {"metadata",
+       {{"name", "widget-reader"},
+        {"labels", {{"rbac.authorization.k8s.io/aggregate-to-view", "true"}}}}},
+      {"rules", json::array({rule})}};
+  ASSERT_EQ(
+      status_of("admin", "POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", widget_reader),
+      201);
+  // view selects it; edit selects view, admin selects edit: the rule reaches all three.
+  EXPECT_TRUE(eventually([&] { return stored_rules_include("view", rule); }));
+  EXPECT_TRUE(eventually([&] { return stored_rules_include("admin", rule); }));
+  auto [code, view] = call("admin", "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/view");
+  ASSERT_EQ(code, 200);
+  bool applied_by_controller = false;
+  for (const auto& entry : view["metadata"].value("managedFields", json::array())) {
+    applied_by_controller |= entry.value("manager", "") == "clusterrole-aggregation-controller" &&
+                             entry.value("operation", "") == "Apply";
+  }
+  EXPECT_TRUE(applied_by_controller) << view.dump();
+  ASSERT_EQ(
+      status_of("admin", "DELETE", "/apis/rbac.authorization.k8s.io/v1/clusterroles/widget-reader"),
+      200);
+  EXPECT_TRUE(eventually([&] { return !stored_rules_include("view", rule); }));
+  EXPECT_TRUE(eventually([&] { return !stored_rules_include("admin", rule); }));
+  EXPECT_TRUE(stored_rules_include("view", bootstrap_rule));
+}
+
+TEST_F(Rbac, PatchesAreCheckedForEscalationAsStored) {
+  create_namespace("rbac-patch");
+  const std::string roles = "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-patch/roles";
+  const std::string bindings =
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-patch/rolebindings";
+  ASSERT_EQ(status_of("admin", "POST", bindings,
+                      binding("rbac-patch", "alice-admin", "admin",
+                              {{"kind", "User"}, {"name", "alice"}})),
+            201);
+  const json pod_reader = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "Role"},
+      {"metadata", {{"name", "pod-reader"}, {"namespace", "rbac-patch"}}},
+      {"rules", json::array({{{"verbs", {"get"}}, {"apiGroups", {""}}, {"resources", {"pods"}}}})}};
+  ASSERT_EQ(status_of("alice", "POST", roles, pod_reader), 201);
+  const std::string refusal =
+      "roles.rbac.authorization.k8s.io \"pod-reader\" is forbidden: user \"alice\" "
+      "(groups=[\"team-a\" \"system:authenticated\"]) is attempting to grant RBAC permissions "
+      "not currently held:\n{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"get\"]}";
+  const json nodes_rule = {{"verbs", {"get"}}, {"apiGroups", {""}}, {"resources", {"nodes"}}};
+  // Merge (and strategic merge, applied as merge): the whole rules list is replaced.
+  for (const char* media :
+       {"application/merge-patch+json", "application/strategic-merge-patch+json"}) {
+    auto [code, refused] =
+        patch_as("alice", roles + "/pod-reader", {{"rules", json::array({nodes_rule})}}, media);
+    EXPECT_EQ(code, 403) << media;
+    EXPECT_EQ(refused.value("message", ""), refusal) << media;
+  }
+  // JSON patch adding the rule next to the held one.
+  auto [json_code, json_refused] =
+      patch_as("alice", roles + "/pod-reader",
+               json::array({{{"op", "add"}, {"path", "/rules/-"}, {"value", nodes_rule}}}),
+               "application/json-patch+json");
+  EXPECT_EQ(json_code, 403);
+  EXPECT_EQ(json_refused.value("message", ""), refusal);
+  // Server-side apply (forced: the rules belong to the creator), on the existing role and
+  // creating a new one.
+  json applied = pod_reader;
+  applied["rules"] = json::array({nodes_rule});
+  auto [apply_code, apply_refused] =
+      patch_as("alice", roles + "/pod-reader?fieldManager=alice&force=true", applied,
+               "application/apply-patch+yaml");
+  EXPECT_EQ(apply_code, 403);
+  EXPECT_EQ(apply_refused.value("message", ""), refusal);
+  applied["metadata"]["name"] = "node-reader";
+  EXPECT_EQ(patch_as("alice", roles + "/node-reader?fieldManager=alice", applied,
+                     "application/apply-patch+yaml")
+                .first,
+            403);
+  EXPECT_EQ(status_of("admin", "GET", roles + "/node-reader"), 404);
+  // A replace (PUT) is checked the same way, against the stored object.
+  auto [got, current] = call("alice", "GET", roles + "/pod-reader");
+  ASSERT_EQ(got, 200);
+  current["rules"].push_back(nodes_rule);
+  auto [put_code, put_refused] = call("alice", "PUT", roles + "/pod-reader", current);
+  EXPECT_EQ(put_code, 403);
+  EXPECT_EQ(put_refused.value("message", ""), refusal);
+  // Nothing was stored by the refused patches.
+  auto [read, stored] = call("admin", "GET", roles + "/pod-reader");
+  ASSERT_EQ(read, 200);
+  EXPECT_EQ(stored["rules"], pod_reader["rules"]);
+  // A patch to rules alice holds is stored.
+  const json configmaps_rule = {
+      {"verbs", {"get", "list"}}, {"apiGroups", {""}}, {"resources", {"configmaps"}}};
+  auto [allowed, patched] =
+      patch_as("alice", roles + "/pod-reader",
+               json::array({{{"op", "add"}, {"path", "/rules/-"}, {"value", configmaps_rule}}}),
+               "application/json-patch+json");
+  EXPECT_EQ(allowed, 200) << patched.dump();
+  EXPECT_EQ(patched["rules"].size(), 2u);
+  // A binding patched to hand on cluster-admin (roleRef cannot change, so a new one is applied).
+  json root_binding =
+      binding("rbac-patch", "bob-root", "cluster-admin", {{"kind", "User"}, {"name", "bob"}});
+  auto [bind_code, bind_refused] = patch_as("alice", bindings + "/bob-root?fieldManager=alice",
+                                            root_binding, "application/apply-patch+yaml");
+  EXPECT_EQ(bind_code, 403);
+  EXPECT_NE(bind_refused.value("message", "")
+                .find("rolebindings.rbac.authorization.k8s.io "
+                      "\"bob-root\" is forbidden"),
+            std::string::npos);
+  // Labelling a binding alice may make is a patch like any other.
+  ASSERT_EQ(
+      status_of("alice", "POST", bindings,
+                binding("rbac-patch", "bob-view", "view", {{"kind", "User"}, {"name", "bob"}})),
+      201);
+  EXPECT_EQ(patch_as("alice", bindings + "/bob-view", {{"metadata", {{"labels", {{"a", "b"}}}}}},
+                     "application/merge-patch+json")
+                .first,
+            200);
+}
+
+TEST_F(Rbac, BindingToAMissingRoleNeedsBind) {
+  create_namespace("rbac-missing");
+  const std::string bindings =
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-missing/rolebindings";
+  ASSERT_EQ(status_of("admin", "POST", bindings,
+                      binding("rbac-missing", "alice-admin", "admin",
+                              {{"kind", "User"}, {"name", "alice"}})),
+            201);
+  const json bob = {{"kind", "User"}, {"name", "bob"}};
+  // Upstream looks the role's rules up when the writer may not `bind` it; the lookup fails.
+  auto [code, refused] =
+      call("alice", "POST", bindings, binding("rbac-missing", "bob-nothing", "no-such-role", bob));
+  EXPECT_EQ(code, 404);
+  EXPECT_EQ(refused.value("message", ""),
+            "clusterroles.rbac.authorization.k8s.io \"no-such-role\" not found");
+  json to_role = binding("rbac-missing", "bob-role", "missing-role", bob);
+  to_role["roleRef"]["kind"] = "Role";
+  auto [role_code, role_refused] = call("alice", "POST", bindings, to_role);
+  EXPECT_EQ(role_code, 404);
+  EXPECT_EQ(role_refused.value("message", ""),
+            "roles.rbac.authorization.k8s.io \"missing-role\" not found");
+  // Who may bind anything (system:masters here) binds roles that do not exist yet.
+  EXPECT_EQ(status_of("admin", "POST", bindings,
+                      binding("rbac-missing", "bob-nothing", "no-such-role", bob)),
+            201);
 }
 
 TEST_F(Rbac, AccessReviewsAnswerAsKubeApiserver) {

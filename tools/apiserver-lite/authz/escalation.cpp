@@ -78,12 +78,33 @@ bool escalation_checked(const std::string& group, const std::string& plural) {
                                  plural == "rolebindings" || plural == "clusterrolebindings");
 }
 
+bool only_gc_fields_change(const json& old, const json& updated) {
+  if (!old.is_object() || !updated.is_object())
+    return false;
+  json copied = updated;
+  json& metadata = copied["metadata"];
+  if (!metadata.is_object())
+    metadata = json::object();
+  const json old_metadata = old.value("metadata", json::object());
+  for (const char* field : {"ownerReferences", "finalizers", "selfLink", "deletionTimestamp",
+                            "deletionGracePeriodSeconds", "resourceVersion", "managedFields"}) {
+    if (old_metadata.contains(field))
+      metadata[field] = old_metadata[field];
+    else
+      metadata.erase(field);
+  }
+  return copied == old;
+}
+
 void confirm_no_escalation(const std::string& plural, const std::string& ns, const json& object,
-                           const RequestAttributes& requester, RbacAuthorizer& authorizer) {
+                           const RequestAttributes& requester, RbacAuthorizer& authorizer,
+                           const json* old) {
   if (std::find(requester.groups.begin(), requester.groups.end(), kMastersGroup) !=
       requester.groups.end()) {
     return;
   }
+  if (old && only_gc_fields_change(*old, object))
+    return;
   const std::string name = text(object.value("metadata", json::object()), "name");
   if (plural == "rolebindings" || plural == "clusterrolebindings") {
     const json ref = object.value("roleRef", json::object());
@@ -92,6 +113,13 @@ void confirm_no_escalation(const std::string& plural, const std::string& ns, con
     const std::string role_plural = kind == "Role" ? "roles" : "clusterroles";
     if (may(authorizer, requester, "bind", role_plural, ns, role))
       return;
+    // Upstream reads the role's rules next; a role that is not there fails that read.
+    if (!authorizer.policy(false)->role_ref_exists(kind, ns, role) &&
+        !authorizer.policy(true)->role_ref_exists(kind, ns, role)) {
+      throw ApiError(404, "NotFound",
+                     role_plural + "." + kRbacGroup + " \"" + role + "\" not found",
+                     {{"name", role}, {"group", kRbacGroup}, {"kind", role_plural}});
+    }
     confirm_held(plural, name, ns, requester, authorizer,
                  [&](const RbacPolicy& policy) { return policy.role_ref_rules(kind, ns, role); });
     return;
@@ -104,7 +132,11 @@ void confirm_no_escalation(const std::string& plural, const std::string& ns, con
       rules.push_back(parse_rule(rule));
   }
   confirm_held(plural, name, ns, requester, authorizer, [&](const RbacPolicy&) { return rules; });
-  if (object.contains("aggregationRule") && object["aggregationRule"].is_object()) {
+  auto aggregates = [](const json* role) {
+    return role && role->is_object() && role->contains("aggregationRule") &&
+           (*role)["aggregationRule"].is_object();
+  };
+  if (aggregates(&object) || aggregates(old)) {
     const std::vector<PolicyRule> everything = {PolicyRule{{"*"}, {"*"}, {"*"}, {}, {}},
                                                 PolicyRule{{"*"}, {}, {}, {}, {"*"}}};
     const auto held = authorizer.policy(true)->rules_for(requester.user, requester.groups, ns);

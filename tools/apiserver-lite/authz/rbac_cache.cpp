@@ -12,6 +12,7 @@ namespace {
 
 constexpr const char* kGroup = "rbac.authorization.k8s.io";
 constexpr const char* kPlurals[] = {"roles", "clusterroles", "rolebindings", "clusterrolebindings"};
+constexpr std::size_t kClusterRoles = 1;  // index in kPlurals
 
 // "NS/NAME" or "NAME", as RbacObjects keys its maps.
 std::string key_of(const json& object) {
@@ -44,6 +45,7 @@ struct RbacCache::State {
   int generation = 0;                        // bumped by every relist; older subscribers stop
   bool resync = false;                       // a subscriber lost history: relist
   bool stopped = false;
+  std::function<void()> cluster_roles_changed;  // may be empty
 };
 
 class RbacCache::Subscriber : public WatchSubscriber {
@@ -57,11 +59,18 @@ class RbacCache::Subscriber : public WatchSubscriber {
       return false;
     auto& objects = map_of(state_->objects, kind_);
     if (change.current) {
-      objects[key_of(*change.current)] = *change.current;
+      // As a list serves it: with resourceVersion (the write's revision), which the aggregation
+      // controller's compare-and-swap needs.
+      json object = *change.current;
+      object["metadata"]["resourceVersion"] = std::to_string(change.revision);
+      const std::string key = key_of(object);
+      objects[key] = std::move(object);
     } else if (change.previous) {
       objects.erase(key_of(*change.previous));
     }
     state_->policy.reset();
+    if (kind_ == kClusterRoles && state_->cluster_roles_changed)
+      state_->cluster_roles_changed();
     position_ = change.revision;
     return true;
   }
@@ -99,6 +108,16 @@ RbacCache::~RbacCache() {
   state_->stopped = true;
 }
 
+void RbacCache::on_cluster_roles_changed(std::function<void()> listener) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->cluster_roles_changed = std::move(listener);
+}
+
+std::map<std::string, json> RbacCache::cluster_roles() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->objects.cluster_roles;
+}
+
 Result<ListPage> RbacCache::list(std::size_t kind) {
   if (!types_[kind])
     return Error(ErrorCode::kInternal, std::string("RBAC resource not served: ") + kPlurals[kind]);
@@ -131,6 +150,8 @@ Status RbacCache::start() {
         objects[key] = std::move(item);
       }
       state_->policy.reset();
+      if (kind == kClusterRoles && state_->cluster_roles_changed)
+        state_->cluster_roles_changed();
     }
     auto subscriber = std::make_shared<Subscriber>(state_, kind, generation, page->revision);
     Status subscribed =

@@ -5,6 +5,8 @@
 // serve the cache contiguously (history compacted), the next request lists again.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -24,8 +26,13 @@ class RbacCache {
   RbacCache(const RbacCache&) = delete;
   RbacCache& operator=(const RbacCache&) = delete;
 
+  // Called (from the watch hub's delivery, under the cache's lock: it must only signal) after a
+  // ClusterRole was added, changed or removed, and after every listing. Set before start().
+  void on_cluster_roles_changed(std::function<void()> listener);
   // Lists the four kinds and subscribes to their changes.
   Status start();
+  // The ClusterRoles seen so far, by name (each with its resourceVersion).
+  std::map<std::string, nlohmann::json> cluster_roles();
   // The policy of the objects seen so far (relisting first when the watch lost history).
   Result<std::shared_ptr<const RbacPolicy>> policy();
   // The policy of what etcd holds now, read directly. The cache trails a write by the time its

@@ -171,6 +171,13 @@ const std::vector<PolicyRule>& RbacPolicy::cluster_role_rules(const std::string&
   return found == cluster_role_rules_.end() ? kNoRules : found->second;
 }
 
+bool RbacPolicy::role_ref_exists(const std::string& kind, const std::string& ns,
+                                 const std::string& name) const {
+  if (kind == "ClusterRole")
+    return cluster_role_rules_.count(name) > 0;
+  return kind == "Role" && !ns.empty() && role_rules_.count(ns + "/" + name) > 0;
+}
+
 const std::vector<PolicyRule>& RbacPolicy::role_ref_rules(const std::string& kind,
                                                           const std::string& ns,
                                                           const std::string& name) const {

@@ -53,6 +53,9 @@ class RbacPolicy {
   // The rules of a binding's roleRef (`kind` Role, in `ns`, or ClusterRole); empty when absent.
   const std::vector<PolicyRule>& role_ref_rules(const std::string& kind, const std::string& ns,
                                                 const std::string& name) const;
+  // Whether the role a binding's roleRef names exists.
+  bool role_ref_exists(const std::string& kind, const std::string& ns,
+                       const std::string& name) const;
 
  private:
   struct Binding {

@@ -92,7 +92,11 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
     patched["metadata"]["resourceVersion"] = std::to_string(current.mod_revision);
     patched["metadata"]["name"] = name;
     warnings.clear();
-    return prepare_update(request, current.object, patched, warnings, kind == PatchKind::kApply);
+    json updated =
+        prepare_update(request, current.object, patched, warnings, kind == PatchKind::kApply);
+    if (request.admit_update)
+      request.admit_update(&current.object, updated);
+    return updated;
   };
 
   if (kind == PatchKind::kApply && request.path.subresource.empty()) {
@@ -104,8 +108,10 @@ net::HttpResponse ResourceHandler::patch(const ResourceRequest& request) {
       create_request.headers["Content-Type"] = "application/json";
       json object = server_side_apply(nullptr, body, apply);
       object["metadata"]["name"] = name;
+      if (request.admit_update)
+        request.admit_update(nullptr, object);
       create_request.body = object.dump();
-      ResourceRequest as_create{create_request, request.path, type, request.type_ptr};
+      ResourceRequest as_create{create_request, request.path, type, request.type_ptr, {}};
       return create(as_create, /*applied=*/true);
     }
   }

@@ -28,11 +28,18 @@ struct ResourceHandlerOptions {
 };
 
 // One request on one resource, resolved.
+// Refuses (throws ApiError) to store `updated` in place of `old` (null: none yet).
+using WriteAdmission =
+    std::function<void(const nlohmann::json* old, const nlohmann::json& updated)>;
+
 struct ResourceRequest {
   const net::HttpRequest& http;
   const ResourcePath& path;
   const ResourceType& type;
   ResourceTypePtr type_ptr;
+  // Run by PUT and PATCH on the object as it would be stored (on each retry) before it is, and by
+  // a server-side apply that creates; may be empty.
+  WriteAdmission admit_update;
 };
 
 class ResourceHandler {

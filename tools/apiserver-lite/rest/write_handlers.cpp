@@ -86,7 +86,10 @@ net::HttpResponse ResourceHandler::update(const ResourceRequest& request) {
         if (type.namespaced)
           updated["metadata"]["namespace"] = request.path.ns;
         warnings.clear();
-        return prepare_update(request, current.object, updated, warnings);
+        json prepared = prepare_update(request, current.object, updated, warnings);
+        if (request.admit_update)
+          request.admit_update(&current.object, prepared);
+        return prepared;
       },
       /*retry_on_conflict=*/false, dry_run);
   return json_response(200, result, warnings);

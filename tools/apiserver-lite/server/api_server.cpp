@@ -5,6 +5,7 @@
 #include "common/net/http_server.h"
 #include "tools/apiserver-lite/audit/audit_log.h"
 #include "tools/apiserver-lite/auth/token_authenticator.h"
+#include "tools/apiserver-lite/authz/aggregation_controller.h"
 #include "tools/apiserver-lite/authz/bootstrap_policy.h"
 #include "tools/apiserver-lite/authz/rbac_authorizer.h"
 #include "tools/apiserver-lite/authz/rbac_cache.h"
@@ -45,6 +46,7 @@ class RunningApiServer : public ApiServer {
     resources_.on_namespace_terminating([this](const std::string&) { cleaner_.notify(); });
     rbac_cache_ = std::make_unique<authz::RbacCache>(store_, hub_, registry_);
     authorizer_ = std::make_unique<authz::RbacAuthorizer>(*rbac_cache_);
+    aggregation_ = std::make_unique<authz::AggregationController>(store_, registry_, *rbac_cache_);
   }
 
   ~RunningApiServer() override { stop(); }
@@ -150,6 +152,7 @@ class RunningApiServer : public ApiServer {
   ResourceHandler resources_;
   std::unique_ptr<authz::RbacCache> rbac_cache_;  // kept current by hub_
   std::unique_ptr<authz::RbacAuthorizer> authorizer_;
+  std::unique_ptr<authz::AggregationController> aggregation_;  // fed by rbac_cache_
   std::shared_ptr<AuditLog> audit_log_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;

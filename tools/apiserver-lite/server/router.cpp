@@ -167,15 +167,23 @@ void Router::route(const net::HttpRequest& request, net::Responder& responder,
   if (!type)
     throw path_not_found(path);
   // Writing a Role or binding must not grant more than the writer holds (RBAC's own storage
-  // checks this upstream; here before the handler stores it).
-  if (authorizer_ && (request.method == "POST" || request.method == "PUT") &&
-      resource_path->subresource.empty() &&
+  // checks this upstream): a created object here, a replaced or patched one by the handler, as
+  // it would be stored and against the stored one.
+  WriteAdmission admit_update;
+  if (authorizer_ && resource_path->subresource.empty() &&
       authz::escalation_checked(resource_path->group, resource_path->plural)) {
-    authz::confirm_no_escalation(resource_path->plural, resource_path->ns,
-                                 decode_object_body(request, /*accepts_protobuf=*/true), requester,
-                                 *authorizer_);
+    if (request.method == "POST") {
+      authz::confirm_no_escalation(resource_path->plural, resource_path->ns,
+                                   decode_object_body(request, /*accepts_protobuf=*/true),
+                                   requester, *authorizer_);
+    } else if (request.method == "PUT" || request.method == "PATCH") {
+      admit_update = [this, &resource_path, &requester](const json* old, const json& updated) {
+        authz::confirm_no_escalation(resource_path->plural, resource_path->ns, updated, requester,
+                                     *authorizer_, old);
+      };
+    }
   }
-  resources_.handle(ResourceRequest{request, *resource_path, *type, type}, responder);
+  resources_.handle(ResourceRequest{request, *resource_path, *type, type, admit_update}, responder);
 }
 
 bool Router::serve_discovery(const net::HttpRequest& request, net::Responder& responder) {
