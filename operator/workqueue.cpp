@@ -91,13 +91,21 @@ void WorkQueue::delay_locked(const std::string& key, SteadyTime ready_at) {
 
 void WorkQueue::add_rate_limited(const std::string& key) {
   const Duration delay = limiter_.when(key);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shutting_down_)
-      return;
-    metrics_.retries.inc();
-  }
-  add_after(key, delay);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_)
+    return;
+  metrics_.retries.inc();
+  // A failed pass (a status write's 409) retries after milliseconds of backoff; the interval
+  // still holds, or one Quota took its write, the 409 and the retry within a second.
+  const SteadyTime now = clock_.now();
+  SteadyTime ready_at = now + delay;
+  const auto started = last_started_.find(key);
+  if (started != last_started_.end())
+    ready_at = std::max(ready_at, started->second + min_interval_);
+  if (ready_at <= now)
+    add_coalesced_locked(key, now);
+  else
+    delay_locked(key, ready_at);
 }
 
 void WorkQueue::forget(const std::string& key) {

@@ -7,8 +7,9 @@
 // - with a min_interval, a key add()ed less than that after a worker last took it waits until
 //   the interval has passed (adds meanwhile merge into that one wait), so a key that changes
 //   many times a second is processed at most twice per interval and always after its last add.
-//   add_after() and add_rate_limited() keep their own delays: a reconciler's requeue_after and
-//   error backoff are not stretched;
+//   add_after() keeps its own delay (a reconciler's requeue_after is not stretched), while
+//   add_rate_limited() waits for the later of its backoff and the interval's end, so a failed
+//   pass's retry is no second write within the interval;
 // - shutdown() refuses new keys and drops delayed ones, but still hands out what is queued;
 //   shutdown_with_drain() also waits until every key taken has been done().
 #pragma once
