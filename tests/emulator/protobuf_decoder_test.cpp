@@ -525,7 +525,8 @@ TEST(WireReader, ReadsEachWireType) {
   EXPECT_EQ(reader.tag().wire_type, WireType::kLengthDelimited);
   EXPECT_EQ(reader.length_delimited(), "abc");
   EXPECT_TRUE(reader.done());
-  WireReader truncated(std::string("\x0d\x01\x02", 3));
+  const std::string cut_short("\x0d\x01\x02", 3);  // the reader views it: it must outlive it
+  WireReader truncated(cut_short);
   EXPECT_EQ(truncated.tag().wire_type, WireType::kFixed32);
   EXPECT_THROW(truncated.fixed32(), WireError);
 }
