@@ -20,27 +20,6 @@ const json& member(const json& object, const char* name) {
   return found == object.end() ? kNull : *found;
 }
 
-std::vector<PolicyRule> parsed(const json& rules) {
-  std::vector<PolicyRule> out;
-  if (rules.is_array()) {
-    for (const auto& rule : rules)
-      out.push_back(parse_rule(rule));
-  }
-  return out;
-}
-
-k8s::StringMap labels_of(const json& object) {
-  k8s::StringMap labels;
-  const json& found = member(member(object, "metadata"), "labels");
-  if (found.is_object()) {
-    for (const auto& [key, value] : found.items()) {
-      if (value.is_string())
-        labels[key] = value.get<std::string>();
-    }
-  }
-  return labels;
-}
-
 }  // namespace
 
 std::optional<json> aggregated_rules(const json& role, const std::map<std::string, json>& all) {
@@ -64,7 +43,7 @@ std::optional<json> aggregated_rules(const json& role, const std::map<std::strin
       for (const auto& [name, other] : all) {  // the map's order is upstream's sort by name
         if (name == self || !k8s::matches(selector, labels_of(other)))
           continue;
-        for (auto& rule : parsed(member(other, "rules"))) {
+        for (auto& rule : parse_rules(member(other, "rules"))) {
           if (std::find(rules.begin(), rules.end(), rule) == rules.end())
             rules.push_back(std::move(rule));
         }
@@ -78,7 +57,7 @@ std::optional<json> aggregated_rules(const json& role, const std::map<std::strin
 }
 
 bool same_rules(const json& a, const json& b) {
-  return parsed(a) == parsed(b);
+  return parse_rules(a) == parse_rules(b);
 }
 
 }  // namespace hvo::apiserver::authz

@@ -206,4 +206,30 @@ std::string compact_string(const PolicyRule& rule) {
   return out + "}";
 }
 
+std::vector<PolicyRule> parse_rules(const json& rules) {
+  std::vector<PolicyRule> parsed;
+  if (rules.is_array()) {
+    for (const auto& rule : rules)
+      parsed.push_back(parse_rule(rule));
+  }
+  return parsed;
+}
+
+k8s::StringMap labels_of(const json& object) {
+  k8s::StringMap labels;
+  if (!object.is_object())
+    return labels;
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object())
+    return labels;
+  const auto found = metadata->find("labels");
+  if (found == metadata->end() || !found->is_object())
+    return labels;
+  for (const auto& [key, value] : found->items()) {
+    if (value.is_string())
+      labels[key] = value.get<std::string>();
+  }
+  return labels;
+}
+
 }  // namespace hvo::apiserver::authz

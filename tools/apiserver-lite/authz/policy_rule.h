@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/k8s/json_codec.h"
+
 namespace hvo::apiserver::authz {
 
 // What an authorizer is asked, as kube's authorizer.Attributes.
@@ -36,6 +38,10 @@ struct PolicyRule {
 
 // Reads rbac/v1 PolicyRule JSON (absent lists are empty). Non-string members are skipped.
 PolicyRule parse_rule(const nlohmann::json& rule);
+// A `rules` list of a Role or ClusterRole; anything but a list reads as no rules.
+std::vector<PolicyRule> parse_rules(const nlohmann::json& rules);
+// metadata.labels of an RBAC object (what aggregation selectors match), string values only.
+k8s::StringMap labels_of(const nlohmann::json& object);
 nlohmann::json to_json(const PolicyRule& rule);
 bool operator==(const PolicyRule& a, const PolicyRule& b);
 

@@ -27,28 +27,6 @@ const json& member(const json& object, const char* name) {
   return found == object.end() ? kNull : *found;
 }
 
-std::vector<PolicyRule> rules_in(const json& role) {
-  std::vector<PolicyRule> rules;
-  const json& list = member(role, "rules");
-  if (list.is_array()) {
-    for (const auto& rule : list)
-      rules.push_back(parse_rule(rule));
-  }
-  return rules;
-}
-
-k8s::StringMap labels_of(const json& object) {
-  k8s::StringMap labels;
-  const json& found = member(member(object, "metadata"), "labels");
-  if (found.is_object()) {
-    for (const auto& [key, value] : found.items()) {
-      if (value.is_string())
-        labels[key] = value.get<std::string>();
-    }
-  }
-  return labels;
-}
-
 // The label selectors of an aggregationRule; nullopt when the role does not aggregate.
 std::optional<std::vector<k8s::LabelSelector>> aggregation_selectors(const json& role) {
   const json& rule = member(role, "aggregationRule");
@@ -132,7 +110,7 @@ RbacPolicy::RbacPolicy(const RbacObjects& objects) {
         }
       }
     } else {
-      rules = rules_in(role->second);
+      rules = parse_rules(member(role->second, "rules"));
     }
     resolving.erase(name);
     return cluster_role_rules_[name] = std::move(rules);
@@ -140,7 +118,7 @@ RbacPolicy::RbacPolicy(const RbacObjects& objects) {
   for (const auto& [name, role] : objects.cluster_roles)
     resolve(name);
   for (const auto& [key, role] : objects.roles)
-    role_rules_[key] = rules_in(role);
+    role_rules_[key] = parse_rules(member(role, "rules"));
 
   auto binding_of = [](const std::string& kind, const json& object) {
     Binding binding;
