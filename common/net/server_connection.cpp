@@ -349,6 +349,9 @@ class ResponderImpl : public Responder {
   void reply(HttpResponse response) override {
     if (!claim("reply"))
       return;
+    // Answered: the place is free before the client can read the answer and send its next
+    // request (released after the handler returned, a quick client found it still taken).
+    slot_->release();
     connection_->send_response(std::move(response));
   }
 
