@@ -10,14 +10,26 @@ namespace hvo::controllers {
 
 std::shared_ptr<const api::HyperVHost> DecodedHosts::decode(const kube::ObjectPtr& object) const {
   const std::string name = kube::name_of(*object);
-  const std::string version =
-      object->value(nlohmann::json::json_pointer("/metadata/resourceVersion"), std::string());
+  std::string version;
   {
     std::lock_guard<std::mutex> lock(mu_);
     const auto found = decoded_.find(name);
-    if (found != decoded_.end() && found->second.version == version)
-      return found->second.host;
+    if (found != decoded_.end()) {
+      // The store hands out the object it holds until the host changes: the same pointer is
+      // the same version, without reading it.
+      if (found->second.source == object)
+        return found->second.host;
+      version =
+          object->value(nlohmann::json::json_pointer("/metadata/resourceVersion"), std::string());
+      if (found->second.version == version) {
+        found->second.source = object;
+        return found->second.host;
+      }
+    }
   }
+  if (version.empty())
+    version =
+        object->value(nlohmann::json::json_pointer("/metadata/resourceVersion"), std::string());
   auto parsed = api::HyperVHost::from_json(*object);
   if (!parsed.ok()) {
     spdlog::warn("cached_object_undecodable hypervhost={} error=\"{}\"", name,
@@ -26,7 +38,7 @@ std::shared_ptr<const api::HyperVHost> DecodedHosts::decode(const kube::ObjectPt
   }
   auto host = std::make_shared<const api::HyperVHost>(std::move(parsed).value());
   std::lock_guard<std::mutex> lock(mu_);
-  decoded_[name] = Decoded{version, host};
+  decoded_[name] = Decoded{object, version, host};
   return host;
 }
 

@@ -28,6 +28,7 @@ class DecodedHosts {
 
   const kube::Store& hosts_;
   struct Decoded {
+    kube::ObjectPtr source;  // the cached object it was decoded from
     std::string version;
     std::shared_ptr<const api::HyperVHost> host;
   };

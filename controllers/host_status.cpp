@@ -37,7 +37,7 @@ void record_observation(const agent::HostInfo& info, const api::HyperVHostSpec& 
   status.unmanaged_vm_count = info.unmanaged_vm_count;
 }
 
-// lastHeartbeatTime moves only when a minute (write_interval) has passed since the recorded one
+// lastHeartbeatTime moves only when write_interval has passed since the recorded one
 // (restart_refresh_age() on the first poll since the operator started).
 void record_heartbeat(const k8s::Time& now, std::chrono::seconds refresh_age,
                       api::HyperVHostStatus& status) {

@@ -1,7 +1,7 @@
 // A HyperVHost's next status as a pure function of the last poll of its agent. The host monitor
 // polls every host on a jittered interval and writes the result only when next_host_status()
 // says it changed, so 1,000 idle hosts cost no API writes:
-//  - lastHeartbeatTime advances at most once per heartbeat_write_interval (default a minute);
+//  - lastHeartbeatTime advances at most once per heartbeat write_interval (default 5 minutes);
 //    the first poll of a host after the operator starts leaves alone a heartbeat younger than
 //    restart_refresh_age(), so a restarted operator's resync writes nothing for idle hosts;
 //  - a failed poll sets Reachable=False at once, but Ready stays True until no poll has succeeded
@@ -35,14 +35,13 @@ struct HostPoll {
 
 struct HeartbeatSettings {
   std::chrono::seconds timeout{std::chrono::seconds(120)};
-  std::chrono::seconds write_interval{std::chrono::seconds(60)};
+  std::chrono::seconds write_interval{std::chrono::minutes(5)};
 };
 
-// The age from which the first poll after a start refreshes the heartbeat: three quarters of
-// the timeout (90 s by default), never less than write_interval. A running operator keeps the
-// heartbeat younger than write_interval + one poll interval (about 90 s by default), so a
-// restart finds it younger than this and leaves it to the next poll, which refreshes it at
-// write_interval as usual, still within the timeout.
+// The age from which the first poll after a start refreshes the heartbeat: write_interval, or
+// three quarters of the timeout when that is longer. A running operator keeps the heartbeat
+// younger than write_interval + one poll interval, so a restart mostly finds it younger than
+// this and leaves it to a later poll: a restart's resync writes nothing for idle hosts.
 std::chrono::seconds restart_refresh_age(const HeartbeatSettings& settings);
 
 struct HostStatusUpdate {

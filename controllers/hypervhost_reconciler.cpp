@@ -105,7 +105,7 @@ HostPoll HyperVHostReconciler::poll(const api::HyperVHost& host,
                                     std::shared_ptr<AgentClient>& client) {
   HostPoll poll;
   poll.now = k8s::Time(clock_.wall_now());
-  poll.allocated = ledger_.load(host.metadata.name).allocated;
+  poll.allocated = ledger_.allocated(host.metadata.name);
 
   auto built = agent_client(secrets_, agents_, host);
   if (!built.ok()) {
@@ -139,8 +139,15 @@ void HyperVHostReconciler::record_contact(const api::HyperVHost& host, HostPoll&
     poll.last_contact = poll.now;
   } else if (remembered != last_contact_.end()) {
     poll.last_contact = remembered->second;
+  } else if (k8s::is_true(host.status.conditions, condition_type::kReady)) {
+    // Ready when the last operator looked, and not reached by this one yet: it gets the whole
+    // timeout from this first look, as Kubernetes' node lifecycle controller gives a node it
+    // first sees. The recorded heartbeat is up to --host-heartbeat-interval old by design and
+    // says little about the last minutes. Remembered as the contact, so the timeout runs.
+    last_contact_[host.metadata.name] = poll.now;
+    poll.last_contact = poll.now;
   } else {
-    // After an operator restart the recorded heartbeat is the best knowledge there is.
+    // Not Ready already: the recorded heartbeat keeps the reason it was given.
     poll.last_contact = host.status.last_heartbeat_time;
   }
 }

@@ -79,7 +79,9 @@ class HyperVHostReconciler : public kube::Reconciler {
   std::function<void(const std::string&)> vm_drift_;
 
   std::mutex mu_;
-  std::map<std::string, k8s::Time> last_contact_;  // by host: when its agent last answered
+  // By host: when its agent last answered (or when this process first looked, for a host that
+  // was Ready and did not answer that look).
+  std::map<std::string, k8s::Time> last_contact_;
   // by host: the inventory read at an earlier poll, with its digest
   std::map<std::string, std::shared_ptr<const agent::Inventory>> inventories_;
   std::mt19937 jitter_{std::random_device{}()};

@@ -194,16 +194,16 @@ ReservedTally ReservationLedger::tally(
   return sum;
 }
 
-HostLoad ReservationLedger::load(const std::string& host) const {
+ResourceAmounts ReservationLedger::allocated(const std::string& host) const {
   std::lock_guard<std::mutex> lock(mu_);
-  HostLoad load;
-  if (const auto found = host_allocated_.find(host); found != host_allocated_.end())
-    load.allocated = found->second;
-  if (const auto found = host_groups_.find(host); found != host_groups_.end()) {
-    for (const auto& [group, count] : found->second)
-      load.anti_affinity_groups.insert(group);
-  }
-  return load;
+  const auto found = host_allocated_.find(host);
+  return found != host_allocated_.end() ? found->second : ResourceAmounts{};
+}
+
+bool ReservationLedger::runs_group(const std::string& host, const std::string& group) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto found = host_groups_.find(host);
+  return found != host_groups_.end() && found->second.count(group) > 0;
 }
 
 std::mutex& ReservationLedger::tenant_lock(const std::string& tenant) {

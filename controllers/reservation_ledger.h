@@ -48,12 +48,6 @@ struct ReservedTally {
   QuotaUsage in_flight;
 };
 
-// What the VMs placed on a host take there.
-struct HostLoad {
-  ResourceAmounts allocated;
-  std::set<std::string> anti_affinity_groups;
-};
-
 class ReservationLedger {
  public:
   // Feeds the ledger from the VM cache; register before the informer starts.
@@ -76,7 +70,10 @@ class ReservationLedger {
   // The same with the in-flight part (Quota and Tenant status): O(namespaces × hosts).
   ReservedTally tally(const std::vector<std::string>& namespaces,
                       const std::function<bool(const std::string& host)>& counts) const;
-  HostLoad load(const std::string& host) const;
+  // What the VMs placed on `host` take there.
+  ResourceAmounts allocated(const std::string& host) const;
+  // Whether a VM of anti-affinity `group` is placed on `host`.
+  bool runs_group(const std::string& host, const std::string& group) const;
 
   // Held while a VM of `tenant` is admitted, so two VMs never both take the last unit; then
   // the placement lock while a host is chosen. In that order; never across an API call.

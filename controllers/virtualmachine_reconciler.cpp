@@ -507,7 +507,7 @@ bool VirtualMachineReconciler::resize_reservation(Pass& pass) {
   return true;
 }
 
-std::vector<HostSnapshot> VirtualMachineReconciler::host_snapshots(
+const std::vector<HostSnapshot>& VirtualMachineReconciler::host_snapshots(
     const Pass& pass, const PlacementRequest& request) {
   const std::string key = pass.vm.metadata.key();
   const std::string tenant = pass.tenant ? pass.tenant->metadata.name : "";
@@ -523,24 +523,30 @@ std::vector<HostSnapshot> VirtualMachineReconciler::host_snapshots(
   const QuotaUsed used = scoped.empty() ? QuotaUsed() : tenant_usage(*pass.tenant, labels, key);
 
   const k8s::Time now(clock_.wall_now());
-  std::vector<HostSnapshot> hosts;
-  for (const auto& host : hosts_.all()) {
-    const std::string& name = host->metadata.name;
-    const HostLoad load = ledger_.load(name);  // what the VMs placed there take (O(1))
-    HostSnapshot snapshot = host_snapshot(*host, load.allocated, load.anti_affinity_groups);
+  const std::vector<HostSnapshots::HostPtr> hosts = hosts_.all();
+  std::vector<HostSnapshot>& snapshots = snapshots_.update(hosts);
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    const api::HyperVHost& host = *hosts[i];
+    HostSnapshot& snapshot = snapshots[i];
+    const std::string& name = snapshot.name;
+    snapshot.allocated = ledger_.allocated(name);  // what the VMs placed there take (O(1))
+    snapshot.anti_affinity_groups.clear();
+    if (!request.anti_affinity_group.empty() &&
+        ledger_.runs_group(name, request.anti_affinity_group))
+      snapshot.anti_affinity_groups.insert(request.anti_affinity_group);
     snapshot.awaiting_first_report =
-        !k8s::find_condition(host->status.conditions, condition_type::kReady) &&
-        host->metadata.creation_timestamp &&
-        now.time_point() - host->metadata.creation_timestamp->time_point() <
+        !k8s::find_condition(host.status.conditions, condition_type::kReady) &&
+        host.metadata.creation_timestamp &&
+        now.time_point() - host.metadata.creation_timestamp->time_point() <
             options_.first_report_grace;
+    snapshot.quota_denial.reset();
     if (!scoped.empty()) {
       if (auto denial = check_admission_with_usage(tenant, quota_usage(request.requested), name,
                                                    scoped, used, labels))
         snapshot.quota_denial = denial->message;
     }
-    hosts.push_back(std::move(snapshot));
   }
-  return hosts;
+  return snapshots;
 }
 
 Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::place(Pass& pass) {

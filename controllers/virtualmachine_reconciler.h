@@ -36,6 +36,7 @@
 #include "controllers/cluster_api.h"
 #include "controllers/decoded_hosts.h"
 #include "controllers/host_call_limiter.h"
+#include "controllers/host_snapshots.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/reservation_ledger.h"
@@ -152,7 +153,10 @@ class VirtualMachineReconciler : public kube::Reconciler {
   // What each of `quotas` counts of the tenant's VMs (the ledger's sums), leaving `except` out.
   QuotaUsed tenant_usage(const api::Tenant& tenant, const HostLabels& labels,
                          const std::string& except) const;
-  std::vector<HostSnapshot> host_snapshots(const Pass& pass, const PlacementRequest& request);
+  // Every host as placement sees it for this VM; call under the placement lock (the snapshots
+  // are kept between placements).
+  const std::vector<HostSnapshot>& host_snapshots(const Pass& pass,
+                                                  const PlacementRequest& request);
 
   // What the operation an earlier pass left on the agent came to (AgentOperations polls it).
   enum class OperationPoll {
@@ -190,6 +194,8 @@ class VirtualMachineReconciler : public kube::Reconciler {
 
   std::mutex drift_mu_;
   std::set<std::string> drifted_;  // by VM key
+
+  HostSnapshots snapshots_;  // guarded by ledger_.placement_lock()
 };
 
 }  // namespace hvo::controllers

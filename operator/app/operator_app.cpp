@@ -182,6 +182,8 @@ class Operator : public OperatorApp {
         std::chrono::duration_cast<std::chrono::seconds>(options_.host_poll_interval);
     options.heartbeat.timeout =
         std::chrono::duration_cast<std::chrono::seconds>(options_.host_heartbeat_timeout);
+    options.heartbeat.write_interval =
+        std::chrono::duration_cast<std::chrono::seconds>(options_.host_heartbeat_interval);
     return options;
   }
   std::vector<kube::SharedInformer*> informers() {

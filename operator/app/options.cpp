@@ -108,6 +108,8 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
     return duration(options.host_poll_interval);
   } else if (name == "host-heartbeat-timeout") {
     return duration(options.host_heartbeat_timeout);
+  } else if (name == "host-heartbeat-interval") {
+    return duration(options.host_heartbeat_interval);
   } else if (name == "agent-timeout") {
     return duration(options.agent_timeout);
   } else if (name == "agent-operation-wait") {
@@ -238,6 +240,8 @@ Runs the Hyper-V operator: reconciles VirtualMachine, HyperVHost, Tenant and Quo
   --kube-api-burst N                API requests allowed at once above that rate (default 600)
   --host-poll-interval D            how often each agent is polled (default 30s)
   --host-heartbeat-timeout D        silence after which a host is NotReady (default 2m)
+  --host-heartbeat-interval D       how often an idle host's lastHeartbeatTime is written
+                                    (default 5m)
   --agent-timeout D                 per agent request (default 30s)
   --agent-operation-wait D          how long an agent may hold an ensure, power or delete before
                                     answering with an operation id (default 0: at once)

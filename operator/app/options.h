@@ -10,6 +10,7 @@
 //   --vm-workers N (8), --host-workers N (2), --tenant-workers N (1), --quota-workers N (1)
 //   --kube-api-qps Q (300), --kube-api-burst N (600)  the API client's token bucket
 //   --host-poll-interval D (30s), --host-heartbeat-timeout D (2m), --agent-timeout D (30s)
+//   --host-heartbeat-interval D (5m)    how often an idle host's lastHeartbeatTime is written
 //   --agent-operation-wait D (0)        waitMs sent with mutating agent calls
 //   --agent-max-inflight-per-host N (8) agent calls in flight per host
 //   --tenant-admin-cluster-role NAME    default hyperv-operator-tenant-admin
@@ -54,6 +55,9 @@ struct OperatorOptions {
   int kube_api_burst = 600;
   std::chrono::milliseconds host_poll_interval{std::chrono::seconds(30)};
   std::chrono::milliseconds host_heartbeat_timeout{std::chrono::minutes(2)};
+  // The operator itself times hosts out from its polls; the written heartbeat is for people and
+  // for a restarted operator, so it moves seldom (kubelet's status report interval is also 5m).
+  std::chrono::milliseconds host_heartbeat_interval{std::chrono::minutes(5)};
   std::chrono::milliseconds agent_timeout{std::chrono::seconds(30)};
   // How long an agent may hold an ensure, power or remove before answering 202 with an
   // operation id (sent as waitMs; the agent's limits.operationWaitMs caps it). 0: at once, so a

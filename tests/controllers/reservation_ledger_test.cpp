@@ -60,19 +60,21 @@ TEST_F(ReservationLedgerTest, SumsFollowTheCache) {
   store.upsert("team-a/c", vm("c", "3", "", 1, "", /*reserved=*/false));
   EXPECT_EQ(cpus_in_namespace(), 6);
   EXPECT_EQ(vms_in_namespace(), 2);
-  EXPECT_EQ(ledger.load("hv-1").allocated.cpu, 6);
-  EXPECT_EQ(ledger.load("hv-1").anti_affinity_groups, std::set<std::string>{"web"});
+  EXPECT_EQ(ledger.allocated("hv-1").cpu, 6);
+  EXPECT_TRUE(ledger.runs_group("hv-1", "web"));
+  EXPECT_FALSE(ledger.runs_group("hv-2", "web"));
   // Only the hosts the quota counts: a host-scoped quota sees hv-1's VMs, not unplaced ones.
   EXPECT_EQ(ledger.reserved({"team-a"}, [](const std::string& h) { return h == "hv-2"; }).vcpus, 0);
 
   store.upsert("team-a/a", vm("a", "4", "hv-2", 2, "web"));  // moved (as a test can)
-  EXPECT_EQ(ledger.load("hv-1").allocated.cpu, 4);
-  EXPECT_TRUE(ledger.load("hv-1").anti_affinity_groups.empty());
-  EXPECT_EQ(ledger.load("hv-2").allocated.cpu, 2);
+  EXPECT_EQ(ledger.allocated("hv-1").cpu, 4);
+  EXPECT_FALSE(ledger.runs_group("hv-1", "web"));
+  EXPECT_TRUE(ledger.runs_group("hv-2", "web"));
+  EXPECT_EQ(ledger.allocated("hv-2").cpu, 2);
 
   store.remove("team-a/b");
   EXPECT_EQ(cpus_in_namespace(), 2);
-  EXPECT_EQ(ledger.load("hv-1").allocated.cpu, 0);
+  EXPECT_EQ(ledger.allocated("hv-1").cpu, 0);
   EXPECT_FALSE(ledger.holding("team-a/b"));
 }
 
@@ -103,14 +105,14 @@ TEST_F(ReservationLedgerTest, AnObserverAddedLateCountsWhatIsAlreadyCached) {
   filled.upsert("team-a/a", vm("a", "1", "hv-1", 3));
   ReservationLedger late;
   filled.add_observer(late.observer());
-  EXPECT_EQ(late.load("hv-1").allocated.cpu, 3);
+  EXPECT_EQ(late.allocated("hv-1").cpu, 3);
 }
 
 TEST_F(ReservationLedgerTest, OwnWriteCountsBeforeTheCacheShowsIt) {
   store.upsert("team-a/a", vm("a", "1", "", 0, "", /*reserved=*/false));
   ledger.expect("team-a/a", holding("hv-1", 2));
   EXPECT_EQ(cpus_in_namespace(), 2);
-  EXPECT_EQ(ledger.load("hv-1").allocated.cpu, 2);
+  EXPECT_EQ(ledger.allocated("hv-1").cpu, 2);
   ledger.wrote("team-a/a", "1", "5");
 
   // The pass that starts from the version we wrote over is behind; our own version is not.
@@ -149,7 +151,7 @@ TEST_F(ReservationLedgerTest, FailedWriteIsWithdrawn) {
   EXPECT_EQ(cpus_in_namespace(), 2);
   ledger.withdraw("team-a/a", previous);
   EXPECT_EQ(cpus_in_namespace(), 0);
-  EXPECT_EQ(ledger.load("hv-1").allocated.cpu, 0);
+  EXPECT_EQ(ledger.allocated("hv-1").cpu, 0);
 }
 
 TEST_F(ReservationLedgerTest, ADeletedVmStopsCountingEvenWithAnExpectation) {

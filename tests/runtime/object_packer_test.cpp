@@ -72,5 +72,20 @@ TEST(ObjectPacker, CorruptOrForeignInputIsRefused) {
   EXPECT_TRUE(refused_or_different);
 }
 
+// Each thread reuses one compressor and one decompressor: a refused input must not leave them
+// unusable, and two packers with different samples must not see each other's dictionary.
+TEST(ObjectPacker, ReusedStreamsRecoverFromAFailureAndKeepSamplesApart) {
+  const ObjectPacker with_sample(vm("sample", "hv-01"));
+  const ObjectPacker plain;
+  const json object = vm("web-1", "hv-07");
+  const auto packed = with_sample.pack(object);
+  EXPECT_THROW(with_sample.unpack({0xff, 0xff, 0xff, 0xff}), std::exception);
+  EXPECT_EQ(with_sample.unpack(packed), object);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(plain.unpack(plain.pack(object)), object);
+    EXPECT_EQ(with_sample.unpack(with_sample.pack(object)), object);
+  }
+}
+
 }  // namespace
 }  // namespace hvo::kube
