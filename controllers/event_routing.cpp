@@ -2,6 +2,7 @@
 
 #include "api/v1alpha1/tenant_types.h"
 #include "controllers/conditions.h"
+#include "controllers/host_reachability.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/tenant_desired.h"
 
@@ -150,10 +151,10 @@ kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
   handlers.on_update = [caches, queues](const Json& old_host, const Json& host) {
     if (spec_changed(old_host, host))
       queues.host(key_of(host));
-    // A host that became Ready or stopped being Ready: its VMs' status says so (they are not
-    // polled on a timer). Woken from the cache's event, so their passes see the new host.
-    if (cached_condition_status(old_host, condition_type::kReady) !=
-        cached_condition_status(host, condition_type::kReady)) {
+    // A host that stopped answering, or answers again (Reachable or Ready flipped): its VMs'
+    // status says so at once, and deletes that waited for it run now (they are not polled on a
+    // timer). Woken from the cache's event, so their passes see the new host.
+    if (host_reachability_changed(old_host, host)) {
       for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
         queues.vm(vm);
     }

@@ -9,7 +9,9 @@
 //   Namespace or RoleBinding carrying the tenant label added, changed or deleted → the Tenant
 //                             the label names (before and after the change)
 //   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
-//                             nothing, or every poll would trigger another); deleted → its VMs
+//                             nothing, or every poll would trigger another); its Ready or
+//                             Reachable flipped → its VMs (deleting ones included); deleted →
+//                             its VMs
 #pragma once
 
 #include <functional>

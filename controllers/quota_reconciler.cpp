@@ -12,11 +12,19 @@ namespace hvo::controllers {
 
 Result<kube::ReconcileResult> QuotaReconciler::reconcile(const kube::Request& request) {
   const kube::ObjectPtr object = caches_.quotas.get(request.key());
-  if (!object)
+  if (!object) {
+    own_writes_.forget(request.key());
     return kube::ReconcileResult::done();  // deleted: nothing to keep up to date
+  }
   auto quota = api::Quota::from_json(*object);
   if (!quota.ok())
     return quota.error().with_context("quota " + request.key());
+  // The cache has not caught up with our last status write: writing from it would be a 409.
+  if (own_writes_.cache_behind(request.key(), quota->metadata.resource_version)) {
+    spdlog::debug("quota_cache_behind quota={} resourceVersion={}", request.key(),
+                  quota->metadata.resource_version);
+    return kube::ReconcileResult::after(kCacheBehindRetry);
+  }
 
   // Only the quota's tenant's VMs count, read from the ledger's sums: never a VM decoded.
   const IndexedCaches caches({caches_.vms, caches_.hosts, caches_.tenants, caches_.quotas});
@@ -35,6 +43,7 @@ Result<kube::ReconcileResult> QuotaReconciler::reconcile(const kube::Request& re
   auto written = api_.update_status(kQuotas, quota->to_json());
   if (!written.ok())
     return written.error().with_context("quota " + request.key() + ": write status");
+  own_writes_.wrote(request.key(), quota->metadata.resource_version);
   spdlog::info("quota_status_written quota={} tenant={} vms={}", request.key(), quota->spec.tenant,
                quota->status.used ? quota->status.used->vms.value_or(0) : 0);
   return kube::ReconcileResult::done();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "controllers/cluster_api.h"
+#include "controllers/own_status_writes.h"
 #include "controllers/reservation_ledger.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
@@ -32,6 +33,10 @@ class QuotaReconciler : public kube::Reconciler {
   QuotaReconcilerCaches caches_;
   ClusterApi& api_;
   const kube::Clock& clock_;
+  // A pass that starts from a version this process already wrote over is retried after this
+  // (its own status write's watch event wakes nothing: status-only changes are ignored).
+  static constexpr kube::Duration kCacheBehindRetry = std::chrono::milliseconds(500);
+  OwnStatusWrites own_writes_;
 };
 
 }  // namespace hvo::controllers

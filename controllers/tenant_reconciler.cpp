@@ -34,11 +34,19 @@ TenantReconciler::TenantReconciler(TenantReconcilerCaches caches, ClusterApi& ap
 
 Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& request) {
   const kube::ObjectPtr object = caches_.tenants.get(request.key());
-  if (!object)
+  if (!object) {
+    own_writes_.forget(request.key());
     return kube::ReconcileResult::done();  // its RoleBindings go with it (owner references)
+  }
   auto tenant = api::Tenant::from_json(*object);
   if (!tenant.ok())
     return tenant.error().with_context("tenant " + request.name);
+  // The cache has not caught up with our last status write: writing from it would be a 409.
+  if (own_writes_.cache_behind(request.key(), tenant->metadata.resource_version)) {
+    spdlog::debug("tenant_cache_behind tenant={} resourceVersion={}", request.name,
+                  tenant->metadata.resource_version);
+    return kube::ReconcileResult::after(kCacheBehindRetry);
+  }
 
   std::vector<std::string> ready;
   std::string first_failure;
@@ -65,6 +73,7 @@ Result<kube::ReconcileResult> TenantReconciler::reconcile(const kube::Request& r
     auto written = api_.update_status(kTenants, tenant->to_json());
     if (!written.ok())
       return written.error().with_context("tenant " + request.name + ": write status");
+    own_writes_.wrote(request.key(), tenant->metadata.resource_version);
   }
   if (!first_failure.empty()) {
     events_.record(*object, "Warning", "NamespaceNotReady", "Reconcile", first_failure);

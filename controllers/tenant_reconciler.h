@@ -13,6 +13,7 @@
 
 #include "api/v1alpha1/tenant_types.h"
 #include "controllers/cluster_api.h"
+#include "controllers/own_status_writes.h"
 #include "controllers/reservation_ledger.h"
 #include "operator/clock.h"
 #include "operator/controller.h"
@@ -54,6 +55,9 @@ class TenantReconciler : public kube::Reconciler {
   EventSink& events_;
   const std::string cluster_role_;
   const kube::Clock& clock_;
+  // As in QuotaReconciler: a pass from a version this process already wrote over is retried.
+  static constexpr kube::Duration kCacheBehindRetry = std::chrono::milliseconds(500);
+  OwnStatusWrites own_writes_;
 };
 
 }  // namespace hvo::controllers

@@ -9,6 +9,7 @@
 #include "controllers/agent_endpoint.h"
 #include "controllers/api_conversions.h"
 #include "controllers/conditions.h"
+#include "controllers/host_reachability.h"
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
 #include "controllers/power_policy.h"
@@ -182,7 +183,7 @@ bool VirtualMachineReconciler::settled(const Pass& pass) {
     return false;
   // Its host went away or stopped answering: the VM's status has to say so.
   const auto host = hosts_.get(vm.status.host);
-  if (!host || !k8s::is_true(host->status.conditions, condition_type::kReady))
+  if (!host || host_unreachable_reason(*host))
     return false;
   // A tenant policy that changed since may have made the spec invalid (no I/O to find out).
   if (!api::validate(vm).empty())
@@ -226,10 +227,8 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reach_host(Pass
     pass.facts.host_unreachable = "Host " + name + " does not exist.";
     return Step::kStop;
   }
-  if (!k8s::is_true(host->status.conditions, condition_type::kReady)) {
-    const auto* ready = k8s::find_condition(host->status.conditions, condition_type::kReady);
-    pass.facts.host_unreachable =
-        "Host " + name + " is not Ready" + (ready ? ": " + ready->message : ".");
+  if (auto unreachable = host_unreachable_reason(*host)) {
+    pass.facts.host_unreachable = std::move(unreachable);
     return Step::kStop;
   }
   auto client = agent_client(secrets_, agents_, *host);
@@ -279,10 +278,8 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
     Pass pass = begin(vm);
     if (auto reached = reach_host(pass); !reached.ok())
       return reached.error().with_context("virtualmachine " + key);
-    if (!pass.agent) {
-      return Error(ErrorCode::kUnavailable, "virtualmachine " + key + ": cannot delete: " +
-                                                pass.facts.host_unreachable.value_or(""));
-    }
+    if (!pass.agent)
+      return wait_for_host(pass);
     // A delete (or any operation) still running on the agent is waited for (the poller wakes
     // the VM when it ends); once it ended, DELETE is issued (again): it is idempotent, a missing
     // VM is success.
@@ -295,9 +292,13 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
     if (!permit)
       return kube::ReconcileResult::after(options_.agent_busy);
     auto removed = pass.agent->remove(vm.metadata.uid);
-    if (!removed.ok())
+    if (!removed.ok()) {
+      record_agent_error(pass.facts, removed.error());
+      if (pass.facts.host_unreachable)
+        return wait_for_host(pass);
       return Error(ErrorCode::kUnavailable,
                    "virtualmachine " + key + ": delete: " + removed.error().message);
+    }
     if (!removed->finished()) {
       track(pass, removed.value());
       return kube::ReconcileResult::after(options_.operation_running);
@@ -318,6 +319,20 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
   if (!patched.ok() && patched.error().code() != ErrorCode::kNotFound)
     return patched.error().with_context("virtualmachine " + key + ": remove finalizer");
   return kube::ReconcileResult::done();
+}
+
+Result<kube::ReconcileResult> VirtualMachineReconciler::wait_for_host(Pass& pass) {
+  // The status says why the VM is still there (Ready=False HostUnreachable, the host named; one
+  // Warning Event when it starts waiting); the host's Reachable or Ready flipping back wakes the
+  // VM at once (event_routing.h), and this visit is only a safety net. Returned as a requeue, not
+  // an error: the wait follows the host, not a growing per-key backoff.
+  const std::string key = pass.vm.metadata.key();
+  pass.facts.deleting = true;
+  spdlog::warn("vm_delete_waits_for_host vm={} host={} error={}", key, pass.facts.host,
+               pass.facts.host_unreachable.value_or(""));
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  return kube::ReconcileResult::after(options_.host_unreachable);
 }
 
 Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::VirtualMachine vm) {
@@ -795,6 +810,9 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
 
   const std::string old_reason = ready_reason(pass.vm);
   const bool was_warning = needs_attention(pass.vm);
+  // A delete that starts waiting for its host is news even when the host was already down.
+  const bool delete_blocked = pass.facts.deleting && pass.facts.host_unreachable &&
+                              pass.vm.status.phase != VirtualMachinePhase::kDeleting;
   auto written = api_.update_status(kVirtualMachines, next.to_json());
   if (!written.ok()) {
     if (pass.holding_changed)
@@ -811,7 +829,7 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
     return reread.error().with_context("virtualmachine " + key + ": status answer");
 
   const std::string new_reason = ready_reason(*reread);
-  if (new_reason != old_reason) {
+  if (new_reason != old_reason || delete_blocked) {
     const auto* ready = k8s::find_condition(reread->status.conditions, condition_type::kReady);
     const bool warning = is_warning(assessment, new_reason);
     spdlog::info("vm_status_changed vm={} phase={} ready={} reason={}", key,

@@ -5,7 +5,8 @@
 // retry) resumes on the same host with the same reservation. A VM goes from created to Ready in
 // three writes: the finalizer, the checkpoint, Ready.
 //
-//   deleted?      remove the VM through its host's agent, then drop the finalizer
+//   deleted?      remove the VM through its host's agent, then drop the finalizer; while the
+//                 host does not answer, Ready=False HostUnreachable says so
 //   finalizer     added first, by a JSON patch guarded by resourceVersion
 //   settled?      Ready for this generation, nothing requested, no drift reported by the host
 //                 poll: nothing to do, no agent call (a restart resyncs 10,000 VMs in seconds)
@@ -13,7 +14,7 @@
 //   reserve       quota admission (one VM of a tenant at a time); a spec that grew is admitted
 //                 again before the agent sees it
 //   place         the scheduler's host
-//   reach host    the host is Ready and has credentials
+//   reach host    the host is Ready, its last poll answered, and it has credentials
 //   checkpoint    reservation and placement written, if this pass made them
 //   converge      the agent's VM made to match the spec (ensure), power per runStrategy and
 //                 restartRequestedAt; a VM missing from its host is recreated. An operation
@@ -119,6 +120,8 @@ class VirtualMachineReconciler : public kube::Reconciler {
   enum class Step { kContinue, kStop, kDefer };
 
   Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
+  // The delete cannot reach the VM's host: the status says so, and the VM is visited again.
+  Result<kube::ReconcileResult> wait_for_host(Pass& pass);
   Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
   Pass begin(api::VirtualMachine vm) const;
   // Ready for its generation with nothing asked of it: no step has anything to do.

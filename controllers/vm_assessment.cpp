@@ -23,6 +23,13 @@ class Assessor {
   explicit Assessor(const VmFacts& facts) : facts_(facts) {}
 
   VmAssessment run() {
+    if (facts_.deleting && facts_.host_unreachable) {
+      // The delete waits for the host: say so, or a VM stuck for the whole outage looks fine.
+      set(type::kHostReachable, false, "HostUnreachable", *facts_.host_unreachable);
+      return in_progress(
+          VirtualMachinePhase::kDeleting, "HostUnreachable",
+          "Waiting to remove the VM from host " + facts_.host + ": " + *facts_.host_unreachable);
+    }
     if (facts_.deleting)
       return in_progress(VirtualMachinePhase::kDeleting, "Deleting", "The VM is being deleted.");
     if (facts_.invalid_spec) {

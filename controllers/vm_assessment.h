@@ -2,7 +2,8 @@
 // found out in this pass (VmFacts). The reconciler gathers facts step by step, stops at the first
 // step that cannot proceed, and asks assess_vm() what that means for the status:
 //
-//   delete requested → invalid spec → quota → scheduling → host reachable → provisioning → power
+//   delete requested (waiting for an unreachable host, or under way) → invalid spec → quota →
+//   scheduling → host reachable → provisioning → power
 //
 // Ready is True only for a VM in the state its runStrategy asks for (running, or stopped on
 // purpose). InvalidSpec, QuotaExceeded and permanent provisioning failures set Stalled=True with

@@ -68,13 +68,20 @@ Status LeaderElector::start() {
 }
 
 void LeaderElector::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_requested_ = true;
-    stop_cv_.notify_all();
-  }
+  request_stop();
   if (thread_.joinable())
     thread_.join();
+}
+
+void LeaderElector::request_stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stop_requested_ = true;
+  stop_cv_.notify_all();
+}
+
+bool LeaderElector::stop_requested() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stop_requested_;
 }
 
 bool LeaderElector::is_leader() const {
@@ -184,15 +191,27 @@ bool LeaderElector::try_acquire_or_renew() {
 void LeaderElector::run() {
   while (true) {
     // Campaign: retry_period stretched by up to 20 %, like client-go's JitterUntil(…, 1.2).
-    while (!try_acquire_or_renew()) {
+    // A stop is looked for before every attempt, the first one included.
+    while (true) {
+      if (stop_requested())
+        return;
+      if (try_acquire_or_renew())
+        break;
       const Duration wait = Duration(static_cast<Duration::rep>(
           static_cast<double>(options_.retry_period.count()) * (1.0 + 0.2 * options_.random())));
       if (!pause(wait))
         return;
     }
+    if (stop_requested()) {
+      // Won by an attempt that was under way when the stop came: give it back unused.
+      spdlog::info("leader_acquired_while_stopping lease={}/{} identity={}",
+                   options_.lease_namespace, options_.lease_name, options_.identity);
+      if (options_.release_on_stop)
+        release();
+      return;
+    }
     lead();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_requested_)
+    if (stop_requested())
       return;
   }
 }

@@ -9,6 +9,9 @@
 //   leading at once (on_stopped_leading) and goes back to being a candidate;
 // - stop() while leading calls on_stopped_leading first (so reconciling has stopped) and then
 //   releases the Lease (empty holder, 1 s duration) so a successor takes over without waiting.
+//   A stop asked for while campaigning is honoured before each attempt, and a Lease won by an
+//   attempt that was already on the wire when the stop came is released without leading: a
+//   stopping process never starts reconciling, not even for a few milliseconds.
 // leader_election_master_status{name} is 1 while this process leads.
 #pragma once
 
@@ -55,8 +58,11 @@ class LeaderElector {
   // Checks the options (renew_deadline < lease_duration, retry_period < renew_deadline, names
   // set); starts campaigning on a thread of its own.
   Status start();
-  // Stops campaigning or leading (see above). Idempotent.
+  // Stops campaigning or leading (see above) and waits for the elector's thread. Idempotent.
   void stop();
+  // The same without waiting: safe from the elector's own callbacks (on_stopped_leading), so a
+  // process that exits after losing its lease does not campaign again meanwhile.
+  void request_stop();
 
   bool is_leader() const;
   // The holder last observed in the Lease ("" when none).
@@ -70,6 +76,7 @@ class LeaderElector {
   void lead();
   void release();
   bool pause(Duration delay);
+  bool stop_requested() const;
   nlohmann::json record_for(const std::string& holder, int64_t transitions,
                             const std::string& acquire_time, int duration_seconds) const;
   std::string now_micro() const;

@@ -263,6 +263,8 @@ def audit(args):
     summary = {name: collections.Counter() for name, _, _ in windows}
     # (window, resource, name, second) → writes, for the per-object rate.
     per_second = {name: collections.Counter() for name, _, _ in windows}
+    # window → "resource/subresource" → 409 answers, to tell whose writes conflicted.
+    conflicts = {name: collections.Counter() for name, _, _ in windows}
     with open(args.log) as log:
         for line in log:
             event = json.loads(line)
@@ -289,6 +291,7 @@ def audit(args):
                         per_second[name][(resource, ref.get("name", "?"), int(at))] += 1
                     if event.get("responseStatus", {}).get("code") == 409:
                         summary[name]["conflicts"] += 1
+                        conflicts[name][f"{resource}{'/' + sub if sub else ''}"] += 1
                 elif verb == "get":
                     summary[name]["gets"] += 1
                 elif verb == "list":
@@ -307,6 +310,8 @@ def audit(args):
             peak = max((n for (r, _, _), n in per_second[name].items() if r == resource),
                        default=0)
             print(f"{name}_max_writes_per_s_one_{resource}={peak}")
+        by_resource = ";".join(f"{key}:{n}" for key, n in sorted(conflicts[name].items()))
+        print(f"{name}_conflicts_by_resource={by_resource}")
         detail = ";".join(f"{key}:{n}" for key, n in sorted(counts[name].items()))
         print(f"{name}_requests_by_verb_resource={detail}")
 

@@ -247,6 +247,7 @@ class Operator : public OperatorApp {
         spdlog::error("leader_lost identity={}", identity_);
         lost_leadership_ = true;
         stopping_ = true;
+        elector_->request_stop();  // no new campaign while the process winds down
         stop_cv_.notify_all();
       }
     };

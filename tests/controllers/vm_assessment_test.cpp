@@ -127,6 +127,12 @@ const AssessmentCase kCases[] = {
      VirtualMachinePhase::kUnknown, F, "UnexpectedPowerState", F, T},
     {"DeletingIsUnderWay", [](VmFacts& f) { f.deleting = true; }, VirtualMachinePhase::kDeleting, F,
      "Deleting", T, F},
+    {"DeletingWaitsForAnUnreachableHost",
+     [](VmFacts& f) {
+       f.deleting = true;
+       f.host_unreachable = "Host hv-01 does not answer: connection refused";
+     },
+     VirtualMachinePhase::kDeleting, F, "HostUnreachable", T, F},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, VmAssessmentTable, ::testing::ValuesIn(kCases),
@@ -146,6 +152,22 @@ TEST(VmAssessment, StalledRepeatsReadysReasonAndMessage) {
   EXPECT_EQ(stalled.message, ready.message);
   EXPECT_EQ(reserved.status, ConditionStatus::kFalse);
   EXPECT_EQ(reserved.message, "quota team-a: vms used 10 + requested 1 exceeds hard 10");
+}
+
+TEST(VmAssessment, ADeleteWaitingForItsHostNamesTheHost) {
+  VmFacts facts = running_vm();
+  facts.deleting = true;
+  facts.host_unreachable = "Host hv-01 does not answer: connection refused";
+
+  const VmAssessment assessment = assess_vm(facts);
+
+  const auto& ready = condition(assessment, condition_type::kReady);
+  EXPECT_EQ(ready.reason, "HostUnreachable");
+  EXPECT_NE(ready.message.find("hv-01"), std::string::npos) << ready.message;
+  EXPECT_NE(ready.message.find("connection refused"), std::string::npos) << ready.message;
+  const auto& reachable = condition(assessment, condition_type::kHostReachable);
+  EXPECT_EQ(reachable.status, ConditionStatus::kFalse);
+  EXPECT_EQ(reachable.reason, "HostUnreachable");
 }
 
 TEST(VmAssessment, StepsNotReachedAreUnknown) {

@@ -214,6 +214,51 @@ TEST_F(ElectionRace, ALeaderThatCannotRenewStopsLeadingAfterTheRenewDeadline) {
   a.elector->stop();
 }
 
+// A stop that arrives while an attempt to take the Lease is on the wire: the attempt may win,
+// but the elector gives the Lease back without leading (no on_started_leading, no controllers).
+TEST_F(ElectionRace, AStopDuringAnAcquireGivesTheLeaseBackWithoutLeading) {
+  Candidate a;
+  make(a, "a");
+  std::atomic<bool> asked{false};
+  server->add_fault(testing::pass_through([&a, &asked] {
+    a.elector->request_stop();  // as SIGTERM would, while the first GET is on its way
+    asked = true;
+  }));
+  ASSERT_TRUE(a.elector->start().ok());
+  while (!asked)
+    std::this_thread::sleep_for(milliseconds(1));
+  a.elector->stop();
+  EXPECT_EQ(a.started.load(), 0);
+  EXPECT_EQ(a.stopped.load(), 0);
+  EXPECT_FALSE(a.elector->is_leader());
+  // The attempt created the Lease; it was released at once.
+  EXPECT_EQ(lease_spec()["holderIdentity"], "");
+  EXPECT_EQ(sample(registry, R"(leader_election_master_status{name="hvo"})"), 0);
+}
+
+// A leader that lost its lease and asked to stop from on_stopped_leading (the operator exits)
+// does not campaign again, even when the API answers again before the process is gone.
+TEST_F(ElectionRace, ALeaderStoppingAfterALostLeaseDoesNotCampaignAgain) {
+  Candidate a;
+  LeaderElectionOptions o = options("a");
+  o.on_started_leading = [&a] { ++a.started; };
+  o.on_stopped_leading = [&] {
+    ++a.stopped;
+    a.elector->request_stop();
+    server->require_token("");  // the API is back
+  };
+  a.elector = std::make_unique<LeaderElector>(client, o, registry, clock);
+  ASSERT_TRUE(a.elector->start().ok());
+  advance_until([&] { return a.elector->is_leader(); });
+  server->require_token("nobody-has-this");  // every renewal now fails with 401
+  advance_until([&] { return a.stopped.load() == 1; });
+  const std::size_t requests_at_loss = server->requests().size();
+  a.elector->stop();
+  EXPECT_EQ(a.started.load(), 1);
+  EXPECT_EQ(server->requests().size(), requests_at_loss);  // not one more Lease request
+  EXPECT_FALSE(a.elector->is_leader());
+}
+
 // Records reconciles; the first one blocks until let go, so a lost lease can arrive mid-reconcile.
 class FirstCallBlocksReconciler : public Reconciler {
  public:
