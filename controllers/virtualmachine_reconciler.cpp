@@ -231,7 +231,8 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reserve(Pass& p
       pass.facts.unschedulable = decision.message;
       pass.facts.released_unschedulable =
           released_while_unschedulable_message(options_.unschedulable_release_after);
-      pass.next = kube::ReconcileResult::after(options_.unschedulable);
+      pass.next = kube::ReconcileResult::after(decision.awaiting.empty() ? options_.unschedulable
+                                                                         : options_.in_progress);
       return Step::kStop;
     }
   }
