@@ -224,5 +224,49 @@ TEST(CelRuleOptions, MessageExpressionReasonAndDefaultMessage) {
   EXPECT_EQ(forbidden[0].field, "spec.replicas");
 }
 
+TEST(CelRuleOptions, OldSelfCorrelatesThroughMapListsByKeyNotThroughAtomicLists) {
+  const json schema = json::parse(R"json({
+    "type": "object",
+    "properties": {
+      "byKey": {"type": "array", "x-kubernetes-list-type": "map",
+                "x-kubernetes-list-map-keys": ["name"],
+                "items": {"type": "object",
+                          "properties": {"name": {"type": "string"}, "size": {"type": "integer"}},
+                          "x-kubernetes-validations": [
+                            {"rule": "self.size >= oldSelf.size", "message": "must not shrink"}]}},
+      "atomic": {"type": "array",
+                 "items": {"type": "object",
+                           "properties": {"size": {"type": "integer"}},
+                           "x-kubernetes-validations": [
+                             {"rule": "self.size >= oldSelf.size", "message": "must not shrink"}]}}}})json");
+  const json old = json::parse(R"({"byKey": [{"name": "a", "size": 5}, {"name": "b", "size": 5}],
+                                   "atomic": [{"size": 5}]})");
+  // b moved to the front and shrank; the atomic list's item shrank too but has no old value.
+  const json updated =
+      json::parse(R"({"byKey": [{"name": "b", "size": 3}, {"name": "a", "size": 5}],
+                                       "atomic": [{"size": 1}]})");
+  const auto errors = apiserver::cel::validate_rules(schema, updated, &old);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "byKey[0]");
+  EXPECT_EQ(errors[0].message, "Invalid value: \"object\": must not shrink");
+  // A new item has no old value: its transition rule does not run.
+  const json added = json::parse(R"({"byKey": [{"name": "c", "size": 1}], "atomic": []})");
+  EXPECT_TRUE(apiserver::cel::validate_rules(schema, added, &old).empty());
+}
+
+TEST(CelRuleOptions, ExhaustedBudgetStopsValidationWithUpstreamsMessage) {
+  const json schema = json::parse(R"json({"type": "array", "items": {"type": "integer"},
+    "x-kubernetes-validations": [{"rule": "self.all(x, self.all(y, x + y >= 0))",
+                                  "message": "sums"}]})json");
+  json many = json::array();
+  for (int i = 0; i < 200; ++i)
+    many.push_back(i);
+  const auto errors = apiserver::cel::validate_rules(schema, many, nullptr, 5000);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message,
+            "Invalid value: \"array\": 'operation cancelled: actual cost limit exceeded': no "
+            "further validation rules will be run due to call cost exceeds limit for rule: sums");
+}
+
 }  // namespace
 }  // namespace hvo::testing

@@ -134,6 +134,20 @@ TEST(CelCompile, UnknownIdentifiersAndFunctionsAreUndeclared) {
   EXPECT_FALSE(Program::compile("self.all(x, x > 0) && x > 0").ok());
 }
 
+TEST(CelCompile, DeepOrHugeExpressionsAreRefusedNotRecursedInto) {
+  auto deep = Program::compile(std::string(5000, '!') + "true");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message().find("nests too deeply"), std::string::npos);
+  auto parens = Program::compile(std::string(5000, '(') + "1" + std::string(5000, ')'));
+  ASSERT_FALSE(parens.ok());
+  std::string chain = "1";
+  for (int i = 0; i < 3000; ++i)
+    chain += " + 1";
+  auto huge = Program::compile(chain);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.error().message().find("more than 2000 nodes"), std::string::npos);
+}
+
 TEST(CelCompile, TransitionRulesAreRecognised) {
   EXPECT_TRUE(Program::compile("self == oldSelf")->uses_old_self());
   EXPECT_FALSE(Program::compile("self.a == 1")->uses_old_self());

@@ -192,12 +192,10 @@ class Lexer {
   std::size_t at_ = 0;
 };
 
-ExprPtr make(Expr::Kind kind, std::string name = "") {
-  auto expr = std::make_unique<Expr>();
-  expr->kind = kind;
-  expr->name = std::move(name);
-  return expr;
-}
+// Bounds that keep parsing, evaluating and destroying a tree within a small stack, whatever
+// the input (CRD rules are short; cel-go bounds recursion too).
+constexpr int kMaxDepth = 100;
+constexpr int kMaxNodes = 2000;
 
 class Parser {
  public:
@@ -211,6 +209,15 @@ class Parser {
   }
 
  private:
+  ExprPtr make_node(Expr::Kind kind, std::string name = "") {
+    if (++nodes_ > kMaxNodes)
+      fail("expression has more than " + std::to_string(kMaxNodes) + " nodes", peek().column);
+    auto expr = std::make_unique<Expr>();
+    expr->kind = kind;
+    expr->name = std::move(name);
+    return expr;
+  }
+
   const Token& peek() const { return tokens_[at_]; }
   bool is_punct(const char* text) const {
     return peek().type == Token::Type::kPunct && peek().text == text;
@@ -230,18 +237,18 @@ class Parser {
   }
 
   ExprPtr binary(ExprPtr left, const std::string& op, ExprPtr right) {
-    ExprPtr node = make(Expr::Kind::kBinary, op);
+    ExprPtr node = make_node(Expr::Kind::kBinary, op);
     node->args.push_back(std::move(left));
     node->args.push_back(std::move(right));
     return node;
   }
 
   ExprPtr expression() {
-    if (++depth_ > 100)
+    if (++depth_ > kMaxDepth)
       fail("expression nests too deeply", peek().column);
     ExprPtr condition = logical_or();
     if (accept("?")) {
-      ExprPtr node = make(Expr::Kind::kConditional);
+      ExprPtr node = make_node(Expr::Kind::kConditional);
       node->args.push_back(std::move(condition));
       node->args.push_back(logical_or());
       expect(":");
@@ -308,8 +315,11 @@ class Parser {
   ExprPtr unary() {
     for (const char* op : {"!", "-"}) {
       if (accept(op)) {
-        ExprPtr node = make(Expr::Kind::kUnary, op);
+        if (++depth_ > kMaxDepth)
+          fail("expression nests too deeply", peek().column);
+        ExprPtr node = make_node(Expr::Kind::kUnary, op);
         node->args.push_back(unary());
+        --depth_;
         return node;
       }
     }
@@ -338,12 +348,12 @@ class Parser {
         if (accept("(")) {
           operand = method(std::move(operand), name, arguments(")"));
         } else {
-          ExprPtr node = make(Expr::Kind::kSelect, name.text);
+          ExprPtr node = make_node(Expr::Kind::kSelect, name.text);
           node->args.push_back(std::move(operand));
           operand = std::move(node);
         }
       } else if (accept("[")) {
-        ExprPtr node = make(Expr::Kind::kIndex);
+        ExprPtr node = make_node(Expr::Kind::kIndex);
         node->args.push_back(std::move(operand));
         node->args.push_back(expression());
         expect("]");
@@ -361,13 +371,13 @@ class Parser {
         continue;
       if (args.size() != 2 || args[0]->kind != Expr::Kind::kIdent)
         fail(name.text + "() takes a variable name and an expression", name.column);
-      ExprPtr node = make(Expr::Kind::kComprehension, name.text);
+      ExprPtr node = make_node(Expr::Kind::kComprehension, name.text);
       node->variable = args[0]->name;
       node->args.push_back(std::move(target));
       node->args.push_back(std::move(args[1]));
       return node;
     }
-    ExprPtr node = make(Expr::Kind::kCall, name.text);
+    ExprPtr node = make_node(Expr::Kind::kCall, name.text);
     node->receiver = true;
     node->args.push_back(std::move(target));
     for (auto& arg : args)
@@ -383,7 +393,7 @@ class Parser {
       case Token::Type::kInt:
       case Token::Type::kUint: {
         ++at_;
-        ExprPtr node = make(Expr::Kind::kLiteral);
+        ExprPtr node = make_node(Expr::Kind::kLiteral);
         errno = 0;
         const bool hex = token.text.size() > 2 && (token.text[1] == 'x' || token.text[1] == 'X');
         const unsigned long long value = std::strtoull(token.text.c_str(), nullptr, hex ? 16 : 10);
@@ -397,13 +407,13 @@ class Parser {
       }
       case Token::Type::kDouble: {
         ++at_;
-        ExprPtr node = make(Expr::Kind::kLiteral);
+        ExprPtr node = make_node(Expr::Kind::kLiteral);
         node->literal = std::strtod(token.text.c_str(), nullptr);
         return node;
       }
       case Token::Type::kString: {
         ++at_;
-        ExprPtr node = make(Expr::Kind::kLiteral);
+        ExprPtr node = make_node(Expr::Kind::kLiteral);
         node->literal = token.text;
         return node;
       }
@@ -418,7 +428,7 @@ class Parser {
       return inner;
     }
     if (accept("[")) {
-      ExprPtr node = make(Expr::Kind::kList);
+      ExprPtr node = make_node(Expr::Kind::kList);
       node->args = arguments("]");
       return node;
     }
@@ -429,22 +439,22 @@ class Parser {
     const Token token = peek();
     ++at_;
     if (token.text == "true" || token.text == "false" || token.text == "null") {
-      ExprPtr node = make(Expr::Kind::kLiteral);
+      ExprPtr node = make_node(Expr::Kind::kLiteral);
       node->literal =
           token.text == "null" ? nlohmann::json() : nlohmann::json(token.text == "true");
       return node;
     }
     if (!accept("("))
-      return make(Expr::Kind::kIdent, token.text);
+      return make_node(Expr::Kind::kIdent, token.text);
     std::vector<ExprPtr> args = arguments(")");
     if (token.text == "has") {
       if (args.size() != 1 || args[0]->kind != Expr::Kind::kSelect)
         fail("invalid argument to has() macro", token.column);
-      ExprPtr node = make(Expr::Kind::kHas, args[0]->name);
+      ExprPtr node = make_node(Expr::Kind::kHas, args[0]->name);
       node->args.push_back(std::move(args[0]->args[0]));
       return node;
     }
-    ExprPtr node = make(Expr::Kind::kCall, token.text);
+    ExprPtr node = make_node(Expr::Kind::kCall, token.text);
     node->args = std::move(args);
     return node;
   }
@@ -452,6 +462,7 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t at_ = 0;
   int depth_ = 0;
+  int nodes_ = 0;
 };
 
 }  // namespace
