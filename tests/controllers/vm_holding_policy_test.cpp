@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "controllers/conditions.h"
+#include "controllers/event_routing.h"
 #include "controllers/quota_reconciler.h"
 #include "controllers/virtualmachine_reconciler.h"
 #include "controllers/vm_assessment.h"
@@ -282,6 +283,30 @@ TEST(VmHoldingFlags, DefaultsRefuseUnclaimedNamespacesAndReleaseAfterFiveMinutes
     ASSERT_FALSE(refused.ok()) << flag;
     EXPECT_EQ(refused.error().message(), message);
   }
+}
+
+TEST_F(VmHoldingReconcilerTest, DeletingItsTenantWakesAVmThatThenReadsNoTenant) {
+  add_tenant("team-a", {{"namespaces", {"team-a"}}});
+  add_host("hv-01");
+  add_vm("web-1");
+  reconcile(strict, "web-1");
+  ASSERT_EQ(ready_reason("web-1"), "Running");
+  std::vector<std::string> woken;
+  const kube::EventHandlers handlers = tenant_events(
+      {vms, hosts, tenants, quotas},
+      {[&](const std::string& key) { woken.push_back(key); }, [](const std::string&) {},
+       [](const std::string&) {}, [](const std::string&) {}});
+
+  const auto tenant = cluster.object(kTenants, "", "team-a");
+  ASSERT_TRUE(cluster.remove(kTenants, "", "team-a").ok());
+  handlers.on_delete(tenant);  // as the informer calls it, after its store dropped the object
+
+  EXPECT_EQ(woken, std::vector<std::string>{"team-a/web-1"});
+  reconcile(strict, "web-1");
+  EXPECT_EQ(ready_reason("web-1"), "NoTenant");
+  // It exists on its host: it keeps what it holds until it is deleted or claimed again.
+  EXPECT_EQ(condition_field(vm("web-1"), "QuotaReserved", "status"), "True");
+  EXPECT_EQ(vm("web-1")["status"].value("host", std::string()), "hv-01");
 }
 
 }  // namespace
