@@ -124,7 +124,16 @@ kube::EventHandlers tenant_events(RoutingCaches caches, Queues queues) {
         queues.vm(key);
     }
   };
-  handlers.on_delete = [queues](const Json& tenant) { queues.tenant(key_of(tenant)); };
+  // VMs of a deleted tenant's namespaces have no tenant now (NoTenant) or another one: wake them.
+  handlers.on_delete = [caches, queues](const Json& tenant) {
+    queues.tenant(key_of(tenant));
+    const IndexedCaches indexed = reads(caches);
+    for (const std::string& ns : namespaces_of(tenant)) {
+      const std::string owner = indexed.tenant_name_of_namespace(ns);
+      for (const std::string& key : indexed.vm_keys_in({ns}, owner))
+        queues.vm(key);
+    }
+  };
   return handlers;
 }
 

@@ -15,6 +15,7 @@
 #include "controllers/power_policy.h"
 #include "controllers/tenant_desired.h"
 #include "controllers/vm_desired_spec.h"
+#include "controllers/vm_holding_policy.h"
 #include "operator/base64.h"
 
 namespace hvo::controllers {
@@ -188,10 +189,22 @@ bool VirtualMachineReconciler::settled(const Pass& pass) {
   // A tenant policy that changed since may have made the spec invalid (no I/O to find out).
   if (!api::validate(vm).empty())
     return false;
-  return !pass.tenant || check_tenant_policy(vm.spec, tenant_policy(*pass.tenant)).ok();
+  if (!pass.tenant)
+    return options_.allow_unclaimed_namespaces;
+  return check_tenant_policy(vm.spec, tenant_policy(*pass.tenant)).ok();
 }
 
 Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::check_spec(Pass& pass) {
+  // Before anything is read for the VM (its user-data Secret) or reserved: a Tenant claiming
+  // the namespace wakes it (tenant_events).
+  pass.facts.no_tenant = no_tenant_refusal(pass.vm.metadata.namespace_, pass.tenant.has_value(),
+                                           options_.allow_unclaimed_namespaces);
+  if (pass.facts.no_tenant) {
+    if (pass.facts.quota_reserved && !may_exist_on_host(pass.vm))
+      release_reservation(pass);
+    pass.next = kube::ReconcileResult::done();
+    return Step::kStop;
+  }
   auto desired = desired_spec(pass);
   if (desired.ok()) {
     pass.desired = std::move(desired).value();
@@ -209,6 +222,21 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::check_spec(Pass
 }
 
 Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reserve(Pass& pass) {
+  // Given back while no host fitted: reserved again only once one does.
+  if (!pass.facts.quota_reserved && released_while_unschedulable(pass.vm.status.conditions)) {
+    auto request = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
+    if (!request.ok())
+      return request.error();
+    const PlacementDecision decision = schedule(*request, host_snapshots(pass, *request));
+    if (!decision.host) {
+      pass.facts.unschedulable = decision.message;
+      pass.facts.released_unschedulable =
+          released_while_unschedulable_message(options_.unschedulable_release_after);
+      pass.next = kube::ReconcileResult::after(decision.awaiting.empty() ? options_.unschedulable
+                                                                         : options_.in_progress);
+      return Step::kStop;
+    }
+  }
   bool allowed = true;
   if (!pass.facts.quota_reserved)
     allowed = admit(pass);
@@ -584,8 +612,20 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::place(Pass& pas
   if (!decision.host) {
     pass.facts.unschedulable = decision.message;
     // A host about to report is seconds away; a full cluster changes when VMs or hosts do.
-    pass.next = kube::ReconcileResult::after(decision.awaiting.empty() ? options_.unschedulable
-                                                                       : options_.in_progress);
+    kube::Duration wait = decision.awaiting.empty() ? options_.unschedulable : options_.in_progress;
+    if (decision.awaiting.empty() && !may_exist_on_host(pass.vm)) {
+      const auto release =
+          decide_unschedulable_release(pass.vm.status.conditions, k8s::Time(clock_.wall_now()),
+                                       options_.unschedulable_release_after);
+      if (release.release) {
+        release_reservation(pass);
+        pass.facts.released_unschedulable =
+            released_while_unschedulable_message(options_.unschedulable_release_after);
+      } else if (release.remaining) {
+        wait = std::min(wait, *release.remaining);
+      }
+    }
+    pass.next = kube::ReconcileResult::after(wait);
     return Step::kStop;
   }
   pass.vm.status.host = *decision.host;

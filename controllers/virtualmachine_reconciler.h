@@ -72,6 +72,10 @@ struct VmReconcilerOptions {
   // How long after its creation a host that has not reported yet holds up the placements it
   // could take (HostSnapshot::awaiting_first_report); past this it counts as not Ready.
   kube::Duration first_report_grace = std::chrono::minutes(2);
+  // VMs in namespaces no Tenant claims run without quota or policy (off: refused, NoTenant).
+  bool allow_unclaimed_namespaces = false;
+  // How long a VM that fits no host keeps its quota reservation (0: for ever).
+  kube::Duration unschedulable_release_after = std::chrono::minutes(5);
 };
 
 class VirtualMachineReconciler : public kube::Reconciler {

@@ -1,6 +1,7 @@
 #include "controllers/vm_assessment.h"
 
 #include "controllers/conditions.h"
+#include "controllers/vm_holding_policy.h"
 
 namespace hvo::controllers {
 namespace {
@@ -38,6 +39,12 @@ class Assessor {
         set(type::kQuotaReserved, true, "Reserved", "The VM's resources are reserved in quota.");
       return stalled(VirtualMachinePhase::kPending, "InvalidSpec", *facts_.invalid_spec);
     }
+    if (facts_.no_tenant) {
+      // Same as an invalid spec: a VM that exists keeps holding what it takes.
+      if (facts_.quota_reserved)
+        set(type::kQuotaReserved, true, "Reserved", "The VM's resources are reserved in quota.");
+      return stalled(VirtualMachinePhase::kPending, "NoTenant", *facts_.no_tenant);
+    }
     if (facts_.reservation_released && facts_.provision_failure) {
       const auto& failure = *facts_.provision_failure;
       set(type::kQuotaReserved, false, "Released",
@@ -47,6 +54,12 @@ class Assessor {
     }
 
     if (!facts_.quota_reserved) {
+      if (facts_.released_unschedulable && facts_.unschedulable) {
+        set(type::kQuotaReserved, false, kReleasedUnschedulable, *facts_.released_unschedulable);
+        set(type::kScheduled, false, "Unschedulable", *facts_.unschedulable);
+        return in_progress(VirtualMachinePhase::kScheduling, "Unschedulable",
+                           *facts_.unschedulable);
+      }
       if (facts_.quota_exceeded) {
         set(type::kQuotaReserved, false, "QuotaExceeded", *facts_.quota_exceeded);
         return stalled(VirtualMachinePhase::kPending, "QuotaExceeded", *facts_.quota_exceeded);

@@ -2,12 +2,13 @@
 // found out in this pass (VmFacts). The reconciler gathers facts step by step, stops at the first
 // step that cannot proceed, and asks assess_vm() what that means for the status:
 //
-//   delete requested (waiting for an unreachable host, or under way) → invalid spec → quota →
-//   scheduling → host reachable → provisioning → power
+//   delete requested (waiting for an unreachable host, or under way) → invalid spec → no tenant →
+//   quota → scheduling → host reachable → provisioning → power
 //
 // Ready is True only for a VM in the state its runStrategy asks for (running, or stopped on
-// purpose). InvalidSpec, QuotaExceeded and permanent provisioning failures set Stalled=True with
-// the same reason and message as Ready=False; everything still under way sets Reconciling=True.
+// purpose). InvalidSpec, NoTenant, QuotaExceeded and permanent provisioning failures set
+// Stalled=True with the same reason and message as Ready=False; everything still under way sets
+// Reconciling=True.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,8 @@ struct VmFacts {
   bool deleting = false;
 
   std::optional<std::string> invalid_spec;  // "spec.networks[0].switch: ..."
+  // The VM's namespace belongs to no Tenant (vm_holding_policy.h): refused before quota.
+  std::optional<std::string> no_tenant;
   bool quota_reserved = false;
   std::optional<std::string> quota_exceeded;  // QuotaDenial::message
   // The spec grew beyond what the quota allows: the VM keeps its reservation and its current
@@ -41,8 +44,11 @@ struct VmFacts {
   std::optional<std::string> growth_exceeded;  // QuotaDenial::message
   api::VirtualMachinePhase phase_before = api::VirtualMachinePhase::kPending;
 
-  std::string host;                             // status.host; empty before scheduling
-  std::optional<std::string> unschedulable;     // "0/3 hosts fit: ..."
+  std::string host;                          // status.host; empty before scheduling
+  std::optional<std::string> unschedulable;  // "0/3 hosts fit: ..."
+  // No host fitted for longer than the operator waits: the reservation was given back (or stays
+  // given back) until a host fits; the QuotaReserved message (vm_holding_policy.h).
+  std::optional<std::string> released_unschedulable;
   std::optional<std::string> host_unreachable;  // why the host cannot be reached right now
 
   bool provisioned = false;  // the agent reports the VM

@@ -109,8 +109,8 @@ class Operator : public OperatorApp {
         role_binding_informer_(make_informer(rest_, kRoleBindings, tenant_selector())),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
-                       api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_,
-                       ledger_),
+                       api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_, ledger_,
+                       vm_options()),
         host_reconciler_(host_informer_->store(), ledger_, vm_observations_, api_, secrets_,
                          agents_, events_, host_options()),
         tenant_reconciler_({tenant_informer_->store(), namespace_informer_->store(),
@@ -174,6 +174,12 @@ class Operator : public OperatorApp {
   kube::EventRecorderOptions recorder_options() const {
     kube::EventRecorderOptions options;
     options.reporting_instance = identity_;
+    return options;
+  }
+  VmReconcilerOptions vm_options() const {
+    VmReconcilerOptions options;
+    options.allow_unclaimed_namespaces = options_.allow_unclaimed_namespaces;
+    options.unschedulable_release_after = options_.unschedulable_release_after;
     return options;
   }
   HostReconcilerOptions host_options() const {

@@ -125,6 +125,17 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
     if (value.empty())
       return bad_flag(name, "must not be empty");
     options.tenant_admin_cluster_role = value;
+  } else if (name == "allow-unclaimed-namespaces") {
+    if (value != "true" && value != "false")
+      return bad_flag(name, "expects true or false, got \"" + value + "\"");
+    options.allow_unclaimed_namespaces = value == "true";
+  } else if (name == "unschedulable-release-after") {
+    // "0" keeps reservations of unschedulable VMs for ever, as before the flag existed.
+    auto parsed =
+        value == "0" ? std::optional<std::chrono::milliseconds>(0) : parse_duration(value);
+    if (!parsed || parsed->count() < 0)
+      return bad_flag(name, "\"" + value + "\" is not a duration such as 0, 90s or 5m");
+    options.unschedulable_release_after = *parsed;
   } else {
     return Error(ErrorCode::kInvalidArgument, "unknown flag --" + name + " (see --help)");
   }
@@ -132,7 +143,7 @@ Status apply_flag(OperatorOptions& options, const std::string& name, const std::
 }
 
 bool is_boolean_flag(const std::string& name) {
-  return name == "leader-elect";
+  return name == "leader-elect" || name == "allow-unclaimed-namespaces";
 }
 
 }  // namespace
@@ -248,6 +259,10 @@ Runs the Hyper-V operator: reconciles VirtualMachine, HyperVHost, Tenant and Quo
   --agent-max-inflight-per-host N   agent calls in flight per host (default 8)
   --tenant-admin-cluster-role NAME  ClusterRole bound to tenant admins
                                     (default hyperv-operator-tenant-admin)
+  --allow-unclaimed-namespaces      run VMs in namespaces no Tenant claims, without quota or
+                                    tenant policy (default false: refused, reason NoTenant)
+  --unschedulable-release-after D   a VM that fits no host for this long gives its quota
+                                    reservation back until one fits (default 5m, 0: never)
 
 Environment: POD_NAME (this replica's identity), POD_NAMESPACE (default Lease namespace).
 )";

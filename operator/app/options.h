@@ -14,6 +14,8 @@
 //   --agent-operation-wait D (0)        waitMs sent with mutating agent calls
 //   --agent-max-inflight-per-host N (8) agent calls in flight per host
 //   --tenant-admin-cluster-role NAME    default hyperv-operator-tenant-admin
+//   --allow-unclaimed-namespaces        VMs outside every Tenant run (default: refused, NoTenant)
+//   --unschedulable-release-after D (5m) an unschedulable VM's reservation is given back (0: never)
 // Durations are Go's: "500ms", "30s", "2m", "1m30s". POD_NAME names this replica (the Lease
 // holder identity, events' reportingInstance).
 #pragma once
@@ -66,6 +68,8 @@ struct OperatorOptions {
   // Calls to one agent in flight at once; a VM that finds no free slot is requeued shortly.
   int agent_max_inflight_per_host = 8;
   std::string tenant_admin_cluster_role = "hyperv-operator-tenant-admin";
+  bool allow_unclaimed_namespaces = false;
+  std::chrono::milliseconds unschedulable_release_after{std::chrono::minutes(5)};
   std::string pod_name;       // $POD_NAME
   std::string pod_namespace;  // $POD_NAMESPACE
   bool show_help = false;

@@ -1,7 +1,10 @@
 // Tenant isolation under the emulator's RBAC: the operator (running with exactly its chart's
 // ClusterRole) binds each Tenant's admins to the chart's tenant-admin ClusterRole in the
 // tenant's namespaces; a tenant admin then manages VMs there, is refused (403) another tenant's,
-// and `kubectl auth can-i` answers the same, with its exit code.
+// and `kubectl auth can-i` answers the same, with its exit code. A tenant admin cannot raise
+// its own Quota, bind itself to a stronger role, write ClusterRoles, read the operator's
+// Secrets, or run a VM on a host its Tenant's hostSelector leaves out; a VM in a namespace no
+// Tenant claims is refused (NoTenant) and never reaches an agent.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -110,6 +113,129 @@ TEST(OperatorTenantRbacE2E, TenantAdminManagesVmsInItsNamespaceAndIsRefusedAnoth
     EXPECT_EQ(answer.exit_code, c.allowed ? 0 : 1) << asked << ": " << answer.out << answer.err;
     EXPECT_EQ(answer.out, c.allowed ? "yes\n" : "no\n") << asked << ": " << answer.err;
   }
+}
+
+// The Ready (or another) condition's field of a VM as stored, "" when absent.
+std::string vm_condition(OperatorCluster& cluster, const std::string& ns, const std::string& name,
+                         const std::string& type, const std::string& field) {
+  const json vm = vm_object(cluster, ns, name);
+  for (const auto& condition :
+       vm.value("status", json::object()).value("conditions", json::array())) {
+    if (condition.value("type", "") == type)
+      return condition.value(field, "");
+  }
+  return "";
+}
+
+TEST(OperatorTenantRbacE2E, TenantAdminCannotRaiseItsQuotaEscalateOrLeaveItsHosts) {
+  OperatorClusterOptions options;
+  options.hosts = 2;
+  options.users = {{"alice", {}}};
+  OperatorCluster cluster(options);
+  ASSERT_TRUE(cluster.kubectl({"label", "hypervhost", "hv-01", "zone=a"}).ok());
+  cluster.apply(join_documents(
+      {tenant_with_admins("team-a", "alice", "") + "  hostSelector:\n    matchLabels: {zone: a}\n",
+       quota_yaml("team-a", "team-a", {8, "16Gi", 5})}));
+  ASSERT_TRUE(eventually([&] { return tenant_binding_exists(cluster, "team-a"); }))
+      << cluster.operator_log();
+
+  struct Refusal {
+    std::vector<std::string> args;
+    std::string error;  // what kubectl prints from the server's 403
+  };
+  const Refusal refusals[] = {
+      // kubectl patch reads the object first: refused already there.
+      {{"patch", "quota.hyperv.operator.io", "team-a", "--type", "merge", "-p",
+        R"({"spec":{"hard":{"vcpus":999}}})"},
+       "quotas.hyperv.operator.io \"team-a\" is forbidden: User \"alice\" cannot get resource "
+       "\"quotas\" in API group \"hyperv.operator.io\" at the cluster scope"},
+      {{"create", "rolebinding", "alice-admin", "--clusterrole=cluster-admin", "--user=alice", "-n",
+        "team-a"},
+       "rolebindings.rbac.authorization.k8s.io is forbidden: User \"alice\" cannot create "
+       "resource \"rolebindings\" in API group \"rbac.authorization.k8s.io\" in the namespace "
+       "\"team-a\""},
+      {{"create", "clusterrole", "alice-all", "--verb=*", "--resource=*"},
+       "clusterroles.rbac.authorization.k8s.io is forbidden: User \"alice\" cannot create "
+       "resource \"clusterroles\" in API group \"rbac.authorization.k8s.io\" at the cluster "
+       "scope"},
+      {{"get", "secrets", "-n", "hyperv-system"},
+       "secrets is forbidden: User \"alice\" cannot list resource \"secrets\" in API group \"\" "
+       "in the namespace \"hyperv-system\""},
+      {{"label", "hypervhost", "hv-02", "zone=a"},
+       "hypervhosts.hyperv.operator.io \"hv-02\" is forbidden: User \"alice\" cannot"},
+      {{"get", "tenants.hyperv.operator.io"},
+       "tenants.hyperv.operator.io is forbidden: User \"alice\" cannot list resource \"tenants\""},
+  };
+  for (const auto& refusal : refusals) {
+    const auto answer = kubectl_as(cluster, "alice", refusal.args);
+    std::string asked;
+    for (const auto& word : refusal.args)
+      asked += " " + word;
+    EXPECT_FALSE(answer.ok()) << asked << ": " << answer.out;
+    EXPECT_NE(answer.err.find(refusal.error), std::string::npos) << asked << ": " << answer.err;
+  }
+  // The patch itself, sent without reading first, is refused too.
+  auto client = cluster.plane().http_client();
+  const auto patched = client->send(cluster.plane().request_as(
+      "alice", "PATCH", "/apis/hyperv.operator.io/v1alpha1/quotas/team-a",
+      R"({"spec":{"hard":{"vcpus":999}}})"));
+  ASSERT_TRUE(patched.ok()) << patched.error().message();
+  EXPECT_EQ(patched->status, 403);
+  EXPECT_EQ(json::parse(patched->body).value("message", ""),
+            "quotas.hyperv.operator.io \"team-a\" is forbidden: User \"alice\" cannot patch "
+            "resource \"quotas\" in API group \"hyperv.operator.io\" at the cluster scope");
+  // Nothing changed behind the refusals.
+  const auto quota = cluster.get("quotas", "", "team-a");
+  ASSERT_TRUE(quota);
+  EXPECT_EQ((*quota)["spec"]["hard"]["vcpus"], 8);
+
+  // A VM pinned to hv-02, which the Tenant's hostSelector leaves out: the operator refuses to
+  // place it, says why, and no agent gets it.
+  VmShape pinned = vm_shape("pinned", "team-a");
+  pinned.pinned_host = "hv-02";
+  ASSERT_TRUE(kubectl_as(cluster, "alice", {"apply", "-f", "-"}, vm_yaml(pinned)).ok());
+  EXPECT_TRUE(eventually([&] {
+    return vm_condition(cluster, "team-a", "pinned", "Ready", "reason") == "Unschedulable";
+  })) << vm_status_text(cluster, "team-a", "pinned");
+  EXPECT_NE(vm_condition(cluster, "team-a", "pinned", "Scheduled", "message")
+                .find("not allowed by the tenant's hostSelector"),
+            std::string::npos)
+      << vm_status_text(cluster, "team-a", "pinned");
+  EXPECT_EQ(agent_state(cluster, vm_uid(cluster, "team-a", "pinned")), "");
+
+  // Unpinned, it runs on hv-01, the one host its Tenant may use.
+  ASSERT_TRUE(
+      kubectl_as(cluster, "alice", {"apply", "-f", "-"}, vm_yaml(vm_shape("free", "team-a"))).ok());
+  EXPECT_TRUE(eventually([&] { return vm_ready(cluster, "team-a", "free"); }))
+      << vm_status_text(cluster, "team-a", "free");
+  EXPECT_EQ(status_string(vm_object(cluster, "team-a", "free"), "host"), "hv-01");
+}
+
+TEST(OperatorTenantRbacE2E, VmInANamespaceNoTenantClaimsIsRefusedAndReachesNoAgent) {
+  OperatorClusterOptions options;
+  options.hosts = 1;
+  OperatorCluster cluster(options);
+  cluster.apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n");
+  cluster.apply(vm_yaml(vm_shape("stray", "scratch")));
+
+  EXPECT_TRUE(eventually([&] {
+    return vm_condition(cluster, "scratch", "stray", "Ready", "reason") == "NoTenant";
+  })) << vm_status_text(cluster, "scratch", "stray");
+  EXPECT_NE(vm_condition(cluster, "scratch", "stray", "Ready", "message")
+                .find("Namespace scratch belongs to no Tenant"),
+            std::string::npos);
+  const json vm = vm_object(cluster, "scratch", "stray");
+  EXPECT_FALSE(vm["status"].contains("allocated")) << vm.dump();
+  EXPECT_EQ(status_string(vm, "host"), "");
+  EXPECT_EQ(agent_state(cluster, vm_uid(cluster, "scratch", "stray")), "");
+
+  // A Tenant that claims the namespace lets the same VM run.
+  cluster.apply(
+      join_documents({"apiVersion: hyperv.operator.io/v1alpha1\nkind: Tenant\n"
+                      "metadata:\n  name: scratch\nspec:\n  namespaces: [scratch]\n",
+                      quota_yaml("scratch", "scratch", {8, "16Gi", 5})}));
+  EXPECT_TRUE(eventually([&] { return vm_ready(cluster, "scratch", "stray"); }))
+      << vm_status_text(cluster, "scratch", "stray");
 }
 
 }  // namespace

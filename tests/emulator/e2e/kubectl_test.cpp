@@ -191,6 +191,45 @@ TEST_P(Kubectl, UnknownFieldsOfAVirtualMachineFailStrictValidation) {
       404);
 }
 
+// The CRD's CEL rules (x-kubernetes-validations) refuse at apply time what the operator would
+// only refuse later (InvalidSpec), in kube-apiserver's words; a transition rule (`self ==
+// oldSelf`) refuses a change of spec.generation.
+TEST_P(Kubectl, CelRulesRefuseAVirtualMachineAtApplyTime) {
+  const std::string ns = make_namespace();
+  const auto vm = [&](const std::string& generation, const std::string& memory) {
+    return "apiVersion: hyperv.operator.io/v1alpha1\nkind: VirtualMachine\n"
+           "metadata:\n  name: vm1\n  namespace: " +
+           ns + "\nspec:\n  generation: " + generation + "\n  cpu:\n    count: 2\n  memory:\n" +
+           memory + "  image: rocky-9\n";
+  };
+  auto tiny = kubectl({"apply", "-f", "-"}, vm("2", "    startup: 1Ki\n"));
+  EXPECT_FALSE(tiny.ok()) << tiny.out;
+  EXPECT_NE(tiny.err.find("The VirtualMachine \"vm1\" is invalid: spec.memory.startup: Invalid "
+                          "value: \"object\": startup must be at least 32Mi"),
+            std::string::npos)
+      << tiny.err;
+  auto unordered =
+      kubectl({"apply", "-f", "-"},
+              vm("2", "    startup: 4Gi\n    dynamic:\n      minimum: 2Gi\n      maximum: 1Gi\n"));
+  EXPECT_FALSE(unordered.ok()) << unordered.out;
+  EXPECT_NE(unordered.err.find("spec.memory.dynamic.maximum: Invalid value: \"object\": startup "
+                               "must not exceed dynamic.maximum"),
+            std::string::npos)
+      << unordered.err;
+  EXPECT_EQ(
+      send("GET", "/apis/hyperv.operator.io/v1alpha1/namespaces/" + ns + "/virtualmachines/vm1")
+          .status,
+      404);
+
+  ASSERT_TRUE(kubectl({"apply", "-f", "-"}, vm("2", "    startup: 4Gi\n")).ok());
+  auto regenerated = kubectl({"apply", "-f", "-"}, vm("1", "    startup: 4Gi\n"));
+  EXPECT_FALSE(regenerated.ok()) << regenerated.out;
+  EXPECT_NE(regenerated.err.find("spec.generation: Invalid value: \"integer\": spec.generation "
+                                 "is immutable"),
+            std::string::npos)
+      << regenerated.err;
+}
+
 // kubectl 1.32+ sends these in protobuf (application/vnd.kubernetes.protobuf), older ones in JSON.
 TEST_P(Kubectl, CreatesBuiltInKinds) {
   const std::string ns = versioned("created");

@@ -88,7 +88,9 @@ def check_deployment(objects, values, check):
         f'--kube-api-qps={values["operator"]["kubeApiQps"]}',
         f'--kube-api-burst={values["operator"]["kubeApiBurst"]}',
         f'--host-poll-interval={values["operator"]["hostPollInterval"]}',
-    ] + values["operator"]["extraArgs"]
+        f'--unschedulable-release-after={values["operator"]["unschedulableReleaseAfter"]}',
+    ] + (["--allow-unclaimed-namespaces"] if values["operator"]["allowUnclaimedNamespaces"]
+         else []) + values["operator"]["extraArgs"]
     if values["leaderElection"]["enabled"]:
         expected_args = ["--leader-elect", "--leader-election-namespace=$(POD_NAMESPACE)",
                          "--leader-election-id=hyperv-operator"] + expected_args

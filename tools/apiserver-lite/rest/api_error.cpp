@@ -72,7 +72,10 @@ ApiError invalid(const ResourceType& type, const std::string& name,
   for (const auto& cause : causes) {
     const std::string text =
         cause.field.empty() ? cause.message : cause.field + ": " + cause.message;
-    cause_list.push_back({{"reason", cause.reason}, {"message", text}, {"field", cause.field}});
+    // As apimachinery's NewInvalid: a cause's message is the error's body (ErrorBody()), without
+    // the field, which has its own key; kubectl prints "<field>: <message>" from the two.
+    cause_list.push_back(
+        {{"reason", cause.reason}, {"message", cause.message}, {"field", cause.field}});
     summary += (summary.empty() ? "" : ", ") + text;
   }
   if (causes.size() > 1)

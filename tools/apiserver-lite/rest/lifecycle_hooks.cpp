@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tools/apiserver-lite/cel/cel_validation.h"
 #include "tools/apiserver-lite/etcd/base64.h"
 #include "tools/apiserver-lite/registry/builtin_types.h"
 #include "tools/apiserver-lite/registry/crd_types.h"
@@ -122,9 +123,9 @@ void LifecycleHooks::serve_crd(const json& crd) {
   for (const auto& version : versions) {
     if (!version.schema)
       continue;
-    for (const auto& rule : schema::cel_rules(*version.schema)) {
-      spdlog::warn("crd_cel_rule_not_evaluated crd={} version={} path={}", name, version.version,
-                   rule.path);
+    for (const auto& rule : cel::rules_not_supported(*version.schema)) {
+      spdlog::warn("crd_cel_rule_not_evaluated crd={} version={} rule={}", name, version.version,
+                   rule);
     }
   }
   spdlog::info("crd_served crd={} versions={}", name, versions.size());

@@ -143,7 +143,7 @@ json ResourceHandler::prepare_update(const ResourceRequest& request, const json&
   }
   if (type.custom) {
     const auto mode = parse_field_validation(QueryParams(request.http).text("fieldValidation"));
-    auto more = admit_custom_resource(type, result, mode);
+    auto more = admit_custom_resource(type, result, mode, &old);
     warnings.insert(warnings.end(), more.begin(), more.end());
   }
   if (!applied)

@@ -1,6 +1,7 @@
 #include "tools/apiserver-lite/rest/schema_admission.h"
 
 #include "api/schema/structural_schema.h"
+#include "tools/apiserver-lite/cel/cel_validation.h"
 #include "tools/apiserver-lite/rest/api_error.h"
 
 namespace hvo::apiserver {
@@ -18,7 +19,7 @@ FieldValidation parse_field_validation(const std::string& value) {
 }
 
 std::vector<std::string> admit_custom_resource(const ResourceType& type, json& object,
-                                               FieldValidation mode) {
+                                               FieldValidation mode, const json* old) {
   std::vector<std::string> warnings;
   if (!type.schema)
     return warnings;
@@ -42,7 +43,10 @@ std::vector<std::string> admit_custom_resource(const ResourceType& type, json& o
   }
   schema::apply_defaults(*type.schema, object);
   object["metadata"] = std::move(metadata);
-  const auto errors = schema::validate(*type.schema, object);
+  auto errors = schema::validate(*type.schema, object);
+  // As kube-apiserver: CEL rules run only on an object that passed the schema's keywords.
+  if (errors.empty())
+    errors = cel::validate_rules(*type.schema, object, old);
   if (!errors.empty()) {
     throw invalid(type, object.value("metadata", json::object()).value("name", ""), errors);
   }
