@@ -48,13 +48,36 @@ std::shared_ptr<const api::HyperVHost> DecodedHosts::get(const std::string& name
 }
 
 std::vector<std::shared_ptr<const api::HyperVHost>> DecodedHosts::all() const {
+  const std::vector<kube::ObjectPtr> objects = hosts_.list();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (objects == last_objects_)
+      return last_all_;  // placement asks for every host per VM; hosts change far less often
+  }
+  std::vector<std::shared_ptr<const api::HyperVHost>> decoded(objects.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (std::size_t i = 0; i < objects.size() && i < last_objects_.size(); ++i) {
+      if (objects[i] == last_objects_[i])
+        decoded[i] = last_decoded_[i];
+    }
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (!decoded[i])
+      decoded[i] = decode(objects[i]);
+  }
   std::vector<std::shared_ptr<const api::HyperVHost>> hosts;
-  for (const kube::ObjectPtr& object : hosts_.list()) {
-    if (auto host = decode(object))
-      hosts.push_back(std::move(host));
+  hosts.reserve(decoded.size());
+  for (const auto& host : decoded) {
+    if (host)
+      hosts.push_back(host);
   }
   std::sort(hosts.begin(), hosts.end(),
             [](const auto& a, const auto& b) { return a->metadata.name < b->metadata.name; });
+  std::lock_guard<std::mutex> lock(mu_);
+  last_objects_ = objects;
+  last_decoded_ = std::move(decoded);
+  last_all_ = hosts;
   return hosts;
 }
 

@@ -34,6 +34,12 @@ class DecodedHosts {
   };
   mutable std::mutex mu_;
   mutable std::map<std::string, Decoded> decoded_;  // by name; entries of deleted hosts linger
+  // The last all(): the store's objects in its order, and the answer. The store keeps its order
+  // while keys stay, so comparing pointers position by position finds what changed without
+  // reading a name.
+  mutable std::vector<kube::ObjectPtr> last_objects_;
+  mutable std::vector<std::shared_ptr<const api::HyperVHost>> last_decoded_;  // same order
+  mutable std::vector<std::shared_ptr<const api::HyperVHost>> last_all_;      // by name
 };
 
 }  // namespace hvo::controllers

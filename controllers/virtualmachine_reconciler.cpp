@@ -227,7 +227,11 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reserve(Pass& p
     auto request = placement_request(pass.vm, pass.tenant ? &*pass.tenant : nullptr);
     if (!request.ok())
       return request.error();
-    const PlacementDecision decision = schedule(*request, host_snapshots(pass, *request));
+    PlacementDecision decision;
+    {
+      std::lock_guard<std::mutex> placement_lock(ledger_.placement_lock());  // host_snapshots()
+      decision = schedule(*request, host_snapshots(pass, *request));
+    }
     if (!decision.host) {
       pass.facts.unschedulable = decision.message;
       pass.facts.released_unschedulable =
