@@ -7,7 +7,7 @@
 #include "api/v1alpha1/virtual_machine_types.h"
 #include "controllers/api_conversions.h"
 #include "controllers/conditions.h"
-#include "operator/typed_informer.h"
+#include "controllers/decoded_hosts.h"
 #include "operator/typed_kinds.h"
 
 namespace hvo::controllers {
@@ -56,7 +56,8 @@ std::pair<std::string, std::string> phase_of(const k8s::Json& vm) {
   return {std::move(ns), std::move(phase)};
 }
 
-void collect(const Families& families, const DomainMetricSources& sources) {
+void collect(const Families& families, const DomainMetricSources& sources,
+             const DecodedHosts& decoded_hosts) {
   families.vms.clear();
   for (const auto& [labels, count] : sources.vm_phases.counts())
     families.vms.with({labels.first, labels.second}).set(count);
@@ -64,10 +65,9 @@ void collect(const Families& families, const DomainMetricSources& sources) {
   for (auto* family : {&families.host_ready, &families.host_vms, &families.host_capacity,
                        &families.host_allocatable, &families.host_allocated})
     family->clear();
-  const auto hosts = kube::TypedLister<api::HyperVHost>(sources.hosts).list();
-  for (const auto& error : hosts.errors)
-    spdlog::warn("cached_object_undecodable error=\"{}\"", error.message());
-  for (const auto& host : hosts.items) {
+  // Decoded once per host version, not per scrape (DecodedHosts logs an undecodable host).
+  for (const auto& host_ptr : decoded_hosts.all()) {
+    const api::HyperVHost& host = *host_ptr;
     const std::string& name = host.metadata.name;
     const bool ready = k8s::is_true(host.status.conditions, condition_type::kReady);
     families.host_ready.with({name}).set(ready ? 1 : 0);
@@ -129,7 +129,9 @@ void register_domain_metrics(metrics::Registry& registry, DomainMetricSources so
       registry.gauge("hyperv_quota_used", "Quota use.", quota_resource),
       registry.gauge("hyperv_quota_hard", "Quota limit.", quota_resource),
   };
-  registry.add_collector([families, sources] { collect(families, sources); });
+  auto decoded_hosts = std::make_shared<const DecodedHosts>(sources.hosts);
+  registry.add_collector(
+      [families, sources, decoded_hosts] { collect(families, sources, *decoded_hosts); });
 }
 
 }  // namespace hvo::controllers
