@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 namespace hvo::kube {
 
 Reflector::Reflector(RestClient& client, ReflectorOptions options, ReflectorSink& sink,
@@ -101,8 +103,11 @@ Result<std::string> Reflector::list_into_sink() {
   list_options.limit = options_.page_size;
   std::string snapshot_version;
   int pages = 0;
+  const auto fetch = [this](const ListOptions& options) {
+    return client_.list(options_.gvr, options_.namespace_name, options);
+  };
+  Result<json> page = fetch(list_options);
   while (true) {
-    Result<json> page = client_.list(options_.gvr, options_.namespace_name, list_options);
     if (!page.ok()) {
       if (page.error().code() == ErrorCode::kGone && !list_options.continue_token.empty()) {
         // The continue token expired between pages: start over with one unpaged list, as
@@ -112,6 +117,7 @@ Result<std::string> Reflector::list_into_sink() {
         objects = 0;
         list_options.continue_token.clear();
         list_options.limit = 0;
+        page = fetch(list_options);
         continue;
       }
       return page.error();
@@ -130,10 +136,18 @@ Result<std::string> Reflector::list_into_sink() {
       std::lock_guard<std::mutex> lock(mu_);
       resource_version_ = snapshot_version;
     }
+    // The next page is asked for while this one is stored: the server's time and ours overlap
+    // (a restarted operator lists 10,000 VMs in 20 pages, each ~100 ms on the server and ~60 ms
+    // here).
+    std::future<Result<json>> following;
+    if (!next.empty()) {
+      list_options.continue_token = next;
+      following = std::async(std::launch::async, fetch, list_options);
+    }
     sink_.list_page(std::move(items));
     if (next.empty())
       break;
-    list_options.continue_token = next;
+    page = following.get();
   }
   spdlog::info("list_complete resource={} namespace={} objects={} pages={} resourceVersion={}",
                describe(), options_.namespace_name, objects, pages, snapshot_version);
