@@ -27,7 +27,7 @@ ROLLOUT = echo "== bench/scale/vm_rollout.sh $(1) VMs / $(2) hosts, sim latency 
 	$(if $(3),--sim-latency-ms $(3)) $(4) \
 	--summary build-bench/rollouts/$(1)-$(2)-$(if $(3),$(3)ms,devcluster).txt || [ $$? -eq 3 ]
 
-.PHONY: deps configure build test test-asan demo demo-down format format-check bench clean
+.PHONY: deps configure build test test-asan demo demo-down format format-check bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -77,5 +77,17 @@ bench: deps
 	@$(call ROLLOUT,200,3,)
 	@if [ -n "$(BENCH_LARGE)" ]; then $(call ROLLOUT,10000,200,0,--timeout $(BENCH_LARGE_TIMEOUT)); fi
 
+# libFuzzer targets (fuzz/) built with clang, ASan and UBSan in $(FUZZ_BUILD_DIR), each run for
+# FUZZ_SECONDS; the report (executions, crashes per target) is $(FUZZ_BUILD_DIR)/fuzz-report.txt.
+# `make test` only replays the corpora (fuzz_replay_* in the normal build).
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -DHVO_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
+		-DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
+	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(if $(FUZZ_TARGETS),$(addprefix fuzz_,$(FUZZ_TARGETS)),hvo_fuzz_all)
+	@fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	@rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -8,6 +8,8 @@ tools_dir="${HVO_TOOLS_DIR:-$here/.tools}"
 
 debian_packages=(
   build-essential cmake ccache pkg-config clang clang-format shellcheck
+  # libFuzzer and the sanitizer runtimes of Debian's clang 14 (`make fuzz`)
+  libclang-rt-14-dev
   g++-mingw-w64-x86-64-posix
   libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev

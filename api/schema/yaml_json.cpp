@@ -165,6 +165,16 @@ Result<std::vector<nlohmann::json>> yaml_to_json_documents(std::string_view yaml
         continue;
       Converter converter;
       documents.push_back(converter.convert(node, 0));
+      // YAML text must be Unicode (go-yaml refuses other bytes). yaml-cpp passes them through
+      // into strings, and such a string cannot be written as JSON later (nlohmann's dump
+      // throws), so it is refused here, where the caller expects errors.
+      try {
+        (void)documents.back().dump();
+      } catch (const nlohmann::json::type_error&) {
+        return Error(ErrorCode::kInvalidArgument, "invalid YAML: document " +
+                                                      std::to_string(documents.size()) +
+                                                      " holds text that is not valid UTF-8");
+      }
     }
   } catch (const ConversionError& e) {
     return Error(ErrorCode::kInvalidArgument, "invalid YAML: " + where(e.mark) + e.message);

@@ -82,13 +82,26 @@ void to_json(nlohmann::json& json, const ErrorBody& body) {
     json["detail"] = body.detail;
 }
 
+namespace {
+
+// The field's text, or "" when it is absent or not a string: an error body is decoded on the
+// way to reporting a failure, so a malformed one must not throw.
+std::string text_field(const nlohmann::json& json, const char* name) {
+  if (!json.is_object())
+    return "";
+  const auto it = json.find(name);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& json, ErrorBody& body) {
   // An unknown code from a newer agent degrades to Internal rather than failing the parse; the
   // message still reaches the user.
-  const auto code = parse_agent_error_code(json.value("code", std::string()));
+  const auto code = parse_agent_error_code(text_field(json, "code"));
   body.code = code.value_or(AgentErrorCode::kInternal);
-  body.message = json.value("message", std::string());
-  body.detail = json.value("detail", std::string());
+  body.message = text_field(json, "message");
+  body.detail = text_field(json, "detail");
 }
 
 }  // namespace hvo::agent

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "common/net/http_server.h"
@@ -78,11 +79,13 @@ ControlPlane::ControlPlane(ControlPlaneOptions options) : options_(options) {
   etcd_peer_port_ = reserve_test_port();
   apiserver_port_ = reserve_test_port();
   admin_token_ = random_token();
+  secrets_.add("admin token", admin_token_);
   token_file_ = dir() + "/tokens.csv";
   std::string tokens = admin_token_ + ",admin,admin-uid,\"system:masters\"\n";
   for (const auto& user : options_.users) {
     const std::string token = random_token();
     user_tokens_[user.name] = token;
+    secrets_.add("token of " + user.name, token);
     std::string groups;
     for (const auto& group : user.groups)
       groups += (groups.empty() ? "" : ",") + group;
@@ -106,6 +109,14 @@ ControlPlane::~ControlPlane() {
     apiserver_->stop(std::chrono::seconds(5));
   if (etcd_)
     etcd_->stop(std::chrono::seconds(5));
+  const auto leaks = secret_leaks();
+  if (!leaks.empty())
+    ADD_FAILURE() << "secrets found in the logs of this test's processes:\n" << describe(leaks);
+}
+
+std::vector<SecretLeak> ControlPlane::secret_leaks() const {
+  secrets_.add_key_files(dir());
+  return secrets_.scan_dir(dir());
 }
 
 std::string ControlPlane::server_url() const {
@@ -267,6 +278,9 @@ net::HttpRequest ControlPlane::request(const std::string& method, const std::str
   if (!body.empty()) {
     request.headers["Content-Type"] = content_type;
     request.body = body;
+    if (content_type.find("json") != std::string::npos ||
+        content_type.find("yaml") != std::string::npos)
+      secrets_.add_manifests(body);
   }
   return request;
 }
@@ -329,6 +343,8 @@ process::Process ControlPlane::spawn_kubectl(const std::vector<std::string>& arg
 
 KubectlResult ControlPlane::kubectl(const std::vector<std::string>& args, const std::string& input,
                                     std::chrono::milliseconds timeout) const {
+  if (!input.empty())
+    secrets_.add_manifests(input);
   auto child = spawn_kubectl(args);
   auto output = child.communicate(input, timeout);
   KubectlResult result;

@@ -23,6 +23,7 @@
 #include "common/net/http_types.h"
 #include "common/process/process.h"
 #include "tests/net/test_certs.h"
+#include "tests/support/log_secrets.h"
 
 namespace hvo::testing {
 
@@ -108,6 +109,19 @@ class ControlPlane {
   // The kubectl binary kubectl() and spawn_kubectl() run from now on; empty: find_kubectl().
   void use_kubectl(const std::string& path) { kubectl_binary_ = path; }
 
+  // No secret in any log: the secrets this control plane's tests use must not appear in any
+  // *.log file under dir() (the emulator's, etcd's, and those of processes other fixtures start
+  // there: agents, the operator). Registered already: the admin and user tokens, the secrets in
+  // every manifest given to kubectl() and every request() body, and at teardown each *.key and
+  // token file under dir(). The destructor scans the logs once the processes are stopped and
+  // fails the running test on a hit (tests/support/log_secrets.h). Registering is bookkeeping,
+  // so it is allowed on a const control plane.
+  void register_secret(const std::string& label, const std::string& value) const {
+    secrets_.add(label, value);
+  }
+  // The leaks in the logs so far.
+  std::vector<SecretLeak> secret_leaks() const;
+
  private:
   void start_etcd();
   void start_apiserver();
@@ -128,6 +142,7 @@ class ControlPlane {
   std::string kubectl_binary_;
   std::optional<process::Process> etcd_;
   std::optional<process::Process> apiserver_;
+  mutable LogSecrets secrets_;
 };
 
 // kubectl from PATH, else HVO_SOURCE_DIR/.tools/bin/kubectl. Throws when there is none.

@@ -193,5 +193,20 @@ TEST(ErrorBodyParsing, NonJsonErrorBodiesBecomeInternalQuotingTheBody) {
   EXPECT_EQ(parse_error_body(R"({"code":"Busy","message":"m"})").code, AgentErrorCode::kBusy);
 }
 
+// Found by the agent_requests fuzz target: a message or detail that is not a string threw
+// nlohmann's type_error out of the operator's agent client.
+TEST(ErrorBodyParsing, FieldsOfTheWrongTypeAreDroppedNotThrown) {
+  const auto body = parse_error_body(R"({"code":"NotFound","message":false,"detail":[1]})");
+  EXPECT_EQ(body.code, AgentErrorCode::kNotFound);
+  EXPECT_EQ(body.message, "");
+  EXPECT_EQ(body.detail, "");
+  const auto failed = parse_operation(
+      R"({"id":"o-1","kind":"power","uid":"u","state":"Failed","createdAtUnixMs":1,)"
+      R"("error":{"code":"Busy","message":{"text":"m"}}})");
+  ASSERT_TRUE(failed.ok()) << failed.error().message;
+  ASSERT_TRUE(failed->error);
+  EXPECT_EQ(failed->error->code, AgentErrorCode::kBusy);
+}
+
 }  // namespace
 }  // namespace hvo::agent

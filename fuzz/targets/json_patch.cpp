@@ -1,0 +1,91 @@
+// The emulator's PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and
+// server-side apply's merge with managed fields. The input is a JSON array [live, patch]; the
+// first byte picks the patch type. Whatever a client sends, the emulator must answer with an
+// error or a result, never crash; a result must be dumpable JSON.
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "fuzz/fuzz_input.h"
+#include "tools/apiserver-lite/patch/json_patches.h"
+#include "tools/apiserver-lite/patch/server_side_apply.h"
+
+namespace {
+
+// What a stored object looks like to the patch code: metadata is an object, and managedFields,
+// when present, a list of entries whose fields have their schema types. The emulator checks
+// metadata on every write; managedFields entries it does not check yet (see
+// docs/reliability.md, "Fuzzing"), so inputs outside this shape are skipped rather than
+// reported again.
+bool stored_shape(const nlohmann::json& live) {
+  if (live.is_null())
+    return true;
+  if (!live.is_object())
+    return false;
+  const auto metadata = live.find("metadata");
+  if (metadata == live.end())
+    return true;
+  if (!metadata->is_object())
+    return false;
+  const auto managed = metadata->find("managedFields");
+  if (managed == metadata->end())
+    return true;
+  if (!managed->is_array())
+    return false;
+  for (const auto& entry : *managed) {
+    if (!entry.is_object())
+      return false;
+    for (const auto& [key, value] : entry.items()) {
+      if (key == "fieldsV1" ? !value.is_object() : !value.is_string())
+        return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  using namespace hvo::apiserver;
+  hvo::fuzz::FuzzInput input(data, size);
+  const uint8_t which = input.take_byte();
+  const std::string_view text = input.rest();
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_array() || json.size() != 2)
+    return 0;
+  const nlohmann::json& live = json[0];
+  const nlohmann::json& patch = json[1];
+  switch (which % 3) {
+    case 0: {
+      auto merged = apply_merge_patch(live, patch);
+      if (merged.ok())
+        (void)merged->dump();
+      break;
+    }
+    case 1: {
+      auto patched = apply_json_patch(live, patch);
+      if (patched.ok())
+        (void)patched->dump();
+      break;
+    }
+    default: {
+      // What the emulator's apply handler guarantees: the body is an object, and the live
+      // object a stored object or null (apply that creates).
+      if (!stored_shape(live) || !patch.is_object())
+        return 0;
+      ApplyRequest request;
+      request.manager = (which & 0x80) ? "kubectl" : "hyperv-operator";
+      request.api_version = "hyperv.operator.io/v1alpha1";
+      request.now = "2026-12-07T19:00:00Z";
+      request.force = (which & 0x40) != 0;
+      try {
+        (void)server_side_apply(live, patch, request).dump();
+      } catch (const ApplyConflicts&) {
+        // A conflict is an answer (409), not a failure.
+      }
+      break;
+    }
+  }
+  return 0;
+}
