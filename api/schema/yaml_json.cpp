@@ -2,8 +2,11 @@
 
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <string>
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "api/schema/yaml_scalar.h"
@@ -149,12 +152,50 @@ class Converter {
   size_t expanded_ = 0;
 };
 
+// Sees where each document of a stream starts, and nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark start;
+};
+
+// yaml-cpp 0.7 (Debian's) loops for ever, allocating, when a ',' stands where a block node
+// should start (",", "- a\n,": its issue 1040, fixed in 0.8): each document it "reads" starts
+// where the last one did. A first pass over the events, cheap next to building nodes, refuses
+// such a stream before YAML::LoadAll sees it.
+void refuse_stalled_stream(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  int previous = -1;
+  while (parser.HandleNextDocument(starts)) {
+    if (starts.start.pos == previous)
+      throw ConversionError{starts.start, "unexpected ',' outside a flow collection"};
+    previous = starts.start.pos;
+  }
+}
+
 }  // namespace
 
 Result<std::vector<nlohmann::json>> yaml_to_json_documents(std::string_view yaml) {
   std::vector<YAML::Node> nodes;
   try {
+    refuse_stalled_stream(std::string(yaml));
     nodes = YAML::LoadAll(std::string(yaml));
+  } catch (const ConversionError& e) {
+    return Error(ErrorCode::kInvalidArgument, "invalid YAML: " + where(e.mark) + e.message);
   } catch (const YAML::Exception& e) {
     return Error(ErrorCode::kInvalidArgument, "invalid YAML: " + where(e.mark) + e.msg);
   }

@@ -173,7 +173,11 @@ INSTANTIATE_TEST_SUITE_P(
                       ErrorCase{"AliasBomb", alias_bomb(), "too many alias references"},
                       // Found by the yaml_json fuzz target: such strings made dump() throw.
                       ErrorCase{"InvalidUtf8Value", "v: a\xfe b\n", "not valid UTF-8"},
-                      ErrorCase{"InvalidUtf8Key", "k\xfe: 1\n", "not valid UTF-8"}),
+                      ErrorCase{"InvalidUtf8Key", "k\xfe: 1\n", "not valid UTF-8"},
+                      // Also found by it: yaml-cpp 0.7's LoadAll never returned on these.
+                      ErrorCase{"LoneComma", ",\n", "line 1, column 1: unexpected ','"},
+                      ErrorCase{"CommaAfterBlockSequence", "- a\n,\n", "line 2, column 1"},
+                      ErrorCase{"CommaInALaterDocument", "a: 1\n---\n,# empty\n", "line 3"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(PlainKeyToString, UsesTheResolvedValue) {
