@@ -42,7 +42,8 @@ def main():
                                                               os.path.join(repo, "build")))
     parser.add_argument("--only", default="")
     parser.add_argument("--hosts", type=int, default=0, help="default 4 (2 with --smoke)")
-    parser.add_argument("--converge-timeout", type=float, default=600)
+    parser.add_argument("--converge-timeout", type=float, default=0,
+                        help="seconds; default 600 (240 with --smoke)")
     parser.add_argument("--results")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -54,6 +55,7 @@ def main():
     if not args.netns:
         chosen = [s for s in chosen if s[0] != "network-faults"]
     hosts = args.hosts or (2 if args.smoke else 4)
+    converge_timeout = args.converge_timeout or (240 if args.smoke else 600)
     work = tempfile.mkdtemp(prefix="hvo-chaos.")
     cluster = Cluster(repo, os.path.abspath(args.build_dir), work, hosts=hosts,
                       netns=args.netns, sim_latency_ms=0 if args.smoke else 50)
@@ -77,7 +79,7 @@ def main():
                 ended, base, figures = function(cluster, **params)
                 record.update(figures)
                 record["fault_s"] = round(ended - began, 1)
-                seconds, problems, facts = converge(cluster, base, args.converge_timeout, ended)
+                seconds, problems, facts = converge(cluster, base, converge_timeout, ended)
                 record["converged_s"] = None if seconds is None else round(seconds, 1)
                 if facts["vms"] != len(scenarios.EXPECTED):
                     problems.append(f"the API holds {facts['vms']} VMs, the suite created "

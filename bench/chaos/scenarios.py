@@ -103,6 +103,17 @@ def in_background(function, *args):
     return join
 
 
+def next_leader(cluster, holder, timeout=180):
+    """Waits until a Lease holder other than `holder` leads (the Lease lasts 15 s)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        leader, now = cluster.leader()
+        if now != holder:
+            return leader, now
+        time.sleep(0.2)
+    raise RuntimeError(f"no replica took the Lease from {holder} within {timeout} s")
+
+
 def operator_kill_storm(cluster, vms=500, kills=20, work_seconds=3.0):
     """SIGKILL the leading replica `kills` times while `vms` VMs are created in batches, one
     batch after each takeover; the supervisor starts each killed replica again as the standby."""
@@ -123,10 +134,7 @@ def operator_kill_storm(cluster, vms=500, kills=20, work_seconds=3.0):
         if process is None or process.poll() is not None:
             raise RuntimeError(f"leader {holder} is not running")
         process.send_signal(signal.SIGKILL)
-        new_leader, new_holder = cluster.leader()
-        while new_holder == holder:
-            time.sleep(0.2)
-            new_leader, new_holder = cluster.leader()
+        new_leader, new_holder = next_leader(cluster, holder)
         takeovers.append(time.time() - killed_at)
         log(f"storm: kill {k + 1}/{kills} of {holder}; {new_holder} leads "
             f"{takeovers[-1]:.1f} s later")
@@ -282,10 +290,7 @@ def lease_loss(cluster, new_vms=60, paused_seconds=25):
         process = leader.process
     process.send_signal(signal.SIGSTOP)
     frozen = time.time()
-    new_leader, new_holder = cluster.leader()
-    while new_holder == holder:
-        time.sleep(0.2)
-        new_leader, new_holder = cluster.leader()
+    next_leader(cluster, holder)
     takeover = time.time() - frozen
     time.sleep(max(0.0, paused_seconds - (time.time() - frozen)))
     resumed = time.time()
