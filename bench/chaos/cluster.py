@@ -48,10 +48,13 @@ class Agent:
         self.index = index
         self.name = f"hv-{index:02d}"
         self.dir = os.path.join(cluster.dir, "agents", self.name)
-        self.netns = f"hvc{index}" if cluster.netns else None
+        # Names carry this run's pid, so a teardown never touches another run's namespaces.
+        tag = os.getpid() % 10000
+        self.netns = f"hvc{tag}-{index}" if cluster.netns else None
+        self.network_created = False
         if self.netns:
             self.ip = f"10.77.{index}.2"
-            self.root_if, self.ns_if = f"hvc{index}r", f"hvc{index}n"
+            self.root_if, self.ns_if = f"h{tag}r{index}", f"h{tag}n{index}"
             self.port = NETNS_PORT
             self.listen = f"127.0.0.1:{NETNS_AGENT_PORT}"
             self.control = os.path.join(cluster.dir, f"{self.name}.faults.json")
@@ -69,7 +72,10 @@ class Agent:
     def setup_network(self):
         if not self.netns:
             return
+        if run("ip", "route", "show", f"10.77.{self.index}.0/24").stdout.strip():
+            raise RuntimeError(f"10.77.{self.index}.0/24 is routed already: another chaos run?")
         run("ip", "netns", "add", self.netns)
+        self.network_created = True
         run("ip", "link", "add", self.root_if, "type", "veth", "peer", "name", self.ns_if)
         run("ip", "link", "set", self.ns_if, "netns", self.netns)
         run("ip", "addr", "add", f"10.77.{self.index}.1/24", "dev", self.root_if)
@@ -81,7 +87,7 @@ class Agent:
         run(*ns, "ip", "route", "add", "default", "via", f"10.77.{self.index}.1")
 
     def teardown_network(self):
-        if self.netns:
+        if self.network_created:
             run("ip", "netns", "del", self.netns, check=False)
             run("ip", "link", "del", self.root_if, check=False)
 
