@@ -200,8 +200,8 @@ def leader_writes(audit_log, uids, since=0.0, until=float("inf")):
                               f"Lease was last written by {holder}")
     window = [uid for t, uid in lease_writes if since <= t < until]
     takeovers = sum(1 for a, b in zip(window, window[1:]) if a != b)
-    refused = sum(1 for v in violations if "(HTTP 409)" in v)
+    accepted = sum(1 for v in violations if "(HTTP 2" in v)
     return violations, {"operator_writes": len(writes), "lease_writes": len(lease_writes),
-                        "former_leader_writes_refused_409": refused,
-                        "former_leader_writes_accepted": len(violations) - refused,
+                        "former_leader_writes_accepted": accepted,
+                        "former_leader_writes_refused": len(violations) - accepted,
                         "lease_takeovers": takeovers}

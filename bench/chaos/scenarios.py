@@ -303,10 +303,10 @@ def lease_loss(cluster, new_vms=60, paused_seconds=25):
     except subprocess.TimeoutExpired:
         exit_after = "did not exit within 60 s"
     join()
-    agent_calls = agent_calls_after_lease_lost(
+    agent_calls = agent_calls_after(
         os.path.join(cluster.dir, f"operator-{leader.replica}.log"), resumed)
     return time.time(), base, {"frozen_s": paused_seconds, "takeover_s": round(takeover, 1),
-                               "old_leader_agent_calls_after_leader_lost": agent_calls,
+                               "old_leader_agent_work_after_resume": agent_calls,
                                "old_leader_exit_after_resume_s": exit_after,
                                "old_leader_exit_code": process.returncode,
                                "audit_since": frozen, "vms_created": new_vms}
@@ -318,12 +318,13 @@ AGENT_EVENTS = ("vm_created", "vm_power", "vm_removed_from_host", "vm_operation_
                 "host_inventory_failed", "vm_operation_failed", "vm_scheduled")
 
 
-def agent_calls_after_lease_lost(log_path, since):
-    """Agent-side work the old leader logged after its elector said leader_lost (and placements,
-    vm_scheduled): the audit log sees API writes only, agents do not log who called them."""
+def agent_calls_after(log_path, since):
+    """Agent-side work (and placements, vm_scheduled) the old leader logged from `since` (its
+    resumption, long after its Lease expired) until it stopped: the audit log sees API writes
+    only, and agents do not log who called them."""
     import collections
     import datetime
-    seen, lost = collections.Counter(), False
+    seen = collections.Counter()
     with open(log_path) as log_file:
         for line in log_file:
             parts = line.split()
@@ -334,11 +335,9 @@ def agent_calls_after_lease_lost(log_path, since):
                     tzinfo=datetime.timezone.utc).timestamp()
             except ValueError:
                 continue
-            if at < since - 1:
+            if at < since:
                 continue
-            if parts[3] == "leader_lost" and "reason=" in line:
-                lost = True
-            elif lost and parts[3] in AGENT_EVENTS:
+            if parts[3] in AGENT_EVENTS:
                 seen[parts[3]] += 1
             elif parts[3] == "operator_stopped":
                 break

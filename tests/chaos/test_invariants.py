@@ -128,7 +128,7 @@ class LeaderWritesTest(unittest.TestCase):
             audit_line("a", "update", "virtualmachines", 21, code=409),
             audit_line("a", "create", "events", 22, code=201)])
         self.assertEqual(len(violations), 2)
-        self.assertEqual(figures["former_leader_writes_refused_409"], 1)
+        self.assertEqual(figures["former_leader_writes_refused"], 1)
         self.assertEqual(figures["former_leader_writes_accepted"], 1)
 
     def test_a_failed_lease_write_does_not_make_a_leader(self):
