@@ -9,8 +9,9 @@ It forwards bytes both ways (TLS passes through untouched) and reads FILE, a JSO
   delay_ms   each chunk read from either side is held this long before it is written on
              (latency; both directions, so a request/response pays it twice)
   reset      probability (0..1) that a new connection is closed at once, before any byte goes
-             through (the closest a TCP proxy comes to loss: the client sees a reset connection)
-  stall      true: new connections are accepted and then nothing is forwarded and nothing closed
+             through (the closest a TCP proxy comes to loss: the client sees a reset connection);
+             connections already open are left alone
+  stall      true: nothing is forwarded on any connection, old or new, and nothing is closed
              (a black hole; the client runs into its own timeout)
 
 This machine's kernel has no netem, so latency and loss cannot be put on the veth itself; the
@@ -53,6 +54,8 @@ async def pump(reader, writer):
             chunk = await reader.read(65536)
             if not chunk:
                 break
+            while faults.get("stall"):  # connections opened before the stall go dark too
+                await asyncio.sleep(0.2)
             delay = faults.get("delay_ms", 0)
             if delay:
                 await asyncio.sleep(delay / 1000)
