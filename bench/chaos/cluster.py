@@ -7,10 +7,12 @@ Each operator replica has its own token for the same ServiceAccount user (a diff
 token file), so the emulator's audit log tells the replicas' requests apart (user.uid) while RBAC
 sees one identity."""
 
+import json
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -28,7 +30,6 @@ def log(message):
 
 
 def free_port():
-    import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -176,7 +177,6 @@ spec:
 
     def set_faults(self, **faults):
         """Faults for the userspace proxy (fault_proxy.py); none: all cleared."""
-        import json
         with open(self.control + ".tmp", "w") as out:
             json.dump(faults, out)
         os.replace(self.control + ".tmp", self.control)

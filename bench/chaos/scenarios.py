@@ -5,7 +5,10 @@ figures of its own. The runner then checks the invariants (invariants.py) until 
 
 Names given to VMs carry the scenario's name, so a failure names where a VM came from."""
 
+import collections
 import concurrent.futures
+import datetime
+import json
 import os
 import signal
 import subprocess
@@ -195,7 +198,6 @@ def compaction(cluster, new_vms=20):
     endpoint = f"http://127.0.0.1:{cluster.ports()['ETCD_PORT']}"
     status = subprocess.run(["etcdctl", "--endpoints", endpoint, "endpoint", "status",
                              "--write-out", "json"], check=True, capture_output=True, text=True)
-    import json
     revision = json.loads(status.stdout)[0]["Status"]["header"]["revision"]
     subprocess.run(["etcdctl", "--endpoints", endpoint, "compact", str(revision)], check=True,
                    capture_output=True)
@@ -322,8 +324,6 @@ def agent_calls_after(log_path, since):
     """Agent-side work (and placements, vm_scheduled) the old leader logged from `since` (its
     resumption, long after its Lease expired) until it stopped: the audit log sees API writes
     only, and agents do not log who called them."""
-    import collections
-    import datetime
     seen = collections.Counter()
     with open(log_path) as log_file:
         for line in log_file:
