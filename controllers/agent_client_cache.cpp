@@ -10,6 +10,8 @@ Result<std::shared_ptr<AgentClient>> HttpAgentConnector::connect(const AgentEndp
   auto client = HttpAgentClient::create(endpoint, metrics_, timeout_, operation_wait_);
   if (!client.ok())
     return client.error();
+  if (write_fence_)
+    (*client)->set_write_fence(write_fence_);
   return std::shared_ptr<AgentClient>(std::move(client).value());
 }
 

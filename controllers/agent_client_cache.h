@@ -13,6 +13,7 @@
 #include "controllers/agent_client.h"
 #include "controllers/agent_client_metrics.h"
 #include "controllers/agent_credentials.h"
+#include "controllers/http_agent_client.h"
 
 namespace hvo::controllers {
 
@@ -31,8 +32,11 @@ class HttpAgentConnector : public AgentConnector {
                      std::optional<std::chrono::milliseconds> operation_wait = std::nullopt)
       : metrics_(metrics), timeout_(timeout), operation_wait_(operation_wait) {}
   Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) override;
+  // Given to every client it builds (HttpAgentClient::set_write_fence); set before use.
+  void set_write_fence(HttpAgentClient::WriteFence fence) { write_fence_ = std::move(fence); }
 
  private:
+  HttpAgentClient::WriteFence write_fence_;
   AgentClientMetrics* const metrics_;
   const std::chrono::milliseconds timeout_;
   const std::optional<std::chrono::milliseconds> operation_wait_;

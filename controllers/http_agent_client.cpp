@@ -103,6 +103,10 @@ AgentError HttpAgentClient::count(const std::string& operation, AgentError error
 
 AgentCallResult<net::HttpResponse> HttpAgentClient::exchange(const std::string& operation,
                                                              net::HttpRequest request) {
+  if (write_fence_ && request.method != "GET") {
+    if (Status fenced = write_fence_(); !fenced.ok())
+      return error(operation, AgentFailure::kRejected, 0, fenced.error().message());
+  }
   request.headers["Authorization"] = "Bearer " + token_;
   const auto started = Clock::now();
   auto response = http_->send(request);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,12 @@ class HttpAgentClient : public AgentClient {
   static Result<std::unique_ptr<HttpAgentClient>> create(
       const AgentEndpoint& endpoint, AgentClientMetrics* metrics, std::chrono::milliseconds timeout,
       std::optional<std::chrono::milliseconds> operation_wait = std::nullopt);
+
+  // Asked before every request that changes the host (ensure, power, remove: not GETs); an
+  // error refuses it, unsent. The operator refuses agent calls of a replica that no longer holds
+  // the leader Lease. Set before the client is shared.
+  using WriteFence = std::function<Status()>;
+  void set_write_fence(WriteFence fence) { write_fence_ = std::move(fence); }
 
   AgentCallResult<agent::HostInfo> host_info() override;
   AgentCallResult<agent::Inventory> inventory() override;
@@ -64,6 +71,7 @@ class HttpAgentClient : public AgentClient {
   const std::unique_ptr<net::HttpClient> http_;
   AgentClientMetrics* const metrics_;
   const std::optional<std::chrono::milliseconds> operation_wait_;
+  WriteFence write_fence_;
 };
 
 }  // namespace hvo::controllers

@@ -89,6 +89,11 @@ bool LeaderElector::is_leader() const {
   return leading_;
 }
 
+bool LeaderElector::holds_lease() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leading_ && clock_.now() - renewed_at_ < options_.renew_deadline;
+}
+
 std::string LeaderElector::observed_leader() const {
   std::lock_guard<std::mutex> lock(mu_);
   return string_at(observed_spec_, "holderIdentity");
@@ -134,6 +139,7 @@ bool LeaderElector::try_acquire_or_renew() {
     std::lock_guard<std::mutex> lock(mu_);
     observed_spec_ = spec;
     observed_time_ = now;
+    renewed_at_ = now;
     observed_resource_version_ = resource_version_of(*created);
     return true;
   }
@@ -182,6 +188,7 @@ bool LeaderElector::try_acquire_or_renew() {
   std::lock_guard<std::mutex> lock(mu_);
   observed_spec_ = spec;
   observed_time_ = now;
+  renewed_at_ = now;
   observed_resource_version_ = resource_version_of(*written);
   if (!renewing && options_.on_new_leader)
     options_.on_new_leader(options_.identity);

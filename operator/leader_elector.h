@@ -65,6 +65,11 @@ class LeaderElector {
   void request_stop();
 
   bool is_leader() const;
+  // True while this process leads and its last successful acquire or renew began less than
+  // renew_deadline ago on the local monotonic clock. A leader that was frozen (a paused VM or
+  // process) can run for a while before its elector thread notices the lost Lease, and another
+  // replica may hold it by then: every write and agent call asks this first (the write fence).
+  bool holds_lease() const;
   // The holder last observed in the Lease ("" when none).
   std::string observed_leader() const;
 
@@ -92,6 +97,7 @@ class LeaderElector {
   bool leading_ = false;
   nlohmann::json observed_spec_;  // the Lease spec as last read or written
   SteadyTime observed_time_{};    // local time when observed_spec_ last changed
+  SteadyTime renewed_at_{};       // when the last successful acquire or renew began
   std::string observed_resource_version_;
   std::thread thread_;
 };

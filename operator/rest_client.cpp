@@ -147,6 +147,11 @@ Status RestClient::authorize(net::HttpRequest& request) {
 
 Result<net::HttpResponse> RestClient::send_once(Call& call) {
   limiter_.wait();
+  if (write_fence_ && call.request.method != "GET") {
+    // After the rate limiter's wait, the last moment before sending.
+    if (Status fenced = write_fence_(call.request); !fenced.ok())
+      return fenced.error();
+  }
   Status authorized = authorize(call.request);
   if (!authorized.ok())
     return authorized.error();

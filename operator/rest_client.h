@@ -96,6 +96,13 @@ class RestClient {
              std::shared_ptr<TokenSource> tokens, metrics::Registry& registry,
              RestClientOptions options = RestClientOptions(), const Clock& clock = real_clock());
 
+  // Asked before each attempt of every request that is not a GET (a retry asks again): an
+  // error refuses the request, unsent, with that error. The operator refuses writes of a
+  // replica that no longer holds the leader Lease (LeaderElector::holds_lease()). Set before
+  // the client is shared between threads.
+  using WriteFence = std::function<Status(const net::HttpRequest& request)>;
+  void set_write_fence(WriteFence fence) { write_fence_ = std::move(fence); }
+
   Result<json> get(const GroupVersionResource& gvr, const std::string& namespace_name,
                    const std::string& name);
   // One page: `{"items": [...], "metadata": {"resourceVersion", "continue"}}`.
@@ -147,6 +154,7 @@ class RestClient {
   std::shared_ptr<TokenSource> tokens_;
   RestClientOptions options_;
   const Clock& clock_;
+  WriteFence write_fence_;
   TokenBucket limiter_;
   std::string host_;
   metrics::CounterFamily& requests_total_;

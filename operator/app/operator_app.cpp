@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <random>
@@ -138,6 +139,7 @@ class Operator : public OperatorApp {
     register_domain_metrics(registry_,
                             {vm_phases_, host_informer_->store(), quota_informer_->store()});
     route_events();
+    fence_writes();
   }
 
   int run() override {
@@ -239,6 +241,28 @@ class Operator : public OperatorApp {
     return OkStatus();
   }
 
+  // With leader election, a replica changes nothing (API writes other than its Lease, agent
+  // calls that change a host) unless it holds the Lease now: a leader frozen past its renew
+  // deadline may wake up with workers mid-pass before its elector notices, while another replica
+  // already leads.
+  void fence_writes() {
+    if (!options_.leader_elect)
+      return;
+    rest_.set_write_fence([this](const net::HttpRequest& request) {
+      if (request.path.rfind("/apis/coordination.k8s.io/", 0) == 0)
+        return OkStatus();  // the elector's own Lease writes
+      return may_write();
+    });
+    connector_.set_write_fence([this] { return may_write(); });
+  }
+  Status may_write() const {
+    const kube::LeaderElector* elector = elector_view_.load();
+    if (elector && elector->holds_lease())
+      return OkStatus();
+    return Error(ErrorCode::kCancelled,
+                 "not sent: replica " + identity_ + " does not hold the leader Lease");
+  }
+
   Status start_leader_election() {
     kube::LeaderElectionOptions election;
     election.lease_namespace = options_.leader_election_namespace;
@@ -261,6 +285,7 @@ class Operator : public OperatorApp {
       spdlog::info("leader_observed identity={}", leader);
     };
     elector_ = std::make_unique<kube::LeaderElector>(rest_, std::move(election), registry_);
+    elector_view_.store(elector_.get());
     return elector_->start();
   }
 
@@ -342,6 +367,7 @@ class Operator : public OperatorApp {
   kube::HealthEndpoints health_;
   std::vector<std::unique_ptr<kube::HealthServer>> servers_;
   std::unique_ptr<kube::LeaderElector> elector_;
+  std::atomic<const kube::LeaderElector*> elector_view_{nullptr};  // for the write fence
 
   std::mutex mu_;
   std::condition_variable stop_cv_;

@@ -214,6 +214,22 @@ TEST_F(ElectionRace, ALeaderThatCannotRenewStopsLeadingAfterTheRenewDeadline) {
   a.elector->stop();
 }
 
+// The write fence's question: a leader whose renewals stopped succeeding does not hold the
+// Lease once the renew deadline has passed since its last renewal began, whether or not its
+// elector thread has noticed yet (a frozen process wakes up with both behind).
+TEST_F(ElectionRace, ALeaderPastItsRenewDeadlineNoLongerHoldsTheLease) {
+  Candidate a;
+  make(a, "a");
+  ASSERT_TRUE(a.elector->start().ok());
+  advance_until([&] { return a.elector->is_leader(); });
+  EXPECT_TRUE(a.elector->holds_lease());
+  server->require_token("nobody-has-this");  // every renewal now fails
+  clock.advance(seconds(11));                // past the 10 s renew deadline in one step
+  EXPECT_FALSE(a.elector->holds_lease());
+  a.elector->stop();
+  EXPECT_FALSE(a.elector->holds_lease());
+}
+
 // A stop that arrives while an attempt to take the Lease is on the wire: the attempt may win,
 // but the elector gives the Lease back without leading (no on_started_leading, no controllers).
 TEST_F(ElectionRace, AStopDuringAnAcquireGivesTheLeaseBackWithoutLeading) {

@@ -77,6 +77,32 @@ TEST_F(RestClientTest, CreateGetUpdateDeleteRoundTrip) {
             std::string::npos);
 }
 
+// A closed write fence refuses every request that is not a GET, unsent and not retried; reads
+// go on, and an open fence lets writes through again.
+TEST_F(RestClientTest, AClosedWriteFenceRefusesWritesUnsentAndLetsReadsThrough) {
+  RestClient client = make_client();
+  ASSERT_TRUE(client.create(kVms, "ns", vm("web")).ok());
+  bool open = false;
+  client.set_write_fence([&open](const net::HttpRequest& request) -> Status {
+    if (open)
+      return OkStatus();
+    return Error(ErrorCode::kCancelled, "not sent: " + request.method + " " + request.path);
+  });
+  const std::size_t sent = server->requests().size();
+
+  auto refused = client.create(kVms, "ns", vm("db"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kCancelled);
+  EXPECT_NE(refused.error().message().find("not sent: POST " + kCollection), std::string::npos)
+      << refused.error().message();
+  EXPECT_FALSE(client.remove(kVms, "ns", "web").ok());
+  EXPECT_EQ(server->requests().size(), sent);  // nothing reached the server, no retries
+
+  EXPECT_TRUE(client.get(kVms, "ns", "web").ok());
+  open = true;
+  EXPECT_TRUE(client.create(kVms, "ns", vm("db")).ok());
+}
+
 TEST_F(RestClientTest, StaleStatusUpdateIsConflictAndARereadSucceeds) {
   RestClient client = make_client();
   const json stale = client.create(kVms, "ns", vm("web")).value();
