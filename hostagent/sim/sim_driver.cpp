@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "hostagent/driver/convergence.h"
+#include "hostagent/protocol/spec_hash.h"
 #include "hostagent/sim/sim_state_file.h"
 #include "hostagent/util/atomic_file.h"
 #include "hostagent/util/wall_clock.h"
@@ -73,6 +74,36 @@ void SimDriver::set_faults(SimFaults faults) {
 SimFaults SimDriver::faults() const {
   std::lock_guard<std::mutex> lock(mu_);
   return faults_;
+}
+
+AgentResult<VmStatus> SimDriver::edit(const std::string& uid, const SimEdit& edit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = vms_.find(uid);
+  if (found == vms_.end())
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  VmSpec& config = found->second.config;
+  if (edit.cpu_count)
+    config.cpu.count = *edit.cpu_count;
+  if (edit.memory_startup_bytes)
+    config.memory.startup_bytes = *edit.memory_startup_bytes;
+  for (const auto& [name, vlan] : edit.nic_vlans) {
+    auto nic = std::find_if(config.networks.begin(), config.networks.end(),
+                            [&](const NetworkSpec& n) { return n.name == name; });
+    if (nic == config.networks.end())
+      return make_error(AgentErrorCode::kNotFound, "vm " + uid + " has no nic " + name);
+    nic->vlan_id = vlan;
+  }
+  for (const auto& [name, size] : edit.disk_sizes) {
+    auto disk = std::find_if(config.disks.begin(), config.disks.end(),
+                             [&](const DiskSpec& d) { return d.name == name; });
+    if (disk == config.disks.end())
+      return make_error(AgentErrorCode::kNotFound, "vm " + uid + " has no disk " + name);
+    disk->size_bytes = size;
+  }
+  if (auto saved = persist_locked(); !saved.ok())
+    return saved.error();
+  settle(found->second, now_());
+  return sim_vm_status(found->second, now_(), config_.vm_dir);
 }
 
 AgentStatus SimDriver::check_faults_locked(const std::string& uid, const char* call) const {
@@ -296,13 +327,17 @@ AgentResult<EnsureResult> SimDriver::ensure(const VmSpec& spec, const std::strin
   }
   next.name = spec.name;  // renames and bookkeeping fields apply live
   next.namespace_ = spec.namespace_;
-  next.object_generation = spec.object_generation;
+  // The generation marker says "this spec is on the VM": not while part of it waits.
+  next.object_generation =
+      plan.restart_required.empty() ? spec.object_generation : vm.config.object_generation;
   next.cloud_init = spec.cloud_init;
   next.power = spec.power;
   vm.config = std::move(next);
   vm.configured = true;
   vm.dvd_path = seed_iso_path;
   vm.restart_required_fields = plan.restart_required;
+  vm.applied_spec_hash = spec_hash(spec);
+  vm.applied_config_hash = config_hash(vm.config);
   result.changed_fields = plan.apply_now;
   result.unsupported_fields = plan.unsupported;
 
@@ -330,8 +365,16 @@ AgentResult<VmStatus> SimDriver::power(const std::string& uid, const PowerReques
   }
   SimVm& vm = found->second;
   settle(vm, now_());
+  const bool was_up = vm.state == VmState::kRunning || vm.state == VmState::kStarting;
   if (auto status = start_locked(vm, request.action); !status.ok())
     return status.error();
+  // A guest that ignores the request: Hyper-V's shutdown waits for it until the timeout, then
+  // the VM is turned off.
+  if (request.action == PowerAction::kShutdown && was_up &&
+      faults_.ignore_shutdown.count(uid) > 0) {
+    vm.state = VmState::kStopping;
+    vm.transition_ends_at_ms = now_() + request.timeout_seconds * 1000;
+  }
   if (auto saved = persist_locked(); !saved.ok())
     return saved.error();
   return sim_vm_status(vm, now_(), config_.vm_dir);

@@ -35,6 +35,9 @@ class SimDriver final : public Driver {
   // Failure injection for tests (also reachable through the agent's test-only endpoint).
   void set_faults(SimFaults faults);
   SimFaults faults() const;
+  // A hand edit on the host: the VM's configuration changes, what the agent recorded does not
+  // (the next GET reports configDrift). kNotFound for an unknown uid or device.
+  AgentResult<VmStatus> edit(const std::string& uid, const SimEdit& edit);
 
  private:
   SimDriver(SimConfig config, NowFn now);
