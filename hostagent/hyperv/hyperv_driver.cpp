@@ -279,6 +279,15 @@ AgentResult<VmStatus> HypervDriver::power(const std::string& uid, const PowerReq
   return std::move(*status);
 }
 
+AgentStatus HypervDriver::release(const std::string& uid) {
+  // remove.ps1 with `orphan`: the agent's lines leave Notes; the VM and its disks stay.
+  auto result = run_json(*writes_, Script::kRemove,
+                         {{"uid", uid}, {"vmDir", paths_.vm_dir}, {"orphan", true}});
+  if (!result.ok())
+    return result.error();
+  return {};
+}
+
 AgentStatus HypervDriver::remove(const std::string& uid) {
   // The script finds the VM itself (by marker, or by its folder when the marker was never
   // written) and cleans <vmDir>\<uid> even when no VM is left: a retried delete finishes the job.

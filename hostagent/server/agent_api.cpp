@@ -247,8 +247,10 @@ net::HttpResponse AgentApi::delete_vm(const net::HttpRequest& request, const std
   const auto wait = operation_wait(request);
   if (!wait.ok())
     return error_response(wait.error());
-  return run_operation(OperationKind::kDelete, uid, *wait, [this, uid](Operation& outcome) {
-    auto status = service_.remove(uid);
+  // ?policy=Orphan (spec.deletionPolicy): the VM stays on the host without the owner marker.
+  const bool orphan = request.query_param("policy") == "Orphan";
+  return run_operation(OperationKind::kDelete, uid, *wait, [this, uid, orphan](Operation& outcome) {
+    auto status = orphan ? service_.release(uid) : service_.remove(uid);
     if (!status.ok())
       outcome.error = status.error();
   });

@@ -156,13 +156,17 @@ int64_t SimDriver::disk_bytes(const VmSpec& config) const {
 
 SimDriver::Usage SimDriver::usage_locked() const {
   Usage usage;
-  for (const auto& [uid, vm] : vms_) {
+  const auto add = [&](const SimVm& vm) {
     usage.storage += disk_bytes(vm.config);
     if (!holds_memory(vm))
-      continue;
+      return;
     usage.cpu += vm.config.cpu.count;
     usage.memory += vm.config.memory.startup_bytes;
-  }
+  };
+  for (const auto& [uid, vm] : vms_)
+    add(vm);
+  for (const auto& vm : orphans_)  // unmanaged, but on the host all the same
+    add(vm);
   return usage;
 }
 
@@ -207,7 +211,7 @@ AgentResult<HostInfo> SimDriver::host_info() {
   info.switches = config_.switches;
   info.images = config_.images;
   info.vm_count = static_cast<int64_t>(vms_.size());
-  info.unmanaged_vm_count = config_.unmanaged_vm_count;
+  info.unmanaged_vm_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
   return info;
 }
 
@@ -221,7 +225,7 @@ AgentResult<Inventory> SimDriver::inventory() {
   const int64_t now = now_();
   for (const auto& [uid, vm] : vms_)
     inventory.vms.push_back(sim_vm_status(vm, now, config_.vm_dir));
-  inventory.unmanaged_count = config_.unmanaged_vm_count;
+  inventory.unmanaged_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
   return inventory;
 }
 
@@ -378,6 +382,19 @@ AgentResult<VmStatus> SimDriver::power(const std::string& uid, const PowerReques
   if (auto saved = persist_locked(); !saved.ok())
     return saved.error();
   return sim_vm_status(vm, now_(), config_.vm_dir);
+}
+
+AgentStatus SimDriver::release(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(uid, "release"); !status.ok())
+    return status;
+  auto found = vms_.find(uid);
+  if (found == vms_.end())
+    return {};
+  orphans_.push_back(std::move(found->second));
+  orphans_.back().config.uid.clear();  // the owner marker goes
+  vms_.erase(found);
+  return persist_locked();
 }
 
 AgentStatus SimDriver::remove(const std::string& uid) {

@@ -274,6 +274,17 @@ TEST_F(SimDriverTest, GuestThatIgnoresShutdownIsTurnedOffAtTheTimeout) {
   EXPECT_EQ(sim->vm(sample_spec().uid)->state, VmState::kOff);
 }
 
+TEST_F(SimDriverTest, ReleaseLeavesTheVmOnTheHostUnmanaged) {
+  auto sim = open({});
+  ASSERT_TRUE(sim->ensure(sample_spec(), "").ok());
+  const int64_t free_memory = sim->host_info()->free.memory_bytes;
+  ASSERT_TRUE(sim->release(sample_spec().uid).ok());
+  EXPECT_TRUE(sim->release(sample_spec().uid).ok());  // again: nothing to release
+  EXPECT_TRUE(sim->inventory()->vms.empty());
+  EXPECT_EQ(sim->inventory()->unmanaged_count, 1);
+  EXPECT_EQ(sim->host_info()->free.memory_bytes, free_memory);  // it still runs there
+}
+
 TEST_F(SimDriverTest, VmsThatDoNotFitAreRefusedLikeARealHost) {
   SimConfig config;
   config.capacity = {4, 4 * kGiB, 100 * kGiB};
