@@ -678,6 +678,13 @@ VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::take_operation
   if (finished.ensure_result) {
     on_ensured(pass, *finished.ensure_result);
     finished_vm = finished.ensure_result->vm;
+    bool drift_ensure = false;
+    {
+      std::lock_guard<std::mutex> lock(drift_mu_);
+      drift_ensure = drift_ensures_.erase(uid) > 0;
+    }
+    if (drift_ensure)
+      record_drift_corrected(events_, pass.vm, pass.facts.host, *finished.ensure_result);
   } else if (finished.vm) {
     finished_vm = finished.vm;
   }
@@ -806,6 +813,10 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
     }
     if (!ensured->finished() || !ensured->ensure_result) {
       track(pass, ensured.value());
+      if (drift) {  // the Event waits for the operation's result (take_operation)
+        std::lock_guard<std::mutex> lock(drift_mu_);
+        drift_ensures_.insert(uid);
+      }
       pass.facts.provisioned = observed.has_value();
       if (observed)
         observe(pass, *observed);

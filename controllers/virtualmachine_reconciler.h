@@ -205,6 +205,9 @@ class VirtualMachineReconciler : public kube::Reconciler {
 
   std::mutex drift_mu_;
   std::set<std::string> drifted_;  // by VM key
+  // uids whose drift-correcting ensure the agent answered 202: its DriftCorrected Event is
+  // recorded when the operation's result arrives. Only an Event is lost with this process.
+  std::set<std::string> drift_ensures_;
 
   // antiAffinityGroup → the VM key restarting by its updateStrategy: closes the window in which
   // the cache does not show that restart yet. Lost on restart, when the cache shows it anyway.
