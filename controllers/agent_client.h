@@ -30,6 +30,16 @@ class AgentClient {
   // Removing a VM the agent does not know is success (NotFound is mapped to a finished
   // operation), so a retried delete converges.
   virtual AgentCallResult<agent::Operation> remove(const std::string& uid) = 0;
+  // DELETE /v1/vms/{uid}?policy=Orphan: the agent stops managing the VM and leaves it (and its
+  // disks) on the host. A VM the agent does not know is success, as for remove().
+  virtual AgentCallResult<agent::Operation> release(const std::string& uid) {
+    AgentError error;
+    error.operation = "release";
+    error.failure = AgentFailure::kRejected;
+    error.code = agent::AgentErrorCode::kDriverError;
+    error.message = "this agent client cannot release vm " + uid;
+    return error;
+  }
   virtual AgentCallResult<agent::Operation> get_operation(const std::string& id) = 0;
 };
 

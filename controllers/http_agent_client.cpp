@@ -200,6 +200,21 @@ AgentCallResult<agent::Operation> HttpAgentClient::remove(const std::string& uid
   return decode<agent::Operation>(operation, response, agent::parse_operation);
 }
 
+AgentCallResult<agent::Operation> HttpAgentClient::release(const std::string& uid) {
+  const std::string operation = "release";
+  net::HttpRequest request = operation_request("DELETE", "/v1/vms/" + uid);
+  request.query["policy"] = "Orphan";
+  auto response = exchange(operation, std::move(request));
+  if (!response.ok() && response.error().is(agent::AgentErrorCode::kNotFound)) {
+    agent::Operation done;
+    done.kind = agent::OperationKind::kDelete;
+    done.uid = uid;
+    done.state = agent::OperationState::kSucceeded;
+    return done;
+  }
+  return decode<agent::Operation>(operation, response, agent::parse_operation);
+}
+
 AgentCallResult<agent::Operation> HttpAgentClient::get_operation(const std::string& id) {
   const std::string operation = "get_operation";
   return decode<agent::Operation>(operation,

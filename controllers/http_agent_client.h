@@ -40,6 +40,7 @@ class HttpAgentClient : public AgentClient {
   AgentCallResult<agent::Operation> power(const std::string& uid,
                                           const agent::PowerRequest& request) override;
   AgentCallResult<agent::Operation> remove(const std::string& uid) override;
+  AgentCallResult<agent::Operation> release(const std::string& uid) override;
   AgentCallResult<agent::Operation> get_operation(const std::string& id) override;
 
  private:

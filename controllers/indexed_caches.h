@@ -32,6 +32,7 @@ namespace hvo::controllers {
 inline constexpr const char* kVmsByHost = "status.host";
 inline constexpr const char* kTenantsByNamespace = "spec.namespaces";
 inline constexpr const char* kQuotasByTenant = "spec.tenant";
+inline constexpr const char* kVmsByAntiAffinityGroup = "spec.placement.antiAffinityGroup";
 
 // Registers the indices above on the caches (a kube::Store, a SharedInformer or a
 // TypedInformer); before the informers start, so the first LIST is indexed as it arrives.
@@ -40,6 +41,7 @@ void add_cache_indices(VmCache& vms, TenantCache& tenants, QuotaCache& quotas) {
   vms.add_index(kVmsByHost, kube::index_by_field("/status/host"));
   tenants.add_index(kTenantsByNamespace, kube::index_by_string_list("/spec/namespaces"));
   quotas.add_index(kQuotasByTenant, kube::index_by_field("/spec/tenant"));
+  vms.add_index(kVmsByAntiAffinityGroup, kube::index_by_field("/spec/placement/antiAffinityGroup"));
 }
 
 // The four caches, indexed by add_cache_indices().

@@ -16,6 +16,7 @@ agent::Inventory drift_view(agent::Inventory inventory) {
     kept.state = vm.state;
     kept.raw_state = std::move(vm.raw_state);
     kept.ip_addresses = std::move(vm.ip_addresses);
+    kept.config_drift = vm.config_drift;
     vm = std::move(kept);
   }
   return inventory;
@@ -33,7 +34,7 @@ std::vector<std::string> drifted_vms(const std::string& host, const std::vector<
       continue;
     const auto found = by_uid.find(vm.uid);
     if (found == by_uid.end() || power_state_text(*found->second) != vm.power_state ||
-        found->second->ip_addresses != vm.ip_addresses)
+        found->second->ip_addresses != vm.ip_addresses || found->second->config_drift)
       drifted.push_back(vm.key);
   }
   return drifted;

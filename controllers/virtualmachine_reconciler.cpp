@@ -13,6 +13,7 @@
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
 #include "controllers/power_policy.h"
+#include "controllers/restart_sequence.h"
 #include "controllers/tenant_desired.h"
 #include "controllers/vm_desired_spec.h"
 #include "controllers/vm_holding_policy.h"
@@ -76,6 +77,21 @@ const char* power_event_reason(agent::PowerAction action) {
       return "Restarting";
   }
   return "Power";
+}
+
+// A VM edited by hand on its host and made to match its spec again: which fields came back, and
+// which wait for the VM to be off (RestartRequired says so too).
+void record_drift_corrected(EventSink& events, const api::VirtualMachine& vm,
+                            const std::string& host, const agent::EnsureResult& result) {
+  const std::string changed = join_fields(result.changed_fields);
+  const std::string waiting = join_fields(result.vm.restart_required_fields, "");
+  spdlog::info("vm_drift_corrected vm={} host={} changed=\"{}\" restart_required=\"{}\"",
+               vm.metadata.key(), host, changed, waiting);
+  std::string message =
+      "The VM was changed on host " + host + " outside the operator; set back: " + changed + ".";
+  if (!waiting.empty())
+    message += " Needs a restart to set back: " + waiting + ".";
+  events.record(vm.to_json(), "Warning", "DriftCorrected", "Reconcile", message);
 }
 
 }  // namespace
@@ -180,6 +196,9 @@ bool VirtualMachineReconciler::settled(const Pass& pass) {
       vm.status.host.empty() || !is_reserved(vm) ||
       !(vm_requested(vm.spec) == to_amounts(*vm.status.allocated)) ||
       restart_pending(vm.spec.restart_requested_at, vm.status.last_restart_time) ||
+      vm.status.restart.has_value() ||
+      (vm.spec.update_strategy.type == api::UpdateStrategyType::kAutomatic &&
+       k8s::is_true(vm.status.conditions, condition_type::kRestartRequired)) ||
       operations_.find(vm.metadata.uid))  // running, or ended with an outcome to read
     return false;
   // Its host went away or stopped answering: the VM's status has to say so.
@@ -323,21 +342,51 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
     auto permit = limiter_.try_acquire(pass.facts.host);
     if (!permit)
       return kube::ReconcileResult::after(options_.agent_busy);
-    auto removed = pass.agent->remove(vm.metadata.uid);
-    if (!removed.ok()) {
-      record_agent_error(pass.facts, removed.error());
-      if (pass.facts.host_unreachable)
-        return wait_for_host(pass);
-      return Error(ErrorCode::kUnavailable,
-                   "virtualmachine " + key + ": delete: " + removed.error().message);
+    if (vm.spec.deletion_policy == api::DeletionPolicy::kOrphan) {
+      // The VM and its disks stay on the host, unmanaged; the quota is freed with the finalizer.
+      auto released = pass.agent->release(vm.metadata.uid);
+      if (!released.ok()) {
+        record_agent_error(pass.facts, released.error());
+        if (pass.facts.host_unreachable)
+          return wait_for_host(pass);
+        return Error(ErrorCode::kUnavailable,
+                     "virtualmachine " + key + ": orphan: " + released.error().message);
+      }
+      if (!released->finished()) {
+        track(pass, released.value());
+        return kube::ReconcileResult::after(options_.operation_running);
+      }
+      spdlog::info("vm_orphaned_on_host vm={} host={}", key, vm.status.host);
+      events_.record(vm.to_json(), "Normal", "Orphaned", "Delete",
+                     "Left the VM and its disks on host " + vm.status.host +
+                         " without the owner marker (deletionPolicy Orphan).");
+    } else {
+      // The guest is shut down per spec.shutdown first (graceful, turned off at the timeout), so
+      // a delete does not pull the plug on a guest that could have flushed its disks.
+      auto stopped = stop_before_delete(pass);
+      if (!stopped.ok()) {
+        if (pass.facts.host_unreachable)
+          return wait_for_host(pass);
+        return stopped.error().with_context("virtualmachine " + key);
+      }
+      if (*stopped)
+        return kube::ReconcileResult::after(options_.in_progress);
+      auto removed = pass.agent->remove(vm.metadata.uid);
+      if (!removed.ok()) {
+        record_agent_error(pass.facts, removed.error());
+        if (pass.facts.host_unreachable)
+          return wait_for_host(pass);
+        return Error(ErrorCode::kUnavailable,
+                     "virtualmachine " + key + ": delete: " + removed.error().message);
+      }
+      if (!removed->finished()) {
+        track(pass, removed.value());
+        return kube::ReconcileResult::after(options_.operation_running);
+      }
+      spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
+      events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
+                     "Removed the VM from host " + vm.status.host + ".");
     }
-    if (!removed->finished()) {
-      track(pass, removed.value());
-      return kube::ReconcileResult::after(options_.operation_running);
-    }
-    spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
-    events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
-                   "Removed the VM from host " + vm.status.host + ".");
   }
 
   // Only the finalizer, and only from the version this pass looked at.
@@ -701,6 +750,13 @@ VirtualMachineReconciler::OperationPoll VirtualMachineReconciler::take_operation
   if (finished.ensure_result) {
     on_ensured(pass, *finished.ensure_result);
     finished_vm = finished.ensure_result->vm;
+    bool drift_ensure = false;
+    {
+      std::lock_guard<std::mutex> lock(drift_mu_);
+      drift_ensure = drift_ensures_.erase(uid) > 0;
+    }
+    if (drift_ensure)
+      record_drift_corrected(events_, pass.vm, pass.facts.host, *finished.ensure_result);
   } else if (finished.vm) {
     finished_vm = finished.vm;
   }
@@ -716,6 +772,11 @@ void VirtualMachineReconciler::observe(Pass& pass, const agent::VmStatus& vm) {
 }
 
 Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
+  auto restarted = run_restart(pass, agent);
+  if (!restarted.ok())
+    return restarted.error();
+  if (*restarted)
+    return OkStatus();
   PowerInputs inputs;
   inputs.run_strategy = pass.vm.spec.run_strategy;
   inputs.observed = pass.observed->state;
@@ -749,6 +810,18 @@ Status VirtualMachineReconciler::apply_power(Pass& pass, AgentClient& agent) {
 }
 
 void VirtualMachineReconciler::on_ensured(Pass& pass, const agent::EnsureResult& result) {
+  // A disk the spec shrank: never done (data loss). Said on the field, as admission would (the
+  // CRD's rule refuses it where the API server evaluates CEL).
+  for (const auto& field : result.unsupported_fields) {
+    const std::string suffix = "].sizeBytes";
+    if (field.rfind("disks[", 0) != 0 || field.size() <= suffix.size() ||
+        field.compare(field.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    pass.facts.invalid_spec =
+        "spec." + field.substr(0, field.size() - suffix.size() + 1) +
+        ".size: a disk cannot shrink (data would be lost); the disk on host " + pass.facts.host +
+        " is larger. Grow it or add another disk.";
+  }
   // A first creation is told by the Scheduled Event and the status; a VM created again because
   // it vanished from its host is news a person should see.
   if (!result.created || pass.vm.status.vm_id.empty())
@@ -800,7 +873,8 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
     return Step::kContinue;
   }
 
-  if (!observed || observed->object_generation != desired.object_generation) {
+  if (ensure_needed(observed, desired)) {
+    const bool drift = observed && observed->config_drift;
     agent::VmSpec spec = desired;
     spec.power = ensure_power_intent(pass.vm.spec.run_strategy, observed.has_value());
     auto ensured = agent.ensure(spec);
@@ -811,6 +885,10 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
     }
     if (!ensured->finished() || !ensured->ensure_result) {
       track(pass, ensured.value());
+      if (drift) {  // the Event waits for the operation's result (take_operation)
+        std::lock_guard<std::mutex> lock(drift_mu_);
+        drift_ensures_.insert(uid);
+      }
       pass.facts.provisioned = observed.has_value();
       if (observed)
         observe(pass, *observed);
@@ -819,6 +897,8 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
     }
     on_ensured(pass, *ensured->ensure_result);
     observed = ensured->ensure_result->vm;
+    if (drift)
+      record_drift_corrected(events_, pass.vm, pass.facts.host, *ensured->ensure_result);
   }
 
   observe(pass, *observed);
@@ -906,6 +986,207 @@ kube::ReconcileResult VirtualMachineReconciler::next_visit(const Pass& pass) con
     return kube::ReconcileResult::after(options_.in_progress);
   // Settled: the host poll's inventory wakes the VM if it drifts (note_drift).
   return kube::ReconcileResult::done();
+}
+
+// ---- Day-2: the restart sequence (restart_sequence.h) and rolling restarts of a group ----
+
+Result<bool> VirtualMachineReconciler::run_restart(Pass& pass, AgentClient& agent) {
+  const api::VirtualMachine& vm = pass.vm;
+  RestartInputs inputs;
+  inputs.progress = vm.status.restart;
+  inputs.observed = pass.observed->state;
+  inputs.uptime_seconds = pass.observed->uptime_seconds;
+  inputs.pending_fields = pass.observed->restart_required_fields;
+  inputs.restart_requested =
+      restart_pending(vm.spec.restart_requested_at, vm.status.last_restart_time);
+  inputs.update_strategy = vm.spec.update_strategy.type;
+  inputs.run_strategy = vm.spec.run_strategy;
+  inputs.now = k8s::Time(clock_.wall_now());
+  // Checked and claimed in one step, so two workers never both find the group free.
+  const bool automatic_candidate = inputs.update_strategy == api::UpdateStrategyType::kAutomatic &&
+                                   !inputs.progress && !inputs.pending_fields.empty() &&
+                                   inputs.observed == agent::VmState::kRunning;
+  if (automatic_candidate)
+    inputs.group_busy = !claim_group_if_free(pass);
+  const RestartPlan plan = plan_restart(inputs);
+  if (automatic_candidate && !inputs.group_busy && plan.step != RestartStep::kBegin)
+    release_group(pass);
+  const std::string key = vm.metadata.key();
+  if (plan.step != RestartStep::kNone) {
+    spdlog::debug("vm_restart_step vm={} step={} reason={}", key, to_string(plan.step),
+                  plan.reason);
+  }
+
+  agent::PowerRequest stop;
+  stop.action = vm.spec.shutdown.mode == api::ShutdownMode::kTurnOff
+                    ? agent::PowerAction::kTurnOff
+                    : agent::PowerAction::kShutdown;
+  stop.timeout_seconds = vm.spec.shutdown.timeout_seconds;
+  const auto ask_stop = [&]() {
+    auto powered = agent.power(vm.metadata.uid, stop);
+    if (!powered.ok()) {
+      record_agent_error(pass.facts, powered.error());
+      return;
+    }
+    if (powered->finished() && powered->vm) {
+      observe(pass, *powered->vm);
+    } else {
+      track(pass, powered.value());
+      pass.facts.operation_pending = true;
+    }
+    pass.next = kube::ReconcileResult::after(options_.in_progress);
+  };
+
+  switch (plan.step) {
+    case RestartStep::kNone:
+      return false;
+    case RestartStep::kHeldByGroup:
+      // Another member of the group is down: come back once it is up (its status change does
+      // not enqueue this VM).
+      pass.next = kube::ReconcileResult::after(options_.in_progress);
+      return false;
+    case RestartStep::kBegin: {
+      // The progress reaches etcd before the shutdown is asked for: an operator restarted after
+      // this point finds it and carries on.
+      api::RestartProgress progress;
+      progress.phase = kRestartShuttingDown;
+      progress.reason = plan.reason;
+      progress.started_at = inputs.now;
+      progress.fields = inputs.pending_fields;
+      pass.vm.status.restart = progress;
+      if (auto written = write_status(pass); !written.ok()) {
+        release_group(pass);
+        return written.error();
+      }
+      spdlog::info("vm_restart_begin vm={} reason={} fields=\"{}\"", key, plan.reason,
+                   join_fields(progress.fields));
+      events_.record(pass.vm.to_json(), "Normal", "Restarting", "Restart",
+                     "Restarting (" + plan.reason + ") to apply " + join_fields(progress.fields) +
+                         ": shutdown " + api::to_string(vm.spec.shutdown.mode) + ", timeout " +
+                         std::to_string(vm.spec.shutdown.timeout_seconds) + "s.");
+      ask_stop();
+      return true;
+    }
+    case RestartStep::kShutdown:
+      ask_stop();
+      return true;
+    case RestartStep::kWait:
+      pass.next = kube::ReconcileResult::after(options_.in_progress);
+      return true;
+    case RestartStep::kDone:
+      finish_restart(pass, "started");
+      return true;
+    case RestartStep::kEnsureAndStart:
+      if (send_ensure(pass, agent, restart_power_intent(vm.spec.run_strategy, true))) {
+        finish_restart(
+            pass, "applied " + join_fields(vm.status.restart->fields) + " while off, then started");
+      }
+      return true;
+    case RestartStep::kApplyWhileOff:
+      send_ensure(pass, agent, restart_power_intent(vm.spec.run_strategy, false));
+      return true;
+  }
+  return false;
+}
+
+bool VirtualMachineReconciler::send_ensure(Pass& pass, AgentClient& agent,
+                                           agent::PowerIntent power) {
+  agent::VmSpec spec = *pass.desired;
+  spec.power = power;
+  auto ensured = agent.ensure(spec);
+  if (!ensured.ok()) {
+    record_agent_error(pass.facts, ensured.error());
+    return false;
+  }
+  if (!ensured->finished() || !ensured->ensure_result) {
+    track(pass, ensured.value());
+    pass.facts.operation_pending = true;
+    return false;
+  }
+  observe(pass, ensured->ensure_result->vm);
+  return true;
+}
+
+void VirtualMachineReconciler::finish_restart(Pass& pass, const std::string& how) {
+  const std::string reason =
+      pass.vm.status.restart ? pass.vm.status.restart->reason : std::string(kRestartRequested);
+  if (restart_pending(pass.vm.spec.restart_requested_at, pass.vm.status.last_restart_time))
+    pass.vm.status.last_restart_time = pass.vm.spec.restart_requested_at;
+  pass.vm.status.restart.reset();
+  release_group(pass);
+  spdlog::info("vm_restart_done vm={} reason={} how=\"{}\"", pass.vm.metadata.key(), reason, how);
+  events_.record(pass.vm.to_json(), "Normal", "Restarted", "Restart",
+                 "Restarted (" + reason + "): " + how + ".");
+}
+
+bool VirtualMachineReconciler::claim_group_if_free(const Pass& pass) {
+  const std::string& group = pass.vm.spec.placement.anti_affinity_group;
+  if (group.empty())
+    return true;
+  const std::string self = pass.vm.metadata.key();
+  // Held across the cache reads (no I/O): the check and the claim are one step.
+  std::lock_guard<std::mutex> lock(groups_mu_);
+  const auto claimed = restarting_in_group_.find(group);
+  if (claimed != restarting_in_group_.end() && claimed->second != self &&
+      stores_.vms.get(claimed->second))
+    return false;
+  for (const auto& object : stores_.vms.by_index(kVmsByAntiAffinityGroup, group)) {
+    auto member = api::VirtualMachine::from_json(*object);
+    if (!member.ok() || member->metadata.key() == self || member->metadata.is_being_deleted())
+      continue;
+    if (member->status.restart ||
+        (!member->status.vm_id.empty() &&
+         !k8s::is_true(member->status.conditions, condition_type::kReady)))
+      return false;
+  }
+  restarting_in_group_[group] = self;
+  return true;
+}
+
+void VirtualMachineReconciler::release_group(const Pass& pass) {
+  const std::string& group = pass.vm.spec.placement.anti_affinity_group;
+  std::lock_guard<std::mutex> lock(groups_mu_);
+  const auto claimed = restarting_in_group_.find(group);
+  if (claimed != restarting_in_group_.end() && claimed->second == pass.vm.metadata.key())
+    restarting_in_group_.erase(claimed);
+}
+
+Result<bool> VirtualMachineReconciler::stop_before_delete(Pass& pass) {
+  const api::VirtualMachine& vm = pass.vm;
+  AgentClient& agent = *pass.agent;
+  auto found = agent.vm(vm.metadata.uid);
+  if (!found.ok()) {
+    record_agent_error(pass.facts, found.error());  // an unreachable host: finalize waits for it
+    return Error(ErrorCode::kUnavailable, "delete: " + found.error().message);
+  }
+  if (!found->has_value())
+    return false;
+  const agent::VmState state = found.value()->state;
+  if (state == agent::VmState::kStopping)
+    return true;  // the shutdown asked for earlier is still under way (or waits for its timeout)
+  if (state != agent::VmState::kRunning && state != agent::VmState::kStarting)
+    return false;
+  agent::PowerRequest stop;
+  stop.action = vm.spec.shutdown.mode == api::ShutdownMode::kTurnOff
+                    ? agent::PowerAction::kTurnOff
+                    : agent::PowerAction::kShutdown;
+  stop.timeout_seconds = vm.spec.shutdown.timeout_seconds;
+  auto powered = agent.power(vm.metadata.uid, stop);
+  if (!powered.ok()) {
+    record_agent_error(pass.facts, powered.error());
+    return Error(ErrorCode::kUnavailable, "delete: shutdown: " + powered.error().message);
+  }
+  if (!powered->finished())
+    track(pass, powered.value());
+  const bool off_now =
+      powered->finished() && powered->vm && powered->vm->state == agent::VmState::kOff;
+  spdlog::info("vm_delete_shutdown vm={} action={} timeoutSeconds={}", vm.metadata.key(),
+               agent::to_string(stop.action), stop.timeout_seconds);
+  events_.record(vm.to_json(), "Normal", "Stopping", "Delete",
+                 std::string("Shutting the VM down before removing it (") +
+                     api::to_string(vm.spec.shutdown.mode) + ", timeout " +
+                     std::to_string(stop.timeout_seconds) + "s).");
+  return !off_now;
 }
 
 }  // namespace hvo::controllers

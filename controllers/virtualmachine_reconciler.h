@@ -126,6 +126,10 @@ class VirtualMachineReconciler : public kube::Reconciler {
   Result<kube::ReconcileResult> finalize(api::VirtualMachine vm);
   // The delete cannot reach the VM's host: the status says so, and the VM is visited again.
   Result<kube::ReconcileResult> wait_for_host(Pass& pass);
+  // Asks for the shutdown spec.shutdown describes when the VM still runs; true while the VM is
+  // not off yet (the delete waits), false once it is off or gone.
+  // A shutdown the agent answers 202 is tracked like any operation (finalize waits for it).
+  Result<bool> stop_before_delete(Pass& pass);
   Result<api::VirtualMachine> ensure_finalizer(api::VirtualMachine vm);
   Pass begin(api::VirtualMachine vm) const;
   // Ready for its generation with nothing asked of it: no step has anything to do.
@@ -178,6 +182,17 @@ class VirtualMachineReconciler : public kube::Reconciler {
   void track(const Pass& pass, const agent::Operation& operation);
   bool operation_in_flight(const std::string& uid) const;
   Status apply_power(Pass& pass, AgentClient& agent);
+  // The restart sequence (restart_sequence.h): true when it took charge of the VM's power in
+  // this pass, so the run strategy's plan is not applied on top.
+  Result<bool> run_restart(Pass& pass, AgentClient& agent);
+  // PUT the desired spec with `power`; false when it did not finish in this call (tracked, or
+  // failed: the facts say which).
+  bool send_ensure(Pass& pass, AgentClient& agent, agent::PowerIntent power);
+  void finish_restart(Pass& pass, const std::string& how);
+  // Claims the VM's antiAffinityGroup for its restart: false when another member is restarting
+  // or not Ready (or this process let one begin a restart the cache does not show yet).
+  bool claim_group_if_free(const Pass& pass);
+  void release_group(const Pass& pass);
   void observe(Pass& pass, const agent::VmStatus& vm);
   void on_ensured(Pass& pass, const agent::EnsureResult& result);
 
@@ -203,6 +218,14 @@ class VirtualMachineReconciler : public kube::Reconciler {
   std::set<std::string> drifted_;  // by VM key
 
   HostSnapshots snapshots_;  // guarded by ledger_.placement_lock()
+  // uids whose drift-correcting ensure the agent answered 202: its DriftCorrected Event is
+  // recorded when the operation's result arrives. Only an Event is lost with this process.
+  std::set<std::string> drift_ensures_;
+
+  // antiAffinityGroup → the VM key restarting by its updateStrategy: closes the window in which
+  // the cache does not show that restart yet. Lost on restart, when the cache shows it anyway.
+  std::mutex groups_mu_;
+  std::map<std::string, std::string> restarting_in_group_;
 };
 
 }  // namespace hvo::controllers

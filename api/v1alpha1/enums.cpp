@@ -67,6 +67,14 @@ constexpr Spelling<ShutdownMode> kShutdownModes[] = {
     {ShutdownMode::kGraceful, "Graceful"},
     {ShutdownMode::kTurnOff, "TurnOff"},
 };
+constexpr Spelling<UpdateStrategyType> kUpdateStrategyTypes[] = {
+    {UpdateStrategyType::kManual, "Manual"},
+    {UpdateStrategyType::kAutomatic, "Automatic"},
+};
+constexpr Spelling<DeletionPolicy> kDeletionPolicies[] = {
+    {DeletionPolicy::kDelete, "Delete"},
+    {DeletionPolicy::kOrphan, "Orphan"},
+};
 constexpr Spelling<VirtualMachinePhase> kPhases[] = {
     {VirtualMachinePhase::kPending, "Pending"},
     {VirtualMachinePhase::kScheduling, "Scheduling"},
@@ -102,6 +110,12 @@ const char* to_string(PlacementStrategy value) {
 }
 const char* to_string(ShutdownMode value) {
   return text_of(kShutdownModes, value);
+}
+const char* to_string(UpdateStrategyType value) {
+  return text_of(kUpdateStrategyTypes, value);
+}
+const char* to_string(DeletionPolicy value) {
+  return text_of(kDeletionPolicies, value);
 }
 const char* to_string(VirtualMachinePhase value) {
   return text_of(kPhases, value);
@@ -153,6 +167,14 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
   decode_with(kShutdownModes, value, path, errors, out);
 }
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            UpdateStrategyType& out) {
+  decode_with(kUpdateStrategyTypes, value, path, errors, out);
+}
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            DeletionPolicy& out) {
+  decode_with(kDeletionPolicies, value, path, errors, out);
+}
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachinePhase& out) {
   decode_with(kPhases, value, path, errors, out);
 }
@@ -174,6 +196,12 @@ void encode(k8s::Json& target, PlacementStrategy value) {
   target = to_string(value);
 }
 void encode(k8s::Json& target, ShutdownMode value) {
+  target = to_string(value);
+}
+void encode(k8s::Json& target, UpdateStrategyType value) {
+  target = to_string(value);
+}
+void encode(k8s::Json& target, DeletionPolicy value) {
   target = to_string(value);
 }
 void encode(k8s::Json& target, VirtualMachinePhase value) {

@@ -18,6 +18,8 @@ enum class SecureBootTemplate {
 enum class DiskSource { kImage, kBlank };
 enum class PlacementStrategy { kBinPack, kSpread };
 enum class ShutdownMode { kGraceful, kTurnOff };
+enum class UpdateStrategyType { kManual, kAutomatic };
+enum class DeletionPolicy { kDelete, kOrphan };
 enum class VirtualMachinePhase {
   kPending,
   kScheduling,
@@ -38,6 +40,8 @@ const char* to_string(SecureBootTemplate value);
 const char* to_string(DiskSource value);
 const char* to_string(PlacementStrategy value);
 const char* to_string(ShutdownMode value);
+const char* to_string(UpdateStrategyType value);
+const char* to_string(DeletionPolicy value);
 const char* to_string(VirtualMachinePhase value);
 const char* to_string(SwitchType value);
 
@@ -62,6 +66,10 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             ShutdownMode& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            UpdateStrategyType& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            DeletionPolicy& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachinePhase& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             SwitchType& out);
@@ -71,6 +79,8 @@ void encode(k8s::Json& target, SecureBootTemplate value);
 void encode(k8s::Json& target, DiskSource value);
 void encode(k8s::Json& target, PlacementStrategy value);
 void encode(k8s::Json& target, ShutdownMode value);
+void encode(k8s::Json& target, UpdateStrategyType value);
+void encode(k8s::Json& target, DeletionPolicy value);
 void encode(k8s::Json& target, VirtualMachinePhase value);
 void encode(k8s::Json& target, SwitchType value);
 

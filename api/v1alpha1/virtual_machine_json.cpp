@@ -83,6 +83,19 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors, Shu
   reader.optional("timeoutSeconds", out.timeout_seconds);
 }
 
+void decode(const Json& value, const std::string& path, FieldErrors& errors, UpdateStrategy& out) {
+  const ObjectReader reader(value, path, errors);
+  reader.optional("type", out.type);
+}
+
+void decode(const Json& value, const std::string& path, FieldErrors& errors, RestartProgress& out) {
+  const ObjectReader reader(value, path, errors);
+  reader.optional("phase", out.phase);
+  reader.optional("reason", out.reason);
+  reader.optional("startedAt", out.started_at);
+  reader.optional("fields", out.fields);
+}
+
 void decode(const Json& value, const std::string& path, FieldErrors& errors,
             VirtualMachineSpec& out) {
   const ObjectReader reader(value, path, errors);
@@ -98,6 +111,8 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors,
   reader.optional("placement", out.placement);
   reader.optional("shutdown", out.shutdown);
   reader.optional("restartRequestedAt", out.restart_requested_at);
+  reader.optional("updateStrategy", out.update_strategy);
+  reader.optional("deletionPolicy", out.deletion_policy);
 }
 
 void decode(const Json& value, const std::string& path, FieldErrors& errors,
@@ -110,6 +125,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors,
   reader.optional("ipAddresses", out.ip_addresses);
   reader.optional("allocated", out.allocated);
   reader.optional("lastRestartTime", out.last_restart_time);
+  reader.optional("restart", out.restart);
   reader.optional("observedGeneration", out.observed_generation);
   reader.optional("conditions", out.conditions);
 }
@@ -194,6 +210,19 @@ void encode(Json& target, const ShutdownSpec& shutdown) {
   put_defaulted(target, "timeoutSeconds", shutdown.timeout_seconds, std::int32_t{120});
 }
 
+void encode(Json& target, const UpdateStrategy& strategy) {
+  k8s::ensure_object(target);
+  put_defaulted(target, "type", strategy.type, UpdateStrategyType::kManual);
+}
+
+void encode(Json& target, const RestartProgress& restart) {
+  k8s::ensure_object(target);
+  put(target, "phase", restart.phase);
+  put(target, "reason", restart.reason);
+  put(target, "startedAt", restart.started_at);
+  put(target, "fields", restart.fields);
+}
+
 void encode(Json& target, const VirtualMachineSpec& spec) {
   k8s::ensure_object(target);
   put_defaulted(target, "runStrategy", spec.run_strategy, RunStrategy::kAlways);
@@ -208,6 +237,8 @@ void encode(Json& target, const VirtualMachineSpec& spec) {
   put(target, "placement", spec.placement);
   put(target, "shutdown", spec.shutdown);
   put(target, "restartRequestedAt", spec.restart_requested_at);
+  put(target, "updateStrategy", spec.update_strategy);
+  put_defaulted(target, "deletionPolicy", spec.deletion_policy, DeletionPolicy::kDelete);
 }
 
 void encode(Json& target, const VirtualMachineStatus& status) {
@@ -219,6 +250,7 @@ void encode(Json& target, const VirtualMachineStatus& status) {
   put(target, "ipAddresses", status.ip_addresses);
   put(target, "allocated", status.allocated);
   put(target, "lastRestartTime", status.last_restart_time);
+  put(target, "restart", status.restart);
   put_defaulted(target, "observedGeneration", status.observed_generation, std::int64_t{0});
   put(target, "conditions", status.conditions);
 }

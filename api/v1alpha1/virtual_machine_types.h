@@ -87,6 +87,13 @@ struct ShutdownSpec {
   std::int32_t timeout_seconds = 120;
 };
 
+// How changes that need the VM off reach it: Manual waits for spec.restartRequestedAt (or a
+// stop and start through runStrategy); Automatic restarts the VM by itself, one member of an
+// antiAffinityGroup at a time.
+struct UpdateStrategy {
+  UpdateStrategyType type = UpdateStrategyType::kManual;
+};
+
 struct VirtualMachineSpec {
   RunStrategy run_strategy = RunStrategy::kAlways;
   std::int32_t generation = 2;
@@ -100,6 +107,19 @@ struct VirtualMachineSpec {
   PlacementSpec placement;
   ShutdownSpec shutdown;
   std::optional<k8s::Time> restart_requested_at;
+  UpdateStrategy update_strategy;
+  // Delete removes the VM and its disks from the host; Orphan leaves them there, without the
+  // owner marker (the quota is freed either way).
+  DeletionPolicy deletion_policy = DeletionPolicy::kDelete;
+};
+
+// A restart the operator is carrying out (graceful shutdown → ensure while off → start),
+// recorded in status so a restarted operator carries on where it stopped.
+struct RestartProgress {
+  std::string phase;                    // "ShuttingDown"
+  std::string reason;                   // "RestartRequested" | "UpdateStrategyAutomatic" | ...
+  std::optional<k8s::Time> started_at;  // when the shutdown was asked for
+  std::vector<std::string> fields;      // the pending fields the restart applies
 };
 
 struct VirtualMachineStatus {
@@ -110,6 +130,7 @@ struct VirtualMachineStatus {
   std::vector<std::string> ip_addresses;
   std::optional<ResourceAmounts> allocated;
   std::optional<k8s::Time> last_restart_time;
+  std::optional<RestartProgress> restart;  // a restart under way
   std::int64_t observed_generation = 0;
   std::vector<k8s::Condition> conditions;
 };
@@ -149,6 +170,10 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             ShutdownSpec& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            UpdateStrategy& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            RestartProgress& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachineSpec& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachineStatus& out);
@@ -165,6 +190,8 @@ void encode(k8s::Json& target, const SecretKeyRef& ref);
 void encode(k8s::Json& target, const CloudInitSpec& cloud_init);
 void encode(k8s::Json& target, const PlacementSpec& placement);
 void encode(k8s::Json& target, const ShutdownSpec& shutdown);
+void encode(k8s::Json& target, const UpdateStrategy& strategy);
+void encode(k8s::Json& target, const RestartProgress& restart);
 void encode(k8s::Json& target, const VirtualMachineSpec& spec);
 void encode(k8s::Json& target, const VirtualMachineStatus& status);
 

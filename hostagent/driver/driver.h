@@ -30,6 +30,12 @@ class Driver {
   virtual AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) = 0;
   // Removes the VM and the disks it owns. A VM that does not exist is success (idempotent).
   virtual AgentStatus remove(const std::string& uid) = 0;
+  // Stops managing the VM (spec.deletionPolicy Orphan): the owner marker goes, the VM and its
+  // disks stay on the host as an unmanaged VM. A VM that does not exist is success.
+  virtual AgentStatus release(const std::string& uid) {
+    return make_error(AgentErrorCode::kDriverError,
+                      "driver " + name() + " cannot release vm " + uid + " (orphan)");
+  }
 };
 
 }  // namespace hvo::agent

@@ -9,6 +9,7 @@
 #include "hostagent/driver/convergence.h"
 #include "hostagent/hyperv/ps_json.h"
 #include "hostagent/hyperv/vm_row.h"
+#include "hostagent/protocol/spec_hash.h"
 #include "hostagent/util/wall_clock.h"
 
 namespace hvo::agent {
@@ -210,25 +211,43 @@ AgentResult<EnsureResult> HypervDriver::ensure(const VmSpec& spec,
     row = row_of(*stopped);
   }
 
-  // Step 3: converge what the VM's state allows now; the rest waits for the VM to be off.
+  // Step 3: converge what the VM's state allows now; the rest waits for the VM to be off. The
+  // generation marker says "this spec is on the VM": it stays where it was while fields wait.
   const ConvergencePlan plan = plan_convergence(spec, vm_row_config(row), row_state(row));
-  auto applied = run_json(*writes_, Script::kEnsure,
-                          {{"phase", "apply"},
-                           {"vmId", ps_string(row, "vmId")},
-                           {"spec", spec_input(spec)},
-                           {"fields", plan.apply_now},
-                           {"seedIso", seed_iso_path},
-                           {"power", to_string(spec.power)},
-                           {"vmDir", paths_.vm_dir},
-                           {"imageDir", paths_.image_dir}});
+  const auto before = vm_row_status(row, wall_clock_ms());
+  const int64_t kept_generation = before ? before->object_generation : 0;
+  auto applied = run_json(
+      *writes_, Script::kEnsure,
+      {{"phase", "apply"},
+       {"vmId", ps_string(row, "vmId")},
+       {"spec", spec_input(spec)},
+       {"fields", plan.apply_now},
+       {"seedIso", seed_iso_path},
+       {"power", to_string(spec.power)},
+       {"generation", plan.restart_required.empty() ? spec.object_generation : kept_generation},
+       {"vmDir", paths_.vm_dir},
+       {"imageDir", paths_.image_dir}});
   if (!applied.ok())
     return applied.error();
-  auto status = vm_row_status(row_of(*applied), wall_clock_ms());
+  AppliedRecord record;
+  record.spec_hash = spec_hash(spec);
+  record.config_hash = config_hash(vm_row_config(row_of(*applied)));
+  record.deferred = plan.restart_required;
+  if (applied->value("seedDeferred", false))
+    record.deferred.push_back(field::kCloudInit);
+
+  // Step 4: record what was applied, so every later read knows what is pending and what a
+  // person changed by hand since.
+  auto marked = run_json(*writes_, Script::kEnsure,
+                         {{"phase", "mark"},
+                          {"uid", spec.uid},
+                          {"vmId", ps_string(row, "vmId")},
+                          {"applied", encode_applied_record(record)}});
+  if (!marked.ok())
+    return marked.error();
+  auto status = vm_row_status(row_of(*marked), wall_clock_ms());
   if (!status)
     return unmanaged_row(spec.uid);
-  status->restart_required_fields = plan.restart_required;
-  if (applied->value("seedDeferred", false))
-    status->restart_required_fields.push_back(field::kCloudInit);
 
   EnsureResult result;
   result.vm = std::move(*status);
@@ -258,6 +277,15 @@ AgentResult<VmStatus> HypervDriver::power(const std::string& uid, const PowerReq
   if (!status)
     return unmanaged_row(uid);
   return std::move(*status);
+}
+
+AgentStatus HypervDriver::release(const std::string& uid) {
+  // remove.ps1 with `orphan`: the agent's lines leave Notes; the VM and its disks stay.
+  auto result = run_json(*writes_, Script::kRemove,
+                         {{"uid", uid}, {"vmDir", paths_.vm_dir}, {"orphan", true}});
+  if (!result.ok())
+    return result.error();
+  return {};
 }
 
 AgentStatus HypervDriver::remove(const std::string& uid) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hostagent/hyperv/ps_json.h"
+#include "hostagent/protocol/spec_hash.h"
 #include "hostagent/protocol/vm_spec_validation.h"
 
 namespace hvo::agent {
@@ -134,6 +135,15 @@ std::optional<VmStatus> vm_row_status(const nlohmann::json& row, int64_t now_ms)
   s.error = ps_string(row, "error");
   const auto generation = notes_marker(notes, kGenerationMarker);
   s.object_generation = generation ? std::atoll(generation->c_str()) : 0;
+  // A VM never marked (created by an older agent, or a crash before the mark) or with a record
+  // a person edited reports no hash: the operator's next ensure records one.
+  const auto applied = notes_marker(notes, kAppliedMarker);
+  const auto record = applied ? parse_applied_record(*applied) : std::nullopt;
+  if (record && s.error.empty()) {
+    s.applied_spec_hash = record->spec_hash;
+    s.restart_required_fields = record->deferred;
+    s.config_drift = config_hash(vm_row_config(row)) != record->config_hash;
+  }
   return s;
 }
 

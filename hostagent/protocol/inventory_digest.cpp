@@ -1,36 +1,11 @@
 #include "hostagent/protocol/inventory_digest.h"
 
 #include <algorithm>
-#include <cstdint>
-#include <cstdio>
 #include <vector>
 
+#include "hostagent/protocol/fnv1a.h"
+
 namespace hvo::agent {
-namespace {
-
-class Fnv1a {
- public:
-  // Each field ends with a NUL, so ("ab","c") and ("a","bc") hash apart.
-  void add(const std::string& field) {
-    for (const char c : field)
-      mix(static_cast<unsigned char>(c));
-    mix(0);
-  }
-  std::string hex() const {
-    char text[17];
-    std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(hash_));
-    return text;
-  }
-
- private:
-  void mix(unsigned char byte) {
-    hash_ ^= byte;
-    hash_ *= 0x100000001b3ULL;
-  }
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
-
-}  // namespace
 
 std::string inventory_digest(const Inventory& inventory) {
   std::vector<const VmStatus*> vms;
@@ -48,6 +23,12 @@ std::string inventory_digest(const Inventory& inventory) {
     for (const auto& address : vm->ip_addresses)
       hash.add(address);
     hash.add("\x1e");  // end of this VM's addresses
+    // What the day-2 check compares: the spec last applied, hand edits, changes still pending.
+    hash.add(vm->applied_spec_hash);
+    hash.add(vm->config_drift ? "drift" : "");
+    for (const auto& field : vm->restart_required_fields)
+      hash.add(field);
+    hash.add("\x1e");
   }
   return hash.hex();
 }

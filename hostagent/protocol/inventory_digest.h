@@ -1,8 +1,9 @@
 // A short fingerprint of what a host's inventory says about its managed VMs' identity, power
-// state and addresses: the fields the operator's drift check compares (a VM gone, stopped or
-// readdressed behind its back). GET /v1/host carries it, so a host poll fetches and parses the
-// inventory only when it changed; uptime, assigned memory and the other fields that move on
-// every read are left out on purpose, or it would change on every poll.
+// state and addresses, and the applied-spec hash, configuration drift and pending fields: what
+// the operator's drift check compares (a VM gone, stopped, readdressed or edited behind its back).
+// GET /v1/host carries it, so a host poll fetches and parses the inventory only when it changed;
+// uptime, assigned memory and the other fields that move on every read are left out on purpose, or
+// it would change on every poll.
 #pragma once
 
 #include <string>

@@ -70,6 +70,8 @@ void to_json(nlohmann::json& json, const VmStatus& s) {
   json["objectGeneration"] = s.object_generation;
   json["restartRequired"] = s.restart_required();
   json["restartRequiredFields"] = s.restart_required_fields;
+  json["appliedSpecHash"] = s.applied_spec_hash;
+  json["configDrift"] = s.config_drift;
   if (!s.error.empty())
     json["error"] = s.error;
 }
@@ -115,6 +117,8 @@ VmStatus read_vm_status(const nlohmann::json& json, const std::string& path) {
   s.dvd_path = r.string("dvdPath").value_or("");
   s.object_generation = r.integer("objectGeneration").value_or(0);
   s.restart_required_fields = r.string_list("restartRequiredFields");
+  s.applied_spec_hash = r.string("appliedSpecHash").value_or("");
+  s.config_drift = r.boolean("configDrift").value_or(false);
   s.error = r.string("error").value_or("");
   return s;
 }

@@ -48,10 +48,19 @@ struct VmStatus {
   std::vector<std::string> ip_addresses;  // all NICs' addresses, guest-reported
   std::vector<NicStatus> nics;
   std::vector<DiskStatus> disks;
-  std::string dvd_path;           // the cloud-init seed ISO, when attached
-  int64_t object_generation = 0;  // metadata.generation of the last spec applied
-  // Spec fields that differ from the VM but can only change while it is off ("cpu.count").
+  std::string dvd_path;  // the cloud-init seed ISO, when attached
+  // metadata.generation of the last spec applied in full: it does not advance while a field of
+  // that spec waits for the VM to be off.
+  int64_t object_generation = 0;
+  // Spec fields of the last applied spec that the VM does not have yet because they can only
+  // change while it is off ("cpu.count"). Read from what the agent recorded at the last ensure
+  // on every GET and inventory: a restart without an ensure while off leaves them pending.
   std::vector<std::string> restart_required_fields;
+  // spec_hash() of the last spec applied (spec_hash.h); empty when none was recorded.
+  std::string applied_spec_hash;
+  // The VM's configuration differs from what the last ensure left (edited on the host by hand):
+  // an ensure of the same spec converges it again.
+  bool config_drift = false;
   // Set when the host could not read this VM's configuration: what went wrong. The identity
   // (uid, vmId, name, state) is still reported; the configuration fields are then empty. One
   // such VM never fails the whole inventory.

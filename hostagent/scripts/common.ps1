@@ -22,6 +22,8 @@ if ([Console]::InputEncoding.WebName -ne 'utf-8') { [Console]::InputEncoding = $
 $script:UidMarker = 'hyperv-operator-uid: '
 $script:ImageMarker = 'hyperv-operator-image: '
 $script:GenerationMarker = 'hyperv-operator-generation: '
+# What the last ensure applied: '<specHash> <configHash>[ <deferred field>,...]' (spec_hash.h).
+$script:AppliedMarker = 'hyperv-operator-applied: '
 
 # An exception carrying one of the agent's error codes (InvalidSpec, ImageNotFound, ...).
 function New-AgentError {

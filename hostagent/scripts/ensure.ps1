@@ -6,8 +6,12 @@
 #           needs the VM off; changing its medium does not). Returns the row.
 #   apply:  carry out the fields the agent's convergence plan names, passing each cmdlet only
 #           the parameters that changed; attach the seed ISO; write the applied generation to
-#           Notes; start (or resume) the VM when the power intent says Running. Returns the row.
-# Either phase may be repeated after a crash: create finds the VM again, apply sets values.
+#           Notes (the agent's `generation`: it does not advance while fields wait for the VM to
+#           be off); start (or resume) the VM when the power intent says Running. Returns the row.
+#   mark:   record what was applied (the agent's `applied` line: spec hash, configuration hash
+#           read from the row apply returned, deferred fields) in Notes. Returns the row.
+# Any phase may be repeated after a crash: create finds the VM again, apply sets values, mark
+# writes the same line; a crash before mark reads as a hand edit and brings another ensure.
 param($Request)
 . (Join-Path $PSScriptRoot 'common.ps1')
 
@@ -249,6 +253,34 @@ function Set-Seed {
     return $false
 }
 
+# Rewrites the agent's lines in Notes: the owner marker and image as they are, the generation and
+# the applied record given ($null leaves a line out).
+function Set-ManagedNotes {
+    param($Vm, [string]$Generation, $Applied)
+    $notes = [string]$Vm.Notes
+    $uid = Get-NotesMarker -Notes $notes -Marker $script:UidMarker
+    $image = Get-NotesMarker -Notes $notes -Marker $script:ImageMarker
+    $lines = @(($script:UidMarker + $uid), ($script:ImageMarker + $image))
+    if ($Generation -ne '') { $lines += ($script:GenerationMarker + $Generation) }
+    if ($null -ne $Applied) { $lines += ($script:AppliedMarker + [string]$Applied) }
+    Set-VM -VM $Vm -Notes ($lines -join "`n")
+}
+
+function Invoke-Mark {
+    param($In)
+    $applied = [string](Get-Field $In 'applied')
+    # Hashes and field names only: never text a person could splice into Notes.
+    if ($applied -cnotmatch '^[0-9a-f]{16} [0-9a-f]{16}( [A-Za-z0-9_.\[\],-]+)?$') {
+        throw (New-AgentError 'Internal' 'ensure.ps1 mark needs an applied record of hashes and field names')
+    }
+    $vmId = [string]$In.vmId
+    $vm = Get-VM -Id $vmId
+    $generation = Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:GenerationMarker
+    if ($null -eq $generation) { $generation = '' }
+    Set-ManagedNotes $vm $generation $applied
+    return [ordered]@{ vm = (ConvertTo-VmRow (Get-VM -Id $vmId)) }
+}
+
 function Invoke-Apply {
     param($In)
     $vmId = [string]$In.vmId
@@ -256,10 +288,9 @@ function Invoke-Apply {
     Set-Fields $vm $In @(@(Get-Field $In 'fields') | ForEach-Object { [string]$_ })
     $vm = Get-VM -Id $vmId
     $seedDeferred = Set-Seed $vm ([string](Get-Field $In 'seedIso'))
-    $uid = Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:UidMarker
-    $image = Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:ImageMarker
-    $notes = $script:UidMarker + $uid + "`n" + $script:ImageMarker + $image + "`n" + $script:GenerationMarker + [string]$In.spec.objectGeneration
-    Set-VM -VM $vm -Notes $notes
+    $generation = Get-Field $In 'generation'
+    if ($null -eq $generation) { $generation = $In.spec.objectGeneration }
+    Set-ManagedNotes $vm ([string]$generation) (Get-NotesMarker -Notes ([string]$vm.Notes) -Marker $script:AppliedMarker)
     $state = [string](Get-VM -Id $vmId).State
     if ([string]$In.power -eq 'Running') {
         if ($state -eq 'Off' -or $state -eq 'Saved') { Start-VM -VM $vm }
@@ -273,5 +304,6 @@ Invoke-AgentScript -Request $Request -Body {
     $phase = [string](Get-Field $In 'phase')
     if ($phase -eq 'create') { return Invoke-Create $In }
     if ($phase -eq 'apply') { return Invoke-Apply $In }
-    throw (New-AgentError 'Internal' 'ensure.ps1 needs phase create or apply')
+    if ($phase -eq 'mark') { return Invoke-Mark $In }
+    throw (New-AgentError 'Internal' 'ensure.ps1 needs phase create, apply or mark')
 }

@@ -2,6 +2,8 @@
 # that folder itself. Remove-VM keeps VHDs, so the disk paths are collected first and deleted
 # after. Without a VM (already removed, or a retry after a crash) the folder is still cleaned. The VM is found like ensure finds it: by its owner marker, or by its folder when the
 # marker write never happened. Files a just-removed VM still holds are retried for a few seconds.
+# With `orphan`, nothing is removed: the agent's lines leave the VM's Notes (what a person wrote
+# there stays), so the VM and its disks stay on the host as an unmanaged VM.
 param($Request)
 . (Join-Path $PSScriptRoot 'common.ps1')
 
@@ -29,6 +31,16 @@ Invoke-AgentScript -Request $Request -Body {
     $found = @(Find-ManagedVm -Uid $uid -VmDir ([string]$In.vmDir))
     if ($found.Count -gt 1) {
         throw (New-AgentError 'Conflict' ('more than one VM carries the owner marker ' + $uid + '; remove the duplicate by hand'))
+    }
+    if ([bool](Get-Field $In 'orphan')) {
+        $orphaned = $false
+        if ($found.Count -eq 1) {
+            $vm = $found[0]
+            $kept = @(([string]$vm.Notes) -split "`r?`n" | Where-Object { -not $_.StartsWith('hyperv-operator-', [System.StringComparison]::Ordinal) })
+            Set-VM -VM $vm -Notes ($kept -join "`n")
+            $orphaned = $true
+        }
+        return [ordered]@{ removed = $false; orphaned = $orphaned }
     }
     $removed = $false
     $disks = @()

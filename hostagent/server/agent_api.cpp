@@ -156,6 +156,14 @@ net::HttpResponse AgentApi::route(const net::HttpRequest& request, const RouteMa
       if (sim_ == nullptr)
         break;  // not offered: looks like any unknown path
       return sim_faults(request);
+    case RouteId::kSimEdit:
+      if (sim_ == nullptr)
+        break;
+      if (!is_valid_uid(match.param))
+        return error_response(bad_uid(match.param));
+      if (method != "POST")
+        return method_not_allowed(request, "POST");
+      return sim_edit(request, match.param);
     case RouteId::kUnknown:
       break;
   }
@@ -239,8 +247,10 @@ net::HttpResponse AgentApi::delete_vm(const net::HttpRequest& request, const std
   const auto wait = operation_wait(request);
   if (!wait.ok())
     return error_response(wait.error());
-  return run_operation(OperationKind::kDelete, uid, *wait, [this, uid](Operation& outcome) {
-    auto status = service_.remove(uid);
+  // ?policy=Orphan (spec.deletionPolicy): the VM stays on the host without the owner marker.
+  const bool orphan = request.query_param("policy") == "Orphan";
+  return run_operation(OperationKind::kDelete, uid, *wait, [this, uid, orphan](Operation& outcome) {
+    auto status = orphan ? service_.release(uid) : service_.remove(uid);
     if (!status.ok())
       outcome.error = status.error();
   });
@@ -306,6 +316,19 @@ net::HttpResponse AgentApi::sim_faults(const net::HttpRequest& request) {
   spdlog::warn("sim_faults_set host_down={} failing_vms={} create_failure_ratio={}",
                faults->host_down, faults->failing_vms.size(), faults->create_failure_ratio);
   return {200, {{"Content-Type", "application/json"}}, encode_sim_faults(faults.value())};
+}
+
+// A person changing the VM on the host behind the operator's back (Set-VMProcessor, Set-VMMemory,
+// Set-VMNetworkAdapterVlan, Resize-VHD): what the drift check must notice and undo.
+net::HttpResponse AgentApi::sim_edit(const net::HttpRequest& request, const std::string& uid) {
+  auto edit = parse_sim_edit(request.body);
+  if (!edit.ok())
+    return error_response(edit.error());
+  auto vm = sim_->edit(uid, edit.value());
+  if (!vm.ok())
+    return error_response(vm.error());
+  spdlog::warn("sim_vm_edited uid={}", uid);
+  return json_response(200, vm.value());
 }
 
 }  // namespace hvo::agent

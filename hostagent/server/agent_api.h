@@ -55,6 +55,7 @@ class AgentApi {
   net::HttpResponse post_power(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse get_operation(const std::string& id);
   net::HttpResponse sim_faults(const net::HttpRequest& request);
+  net::HttpResponse sim_edit(const net::HttpRequest& request, const std::string& uid);
   // How long this request may wait for its operation: min(waitMs, operation_wait), or
   // operation_wait without waitMs; InvalidSpec for a waitMs that is not a whole number.
   AgentResult<std::chrono::milliseconds> operation_wait(const net::HttpRequest& request) const;

@@ -53,6 +53,10 @@ AgentResult<VmStatus> MeteredDriver::power(const std::string& uid, const PowerRe
   return timed("power", [&] { return inner_.power(uid, request); });
 }
 
+AgentStatus MeteredDriver::release(const std::string& uid) {
+  return timed("release", [&] { return inner_.release(uid); });
+}
+
 AgentStatus MeteredDriver::remove(const std::string& uid) {
   return timed("remove", [&] { return inner_.remove(uid); });
 }

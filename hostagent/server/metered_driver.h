@@ -20,6 +20,7 @@ class MeteredDriver final : public Driver {
   AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
+  AgentStatus release(const std::string& uid) override;
 
  private:
   template <typename Call>

@@ -33,6 +33,8 @@ RouteMatch match_route(std::string_view path) {
   if (path == "/v1/sim/faults")
     return {RouteId::kSimFaults, "", "/v1/sim/faults"};
   std::string param;
+  if (take_segment(path, "/v1/sim/vms/", "/edit", param))
+    return {RouteId::kSimEdit, param, "/v1/sim/vms/{uid}/edit"};
   if (take_segment(path, "/v1/vms/", "/power", param)) {
     return {RouteId::kVmPower, param, "/v1/vms/{uid}/power"};
   }

@@ -16,6 +16,7 @@ enum class RouteId {
   kVmPower,    // POST /v1/vms/{uid}/power
   kOperation,  // GET /v1/operations/{id}
   kSimFaults,  // GET | PUT /v1/sim/faults (sim driver, test endpoints enabled)
+  kSimEdit,    // POST /v1/sim/vms/{uid}/edit (sim driver: a hand edit on the host)
   kUnknown,
 };
 

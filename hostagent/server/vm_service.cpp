@@ -33,6 +33,13 @@ AgentResult<VmStatus> VmService::power(const std::string& uid, const PowerReques
   return result;
 }
 
+AgentStatus VmService::release(const std::string& uid) {
+  auto status = driver_.release(uid);
+  if (status.ok())
+    spdlog::info("vm_released vm={}", uid);
+  return status;
+}
+
 AgentStatus VmService::remove(const std::string& uid) {
   auto status = driver_.remove(uid);
   if (!status.ok())

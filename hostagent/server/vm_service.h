@@ -16,6 +16,8 @@ class VmService {
   AgentResult<EnsureResult> ensure(const VmSpec& spec);
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request);
   AgentStatus remove(const std::string& uid);
+  // The VM stays on the host, unmanaged; its seed ISO stays attached (the VM may still boot it).
+  AgentStatus release(const std::string& uid);
   Driver& driver() { return driver_; }
 
  private:

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +28,17 @@ struct SimFaults {
   // DriverError after the VM exists; the next ensure must converge it without a second VM.
   std::set<std::string> crash_after_create;
   uint32_t seed = 1;  // of the random draws for create_failure_ratio
+  // Guests that ignore a graceful shutdown: the VM keeps Stopping until the request's timeout
+  // and is then turned off, as the hyperv driver does with a guest that does not answer.
+  std::set<std::string> ignore_shutdown;
+};
+
+// A hand edit on the host (POST /v1/sim/vms/{uid}/edit): each field set is overwritten.
+struct SimEdit {
+  std::optional<int64_t> cpu_count;
+  std::optional<int64_t> memory_startup_bytes;
+  std::map<std::string, std::optional<int64_t>> nic_vlans;  // nic name → VLAN (none: untagged)
+  std::map<std::string, int64_t> disk_sizes;                // disk name → bytes
 };
 
 struct SimConfig {

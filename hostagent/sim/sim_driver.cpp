@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "hostagent/driver/convergence.h"
+#include "hostagent/protocol/spec_hash.h"
 #include "hostagent/sim/sim_state_file.h"
 #include "hostagent/util/atomic_file.h"
 #include "hostagent/util/wall_clock.h"
@@ -75,6 +76,36 @@ SimFaults SimDriver::faults() const {
   return faults_;
 }
 
+AgentResult<VmStatus> SimDriver::edit(const std::string& uid, const SimEdit& edit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = vms_.find(uid);
+  if (found == vms_.end())
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  VmSpec& config = found->second.config;
+  if (edit.cpu_count)
+    config.cpu.count = *edit.cpu_count;
+  if (edit.memory_startup_bytes)
+    config.memory.startup_bytes = *edit.memory_startup_bytes;
+  for (const auto& [name, vlan] : edit.nic_vlans) {
+    auto nic = std::find_if(config.networks.begin(), config.networks.end(),
+                            [&](const NetworkSpec& n) { return n.name == name; });
+    if (nic == config.networks.end())
+      return make_error(AgentErrorCode::kNotFound, "vm " + uid + " has no nic " + name);
+    nic->vlan_id = vlan;
+  }
+  for (const auto& [name, size] : edit.disk_sizes) {
+    auto disk = std::find_if(config.disks.begin(), config.disks.end(),
+                             [&](const DiskSpec& d) { return d.name == name; });
+    if (disk == config.disks.end())
+      return make_error(AgentErrorCode::kNotFound, "vm " + uid + " has no disk " + name);
+    disk->size_bytes = size;
+  }
+  if (auto saved = persist_locked(); !saved.ok())
+    return saved.error();
+  settle(found->second, now_());
+  return sim_vm_status(found->second, now_(), config_.vm_dir);
+}
+
 AgentStatus SimDriver::check_faults_locked(const std::string& uid, const char* call) const {
   if (faults_.host_down) {
     return make_error(AgentErrorCode::kHostUnavailable,
@@ -125,13 +156,17 @@ int64_t SimDriver::disk_bytes(const VmSpec& config) const {
 
 SimDriver::Usage SimDriver::usage_locked() const {
   Usage usage;
-  for (const auto& [uid, vm] : vms_) {
+  const auto add = [&](const SimVm& vm) {
     usage.storage += disk_bytes(vm.config);
     if (!holds_memory(vm))
-      continue;
+      return;
     usage.cpu += vm.config.cpu.count;
     usage.memory += vm.config.memory.startup_bytes;
-  }
+  };
+  for (const auto& [uid, vm] : vms_)
+    add(vm);
+  for (const auto& vm : orphans_)  // unmanaged, but on the host all the same
+    add(vm);
   return usage;
 }
 
@@ -176,7 +211,7 @@ AgentResult<HostInfo> SimDriver::host_info() {
   info.switches = config_.switches;
   info.images = config_.images;
   info.vm_count = static_cast<int64_t>(vms_.size());
-  info.unmanaged_vm_count = config_.unmanaged_vm_count;
+  info.unmanaged_vm_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
   return info;
 }
 
@@ -190,7 +225,7 @@ AgentResult<Inventory> SimDriver::inventory() {
   const int64_t now = now_();
   for (const auto& [uid, vm] : vms_)
     inventory.vms.push_back(sim_vm_status(vm, now, config_.vm_dir));
-  inventory.unmanaged_count = config_.unmanaged_vm_count;
+  inventory.unmanaged_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
   return inventory;
 }
 
@@ -296,13 +331,17 @@ AgentResult<EnsureResult> SimDriver::ensure(const VmSpec& spec, const std::strin
   }
   next.name = spec.name;  // renames and bookkeeping fields apply live
   next.namespace_ = spec.namespace_;
-  next.object_generation = spec.object_generation;
+  // The generation marker says "this spec is on the VM": not while part of it waits.
+  next.object_generation =
+      plan.restart_required.empty() ? spec.object_generation : vm.config.object_generation;
   next.cloud_init = spec.cloud_init;
   next.power = spec.power;
   vm.config = std::move(next);
   vm.configured = true;
   vm.dvd_path = seed_iso_path;
   vm.restart_required_fields = plan.restart_required;
+  vm.applied_spec_hash = spec_hash(spec);
+  vm.applied_config_hash = config_hash(vm.config);
   result.changed_fields = plan.apply_now;
   result.unsupported_fields = plan.unsupported;
 
@@ -330,11 +369,32 @@ AgentResult<VmStatus> SimDriver::power(const std::string& uid, const PowerReques
   }
   SimVm& vm = found->second;
   settle(vm, now_());
+  const bool was_up = vm.state == VmState::kRunning || vm.state == VmState::kStarting;
   if (auto status = start_locked(vm, request.action); !status.ok())
     return status.error();
+  // A guest that ignores the request: Hyper-V's shutdown waits for it until the timeout, then
+  // the VM is turned off.
+  if (request.action == PowerAction::kShutdown && was_up &&
+      faults_.ignore_shutdown.count(uid) > 0) {
+    vm.state = VmState::kStopping;
+    vm.transition_ends_at_ms = now_() + request.timeout_seconds * 1000;
+  }
   if (auto saved = persist_locked(); !saved.ok())
     return saved.error();
   return sim_vm_status(vm, now_(), config_.vm_dir);
+}
+
+AgentStatus SimDriver::release(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto status = check_faults_locked(uid, "release"); !status.ok())
+    return status;
+  auto found = vms_.find(uid);
+  if (found == vms_.end())
+    return {};
+  orphans_.push_back(std::move(found->second));
+  orphans_.back().config.uid.clear();  // the owner marker goes
+  vms_.erase(found);
+  return persist_locked();
 }
 
 AgentStatus SimDriver::remove(const std::string& uid) {

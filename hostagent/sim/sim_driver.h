@@ -31,10 +31,15 @@ class SimDriver final : public Driver {
   AgentResult<EnsureResult> ensure(const VmSpec& spec, const std::string& seed_iso_path) override;
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
+  // The VM moves to the host's unmanaged VMs (still using its resources); kept in memory only.
+  AgentStatus release(const std::string& uid) override;
 
   // Failure injection for tests (also reachable through the agent's test-only endpoint).
   void set_faults(SimFaults faults);
   SimFaults faults() const;
+  // A hand edit on the host: the VM's configuration changes, what the agent recorded does not
+  // (the next GET reports configDrift). kNotFound for an unknown uid or device.
+  AgentResult<VmStatus> edit(const std::string& uid, const SimEdit& edit);
 
  private:
   SimDriver(SimConfig config, NowFn now);
@@ -61,6 +66,7 @@ class SimDriver final : public Driver {
   SimFaults faults_;
   std::mt19937 random_;
   std::map<std::string, SimVm> vms_;  // by uid, the owner marker
+  std::vector<SimVm> orphans_;        // released: no owner marker, still on the host
 };
 
 }  // namespace hvo::agent

@@ -11,7 +11,8 @@ std::string encode_sim_faults(const SimFaults& faults) {
                         {"failingVms", faults.failing_vms},
                         {"hostDown", faults.host_down},
                         {"crashAfterCreate", faults.crash_after_create},
-                        {"seed", faults.seed}}
+                        {"seed", faults.seed},
+                        {"ignoreShutdown", faults.ignore_shutdown}}
       .dump();
 }
 
@@ -29,9 +30,29 @@ AgentResult<SimFaults> parse_sim_faults(std::string_view body) {
       faults.failing_vms.insert(uid);
     for (auto& uid : r.string_list("crashAfterCreate"))
       faults.crash_after_create.insert(uid);
+    for (auto& uid : r.string_list("ignoreShutdown"))
+      faults.ignore_shutdown.insert(uid);
     faults.host_down = r.boolean("hostDown").value_or(false);
     faults.seed = static_cast<uint32_t>(r.integer("seed").value_or(1));
     return faults;
+  });
+}
+
+AgentResult<SimEdit> parse_sim_edit(std::string_view body) {
+  return wire::parse_body<SimEdit>(body, "sim edit", [](const nlohmann::json& json) {
+    wire::ObjectReader r(json, "");
+    SimEdit edit;
+    edit.cpu_count = r.integer("cpuCount");
+    edit.memory_startup_bytes = r.integer("memoryStartupBytes");
+    for (const auto& [item, path] : wire::array_items(r, "nics")) {
+      wire::ObjectReader nic(*item, path);
+      edit.nic_vlans[nic.required_string("name")] = nic.integer("vlanId");
+    }
+    for (const auto& [item, path] : wire::array_items(r, "disks")) {
+      wire::ObjectReader disk(*item, path);
+      edit.disk_sizes[disk.required_string("name")] = disk.integer("sizeBytes").value_or(0);
+    }
+    return edit;
   });
 }
 

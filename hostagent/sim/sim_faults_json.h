@@ -11,5 +11,8 @@ namespace hvo::agent {
 
 std::string encode_sim_faults(const SimFaults& faults);
 AgentResult<SimFaults> parse_sim_faults(std::string_view body);
+// {"cpuCount": 3, "memoryStartupBytes": N, "nics": [{"name": "nic0", "vlanId": 7}],
+//  "disks": [{"name": "data", "sizeBytes": N}]}
+AgentResult<SimEdit> parse_sim_edit(std::string_view body);
 
 }  // namespace hvo::agent

@@ -21,7 +21,9 @@ std::string encode_sim_state(const std::vector<const SimVm*>& vms) {
                     {"transitionEndsAtMs", vm->transition_ends_at_ms},
                     {"runningSinceMs", vm->running_since_ms},
                     {"dvdPath", vm->dvd_path},
-                    {"restartRequiredFields", vm->restart_required_fields}});
+                    {"restartRequiredFields", vm->restart_required_fields},
+                    {"appliedSpecHash", vm->applied_spec_hash},
+                    {"appliedConfigHash", vm->applied_config_hash}});
   }
   return nlohmann::json{{"version", kFormatVersion}, {"vms", list}}.dump();
 }
@@ -51,6 +53,8 @@ Result<std::vector<SimVm>> decode_sim_state(const std::string& text) {
       vm.running_since_ms = r.integer("runningSinceMs").value_or(0);
       vm.dvd_path = r.string("dvdPath").value_or("");
       vm.restart_required_fields = r.string_list("restartRequiredFields");
+      vm.applied_spec_hash = r.string("appliedSpecHash").value_or("");
+      vm.applied_config_hash = r.string("appliedConfigHash").value_or("");
       vms.push_back(std::move(vm));
     }
     return vms;

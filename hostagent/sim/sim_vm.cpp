@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "hostagent/protocol/spec_hash.h"
+
 namespace hvo::agent {
 namespace {
 
@@ -123,6 +125,9 @@ VmStatus sim_vm_status(const SimVm& vm, int64_t now_ms, const std::string& vm_di
   s.dvd_path = vm.dvd_path;
   s.object_generation = vm.config.object_generation;
   s.restart_required_fields = vm.restart_required_fields;
+  s.applied_spec_hash = vm.applied_spec_hash;
+  s.config_drift =
+      !vm.applied_config_hash.empty() && config_hash(vm.config) != vm.applied_config_hash;
   return s;
 }
 

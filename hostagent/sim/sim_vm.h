@@ -25,6 +25,10 @@ struct SimVm {
   int64_t transition_ends_at_ms = 0;  // for Starting and Stopping
   int64_t running_since_ms = 0;
   std::string dvd_path;
+  // What the last ensure recorded (spec_hash.h): the spec's hash, the configuration's hash
+  // after it, and the fields deferred until the VM is off (restart_required_fields).
+  std::string applied_spec_hash;
+  std::string applied_config_hash;
   std::vector<std::string> restart_required_fields;
 };
 

@@ -214,8 +214,24 @@ TEST(VirtualMachineJson, MinimalObjectGetsSchemaDefaultsAndWritesNothingExtra) {
   EXPECT_EQ(vm->spec.shutdown.timeout_seconds, 120);
   EXPECT_EQ(vm->spec.disks[0].source, DiskSource::kBlank);
   EXPECT_EQ(vm->spec.cloud_init->user_data_secret_ref->key, "userdata");
+  EXPECT_EQ(vm->spec.update_strategy.type, UpdateStrategyType::kManual);
+  EXPECT_EQ(vm->spec.deletion_policy, DeletionPolicy::kDelete);
+  EXPECT_FALSE(vm->status.restart.has_value());
   EXPECT_FALSE(vm->status.phase.has_value());
   EXPECT_EQ(vm->to_json(), input);
+}
+
+TEST(VirtualMachineJson, Day2FieldsAreRead) {
+  const auto parsed = VirtualMachine::from_json(read_fixture("virtual_machine_full.json"));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  const VirtualMachine& vm = *parsed;
+  EXPECT_EQ(vm.spec.update_strategy.type, UpdateStrategyType::kAutomatic);
+  EXPECT_EQ(vm.spec.deletion_policy, DeletionPolicy::kOrphan);
+  ASSERT_TRUE(vm.status.restart.has_value());
+  EXPECT_EQ(vm.status.restart->phase, "ShuttingDown");
+  EXPECT_EQ(vm.status.restart->fields, std::vector<std::string>{"cpu.count"});
+  ASSERT_TRUE(vm.status.restart->started_at.has_value());
+  EXPECT_EQ(vm.status.restart->started_at->to_string(), "2026-11-21T10:00:01Z");
 }
 
 TEST(HyperVHostJson, MinimalObjectGetsSchemaDefaults) {

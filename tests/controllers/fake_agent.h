@@ -16,6 +16,7 @@
 #include "controllers/agent_client.h"
 #include "controllers/agent_client_cache.h"
 #include "hostagent/protocol/inventory_digest.h"
+#include "hostagent/protocol/spec_hash.h"
 
 namespace hvo::controllers::testing {
 
@@ -156,11 +157,19 @@ class FakeAgent : public AgentClient {
     } else if (vm.cpu_count != spec.cpu.count) {
       if (vm.state == agent::VmState::kOff) {
         vm.cpu_count = spec.cpu.count;
-      } else {
-        vm.restart_required_fields = {"cpu.count"};
       }
     }
-    vm.object_generation = spec.object_generation;
+    // As the agents do: what waits for the VM to be off stays pending (on every read) and the
+    // generation marker does not advance; an ensure of an off VM applies it, then starts it.
+    vm.restart_required_fields.clear();
+    if (vm.cpu_count != spec.cpu.count)
+      vm.restart_required_fields = {"cpu.count"};
+    if (vm.state == agent::VmState::kOff && spec.power == agent::PowerIntent::kRunning)
+      vm.state = agent::VmState::kRunning;
+    if (vm.restart_required_fields.empty())
+      vm.object_generation = spec.object_generation;
+    vm.applied_spec_hash = agent::spec_hash(spec);
+    vm.config_drift = false;
     result.vm = vm;
     return result;
   }
@@ -177,7 +186,6 @@ class FakeAgent : public AgentClient {
         vm.state = agent::VmState::kOff;
         break;
     }
-    vm.restart_required_fields.clear();
     return vm;
   }
   AgentCallResult<agent::Operation> defer_locked(agent::OperationKind kind, const std::string& uid,

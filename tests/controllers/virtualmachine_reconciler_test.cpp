@@ -257,9 +257,47 @@ TEST_F(VirtualMachineReconcilerTest, RestartRequestRestartsOnceAndIsRecorded) {
   settle("web-1");
   settle("web-1");
 
+  // A graceful shutdown, then an ensure while off that starts the VM again (restart_sequence.h).
   ASSERT_EQ(agent->powered.size(), 1u);
-  EXPECT_EQ(agent->powered[0].second, agent::PowerAction::kRestart);
+  EXPECT_EQ(agent->powered[0].second, agent::PowerAction::kShutdown);
+  EXPECT_EQ(agent->vms.at("uid-web-1").state, agent::VmState::kRunning);
   EXPECT_EQ(vm("web-1")["status"]["lastRestartTime"], "2026-11-22T01:00:00Z");
+  EXPECT_FALSE(vm("web-1")["status"].contains("restart"));
+  EXPECT_TRUE(events.has("Restarted"));
+}
+
+TEST_F(VirtualMachineReconcilerTest, RestartRequestAppliesTheDeferredCpuAndClearsRestartRequired) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle("web-1");
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["cpu"]["count"] = 4; });
+  settle("web-1");
+  ASSERT_EQ(condition_field(vm("web-1"), "RestartRequired", "status"), "True");
+  const std::size_t ensures = agent->ensured.size();
+  settle("web-1");
+  EXPECT_EQ(agent->ensured.size(), ensures) << "the same spec is not sent again while it waits";
+
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1", [](nlohmann::json& spec) {
+    spec["restartRequestedAt"] = "2026-11-22T01:00:00Z";
+  });
+  settle("web-1");
+  settle("web-1");
+  EXPECT_EQ(agent->vms.at("uid-web-1").cpu_count, 4);
+  EXPECT_EQ(agent->vms.at("uid-web-1").state, agent::VmState::kRunning);
+  EXPECT_EQ(condition_field(vm("web-1"), "RestartRequired", "status"), "False");
+}
+
+TEST_F(VirtualMachineReconcilerTest, DriftReportedByTheHostIsEnsuredAgainWithAnEvent) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle("web-1");
+  const std::size_t ensures = agent->ensured.size();
+  agent->vms.at("uid-web-1").config_drift = true;  // edited by hand on the host
+  reconciler.note_drift("team-a/web-1");           // the host poll saw it
+  settle("web-1");
+  EXPECT_EQ(agent->ensured.size(), ensures + 1);
+  EXPECT_TRUE(events.has("DriftCorrected"));
 }
 
 TEST_F(VirtualMachineReconcilerTest, CpuChangeOnARunningVmReportsRestartRequired) {

@@ -271,14 +271,13 @@ TEST_F(VmLifecycleTest, LongPowerActionIsPolledByIdNotIssuedAgain) {
 
   cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
                     [](nlohmann::json& spec) { spec["runStrategy"] = "Halted"; });
-  reconcile("web-1");  // the new generation is ensured first (202)
-  agent->finish_operations();
-  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
-  reconcile("web-1");  // ensure done; the shutdown answers 202
+  // The agent's spec did not change (its applied-spec hash says so): no ensure, the shutdown
+  // answers 202 and is polled, never issued again.
+  reconcile("web-1");
   reconcile("web-1");
   reconcile("web-1");
 
-  EXPECT_EQ(agent->ensured.size(), 2u);
+  EXPECT_EQ(agent->ensured.size(), 1u);
   EXPECT_EQ(agent->powered.size(), 1u);
   agent->finish_operations();
   agent->defer_operations = false;
@@ -295,7 +294,14 @@ TEST_F(VmLifecycleTest, LongDeleteIsWaitedForThenTheFinalizerGoes) {
   agent->defer_operations = true;
 
   cluster.request_delete(kVirtualMachines, "team-a", "web-1");
+  // The guest is shut down first (spec.shutdown); its 202 is polled, never issued again.
   reconcile("web-1");
+  reconcile("web-1");
+  EXPECT_EQ(agent->powered.size(), 1u);
+  EXPECT_TRUE(agent->removed.empty());
+  agent->finish_operations();
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
+  reconcile("web-1");  // off: the delete answers 202
   reconcile("web-1");
   EXPECT_EQ(agent->removed.size(), 1u);
   EXPECT_TRUE(cluster.exists(kVirtualMachines, "team-a", "web-1"));

@@ -263,6 +263,8 @@ std::vector<FieldCase> agreed_fields() {
                          {"spec.shutdown.mode", "string"},
                          {"spec.shutdown.timeoutSeconds", "integer"},
                          {"spec.restartRequestedAt", "string"},
+                         {"spec.updateStrategy.type", "string"},
+                         {"spec.deletionPolicy", "string"},
                          {"status.phase", "string"},
                          {"status.host", "string"},
                          {"status.vmId", "string"},
@@ -271,7 +273,11 @@ std::vector<FieldCase> agreed_fields() {
                          {"status.allocated.cpu", "integer"},
                          {"status.allocated.memory", "int-or-string"},
                          {"status.allocated.storage", "int-or-string"},
-                         {"status.lastRestartTime", "string"}});
+                         {"status.lastRestartTime", "string"},
+                         {"status.restart.phase", "string"},
+                         {"status.restart.reason", "string"},
+                         {"status.restart.startedAt", "string"},
+                         {"status.restart.fields", "array"}});
   add("HyperVHost", {{"spec.address", "string"},
                      {"spec.credentialsSecretRef.name", "string"},
                      {"spec.credentialsSecretRef.namespace", "string"},
@@ -380,12 +386,16 @@ TEST_P(CrdCelRules, RuleIsDeclaredOnItsField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, CrdCelRules,
-    ::testing::Values(CelCase{"VirtualMachine", "spec.generation", "self == oldSelf"},
-                      CelCase{"Quota", "spec.tenant", "self == oldSelf"},
-                      CelCase{"VirtualMachine", "spec.cloudInit",
-                              "!(has(self.userData) && has(self.userDataSecretRef))"},
-                      CelCase{"VirtualMachine", "spec.disks[*]",
-                              "self.source != 'blank' || has(self.size)"}),
+    ::testing::Values(
+        CelCase{"VirtualMachine", "spec.generation", "self == oldSelf"},
+        CelCase{"Quota", "spec.tenant", "self == oldSelf"},
+        CelCase{"VirtualMachine", "spec.cloudInit",
+                "!(has(self.userData) && has(self.userDataSecretRef))"},
+        CelCase{"VirtualMachine", "spec.disks[*]", "self.source != 'blank' || has(self.size)"},
+        CelCase{"VirtualMachine", "spec.disks[*]",
+                "!has(oldSelf.size) || (has(self.size) && "
+                "quantity(string(self.size)).compareTo(quantity(string(oldSelf.size)))"
+                " >= 0)"}),
     [](const auto& info) { return info.param.kind + std::to_string(info.index); });
 
 }  // namespace

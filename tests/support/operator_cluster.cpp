@@ -230,10 +230,14 @@ bool SimAgent::running() {
   return process_ && process_->running();
 }
 
-net::HttpResponse SimAgent::call(const std::string& method, const std::string& path) {
+net::HttpResponse SimAgent::call(const std::string& method, const std::string& path,
+                                 const std::string& body) {
   net::HttpRequest request;
   request.method = method;
   request.path = path;
+  request.body = body;
+  if (!body.empty())
+    request.headers["Content-Type"] = "application/json";
   request.headers["Authorization"] = "Bearer " + token_;
   auto response = client_->send(request);
   if (!response.ok())
@@ -274,6 +278,31 @@ void SimAgent::delete_vm(const std::string& uid) {
     throw std::runtime_error("agent " + shape_.name + ": DELETE /v1/vms/" + uid + " answered " +
                              std::to_string(response.status) + ": " + response.body);
   }
+}
+
+void SimAgent::edit_vm(const std::string& uid, const json& edit) {
+  auto response = call("POST", "/v1/sim/vms/" + uid + "/edit", edit.dump());
+  if (response.status != 200) {
+    throw std::runtime_error("agent " + shape_.name + ": edit of " + uid + " answered " +
+                             std::to_string(response.status) + ": " + response.body);
+  }
+}
+
+void SimAgent::set_faults(const json& faults) {
+  auto response = call("PUT", "/v1/sim/faults", faults.dump());
+  if (response.status != 200) {
+    throw std::runtime_error("agent " + shape_.name + ": PUT /v1/sim/faults answered " +
+                             std::to_string(response.status) + ": " + response.body);
+  }
+}
+
+json SimAgent::host() {
+  auto response = call("GET", "/v1/host");
+  if (response.status != 200) {
+    throw std::runtime_error("agent " + shape_.name + ": GET /v1/host answered " +
+                             std::to_string(response.status) + ": " + response.body);
+  }
+  return json::parse(response.body);
 }
 
 std::string SimAgent::log() const {

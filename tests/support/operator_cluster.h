@@ -92,11 +92,19 @@ class SimAgent {
   std::optional<json> vm(const std::string& uid);
   // DELETE /v1/vms/{uid} behind the operator's back. Throws unless the agent accepted it.
   void delete_vm(const std::string& uid);
+  // POST /v1/sim/vms/{uid}/edit: a hand edit of the VM on the host (sim_faults_json.h). Throws
+  // unless the agent accepted it.
+  void edit_vm(const std::string& uid, const json& edit);
+  // PUT /v1/sim/faults. Throws unless the agent accepted it.
+  void set_faults(const json& faults);
+  // GET /v1/host.
+  json host();
   // The agent's log so far (stdout and stderr).
   std::string log() const;
 
  private:
-  net::HttpResponse call(const std::string& method, const std::string& path);
+  net::HttpResponse call(const std::string& method, const std::string& path,
+                         const std::string& body = "");
 
   SimHostShape shape_;
   std::string dir_;

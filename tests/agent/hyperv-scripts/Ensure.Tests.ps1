@@ -186,3 +186,31 @@ Describe 'ensure apply in Saved and Paused states' {
         @(Get-Calls 'Resume-VM').Count | Should -Be 1
     }
 }
+
+Describe 'ensure records what was applied' {
+    BeforeEach { $root = Reset-ScriptHost }
+
+    It 'apply writes the generation the agent gives (kept while fields wait) and mark adds the applied record next to the owner marker' {
+        $spec = New-TestSpec
+        $vm = New-ConvergedVm $root $spec
+        $spec.objectGeneration = 4
+        $spec.cpu.count = 4
+        $null = Invoke-TestScriptOk ensure @{
+            phase = 'apply'; vmId = $vm.vmId; spec = $spec; fields = @(); seedIso = ''; power = 'Unchanged'; generation = 3
+            vmDir = (Join-Path $root 'vms'); imageDir = (Join-Path $root 'images')
+        }
+        $marked = Invoke-TestScriptOk ensure @{ phase = 'mark'; uid = 'u-1'; vmId = $vm.vmId; applied = '0123456789abcdef fedcba9876543210 cpu.count' }
+        $lines = @(([string]$marked.vm.notes) -split "`r?`n")
+        $lines | Should -Be @('hyperv-operator-uid: u-1', 'hyperv-operator-image: ubuntu-24.04', 'hyperv-operator-generation: 3', 'hyperv-operator-applied: 0123456789abcdef fedcba9876543210 cpu.count')
+        # A later apply keeps the record until the next mark replaces it.
+        $again = Invoke-Apply $root $spec $vm.vmId
+        $again.vm.notes | Should -Match 'hyperv-operator-applied: 0123456789abcdef fedcba9876543210 cpu.count'
+    }
+
+    It 'mark refuses a record that is not hashes and field names' {
+        $vm = New-ConvergedVm $root (New-TestSpec)
+        $reply = Invoke-TestScript ensure @{ phase = 'mark'; uid = 'u-1'; vmId = $vm.vmId; applied = "0123456789abcdef fedcba9876543210 x`nhyperv-operator-uid: other" }
+        $reply.ok | Should -BeFalse
+        (Get-VM -Id $vm.vmId).Notes | Should -Not -Match 'other'
+    }
+}

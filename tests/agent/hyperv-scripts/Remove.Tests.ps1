@@ -16,6 +16,19 @@ Describe 'remove' {
         Test-Path -LiteralPath (Join-Path $root 'images/ubuntu-24.04.vhdx') | Should -BeTrue
     }
 
+    It 'orphan leaves the running VM and its disks and takes only the agent lines out of Notes' {
+        $vm = New-ConvergedVm $root (New-TestSpec)
+        $model = Get-VM -Id $vm.vmId
+        Set-VM -VM $model -Notes ([string]$model.Notes + "`nwritten by a person")
+        $result = Invoke-TestScriptOk remove @{ uid = 'u-1'; vmDir = (Join-Path $root 'vms'); orphan = $true }
+        $result.orphaned | Should -BeTrue
+        $after = Get-VM -Id $vm.vmId
+        [string]$after.State | Should -Be 'Running'
+        $after.Notes | Should -Be 'written by a person'
+        Test-Path -LiteralPath (Join-Path $root 'vms/u-1/data.vhdx') | Should -BeTrue
+        (Invoke-TestScriptOk inventory @{}).unmanagedCount | Should -Be 1
+    }
+
     It 'cleans the folder a VM left behind when the VM is already gone' {
         $vm = New-ConvergedVm $root (New-TestSpec)
         Stop-VM -VM (Get-VM -Id $vm.vmId) -TurnOff -Force

@@ -72,6 +72,10 @@ def answer(script, data):
         foreign["notes"] = "made by hand"
         return {"vms": [vm_row(uid, 2), foreign], "unmanagedCount": 2}
     if script == "ensure":
+        if data["phase"] == "mark":
+            row = vm_row(data["uid"], 2)
+            row["notes"] += "\r\nhyperv-operator-applied: " + data["applied"]
+            return {"vm": row}
         uid = data["spec"]["uid"]
         if data["phase"] == "create":
             running = data["spec"].get("name") == "already-running"

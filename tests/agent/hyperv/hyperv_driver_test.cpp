@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "hostagent/protocol/spec_hash.h"
 #include "tests/agent/hyperv/fake_powershell.h"
 #include "tests/agent/support/sample_spec.h"
 
@@ -68,7 +69,7 @@ TEST(HypervDriver, EnsureCreatesThenAppliesThePlannedFields) {
   EXPECT_FALSE(result->vm.restart_required());
 
   const auto sent = requests(fake);
-  ASSERT_EQ(sent.size(), 2u);
+  ASSERT_EQ(sent.size(), 3u);
   EXPECT_EQ(sent[0]["input"]["phase"], "create");
   EXPECT_EQ(sent[0]["input"]["switches"], json::array({"lan"}));
   EXPECT_EQ(sent[1]["input"]["phase"], "apply");
@@ -76,6 +77,15 @@ TEST(HypervDriver, EnsureCreatesThenAppliesThePlannedFields) {
   EXPECT_EQ(sent[1]["input"]["fields"], json::array({"cpu.count"}));
   EXPECT_EQ(sent[1]["input"]["seedIso"], "C:\\seeds\\u-1-abc.iso");
   EXPECT_EQ(sent[1]["input"]["power"], "Running");
+  EXPECT_EQ(sent[1]["input"]["generation"], spec.object_generation);  // nothing deferred
+  // The record of what was applied, read back on every GET and inventory.
+  EXPECT_EQ(sent[2]["input"]["phase"], "mark");
+  const auto record = parse_applied_record(sent[2]["input"]["applied"].get<std::string>());
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->spec_hash, spec_hash(spec));
+  EXPECT_TRUE(record->deferred.empty());
+  EXPECT_EQ(result->vm.applied_spec_hash, spec_hash(spec));
+  EXPECT_FALSE(result->vm.config_drift);
 }
 
 TEST(HypervDriver, RunningVmReportsOffOnlyChangesAsRestartRequired) {
@@ -89,6 +99,13 @@ TEST(HypervDriver, RunningVmReportsOffOnlyChangesAsRestartRequired) {
   EXPECT_FALSE(result->created);
   EXPECT_EQ(result->changed_fields, std::vector<std::string>{"networks[nic0].vlanId"});
   EXPECT_EQ(result->vm.restart_required_fields, std::vector<std::string>{"cpu.count"});
+  // The generation marker stays where it was (3 in the fake's row) while cpu.count waits.
+  const auto sent = requests(fake);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[1]["input"]["generation"], 3);
+  const auto record = parse_applied_record(sent[2]["input"]["applied"].get<std::string>());
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->deferred, std::vector<std::string>{"cpu.count"});
 }
 
 TEST(HypervDriver, PowerAndRemoveFindTheVmByMarkerFirst) {

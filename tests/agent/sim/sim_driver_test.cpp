@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "hostagent/protocol/spec_hash.h"
 #include "hostagent/util/atomic_file.h"
 #include "tests/agent/support/sample_spec.h"
 #include "tests/net/test_certs.h"
@@ -202,6 +203,86 @@ TEST_F(SimDriverTest, RestartRequiredChangesWaitForTheVmToBeOff) {
   ASSERT_TRUE(off.ok());
   EXPECT_EQ(off->vm.cpu_count, 4);
   EXPECT_FALSE(off->vm.restart_required());
+}
+
+// The agent knows what is pending on every read, not just in the ensure's answer: a restart
+// through /power (no ensure while off) leaves the VM at its old size and the fields pending; the
+// generation marker does not claim the spec is on the VM until nothing waits.
+TEST_F(SimDriverTest, DeferredFieldsStayPendingOnEveryReadUntilAnEnsureWhileOff) {
+  auto sim = open(persistent_config());
+  ASSERT_TRUE(sim->ensure(sample_spec(), "").ok());
+  VmSpec bigger = sample_spec();
+  bigger.object_generation = 4;
+  bigger.cpu.count = 4;
+  bigger.memory.startup_bytes = 4 * kGiB;
+  ASSERT_TRUE(sim->ensure(bigger, "").ok());
+  const std::vector<std::string> pending{"cpu.count", "memory.startupBytes"};
+  EXPECT_EQ(sim->vm(bigger.uid)->restart_required_fields, pending);
+  EXPECT_EQ(sim->vm(bigger.uid)->object_generation, 3);  // not 4: part of it waits
+  EXPECT_EQ(sim->vm(bigger.uid)->applied_spec_hash, spec_hash(bigger));
+
+  ASSERT_TRUE(sim->power(bigger.uid, {PowerAction::kTurnOff, 0}).ok());
+  ASSERT_TRUE(sim->power(bigger.uid, {PowerAction::kStart, 0}).ok());
+  auto reopened = open(persistent_config());  // and across an agent restart
+  const auto restarted = reopened->inventory()->vms.at(0);
+  EXPECT_EQ(restarted.cpu_count, 2);
+  EXPECT_EQ(restarted.restart_required_fields, pending);
+  EXPECT_FALSE(restarted.config_drift);
+
+  ASSERT_TRUE(reopened->power(bigger.uid, {PowerAction::kTurnOff, 0}).ok());
+  const auto applied = reopened->ensure(bigger, "");  // ensure while off, then start
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(applied->vm.cpu_count, 4);
+  EXPECT_EQ(applied->vm.memory_startup_bytes, 4 * kGiB);
+  EXPECT_EQ(applied->vm.state, VmState::kRunning);
+  EXPECT_TRUE(reopened->vm(bigger.uid)->restart_required_fields.empty());
+  EXPECT_EQ(reopened->vm(bigger.uid)->object_generation, 4);
+}
+
+TEST_F(SimDriverTest, HandEditIsReportedAsDriftAndTheSameEnsureUndoesIt) {
+  auto sim = open({});
+  const VmSpec spec = sample_spec();
+  ASSERT_TRUE(sim->ensure(spec, "").ok());
+  EXPECT_FALSE(sim->vm(spec.uid)->config_drift);
+  SimEdit edit;
+  edit.nic_vlans["nic0"] = 99;
+  edit.cpu_count = 3;
+  ASSERT_TRUE(sim->edit(spec.uid, edit).ok());
+  const auto drifted = sim->vm(spec.uid);
+  EXPECT_TRUE(drifted->config_drift);
+  EXPECT_EQ(drifted->nics.at(0).vlan_id, 99);
+
+  const auto corrected = sim->ensure(spec, "");
+  ASSERT_TRUE(corrected.ok());
+  // The VLAN changes live; the CPU count needs the VM off and is pending, not forced.
+  EXPECT_EQ(corrected->changed_fields, std::vector<std::string>{"networks[nic0].vlanId"});
+  EXPECT_EQ(corrected->vm.restart_required_fields, std::vector<std::string>{"cpu.count"});
+  EXPECT_FALSE(corrected->vm.config_drift);
+  EXPECT_EQ(corrected->vm.nics.at(0).vlan_id, 40);
+  EXPECT_EQ(sim->edit("u-nope", edit).error().code, AgentErrorCode::kNotFound);
+}
+
+TEST_F(SimDriverTest, GuestThatIgnoresShutdownIsTurnedOffAtTheTimeout) {
+  SimConfig config;
+  config.faults.ignore_shutdown.insert(sample_spec().uid);
+  auto sim = open(config);
+  ASSERT_TRUE(sim->ensure(sample_spec(), "").ok());
+  ASSERT_TRUE(sim->power(sample_spec().uid, {PowerAction::kShutdown, 30}).ok());
+  now_ms_ += 29'000;
+  EXPECT_EQ(sim->vm(sample_spec().uid)->state, VmState::kStopping);
+  now_ms_ += 1'000;
+  EXPECT_EQ(sim->vm(sample_spec().uid)->state, VmState::kOff);
+}
+
+TEST_F(SimDriverTest, ReleaseLeavesTheVmOnTheHostUnmanaged) {
+  auto sim = open({});
+  ASSERT_TRUE(sim->ensure(sample_spec(), "").ok());
+  const int64_t free_memory = sim->host_info()->free.memory_bytes;
+  ASSERT_TRUE(sim->release(sample_spec().uid).ok());
+  EXPECT_TRUE(sim->release(sample_spec().uid).ok());  // again: nothing to release
+  EXPECT_TRUE(sim->inventory()->vms.empty());
+  EXPECT_EQ(sim->inventory()->unmanaged_count, 1);
+  EXPECT_EQ(sim->host_info()->free.memory_bytes, free_memory);  // it still runs there
 }
 
 TEST_F(SimDriverTest, VmsThatDoNotFitAreRefusedLikeARealHost) {
