@@ -6,10 +6,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools_dir="${HVO_TOOLS_DIR:-$here/.tools}"
 
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of Debian's clang 14 (`make fuzz`).
 debian_packages=(
-  build-essential cmake ccache pkg-config clang clang-format shellcheck
-  # libFuzzer and the sanitizer runtimes of Debian's clang 14 (`make fuzz`)
-  libclang-rt-14-dev
+  build-essential cmake ccache pkg-config clang libclang-rt-14-dev clang-format shellcheck
   g++-mingw-w64-x86-64-posix
   libcpprest-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev openssl zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev googletest libbenchmark-dev

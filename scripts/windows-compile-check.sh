@@ -62,6 +62,7 @@ protocol=(  # hvo_agent_protocol
   hostagent/protocol/inventory_digest.cpp
   hostagent/protocol/json_fields.cpp
   hostagent/protocol/operation.cpp
+  hostagent/protocol/spec_hash.cpp
   hostagent/protocol/vm_spec.cpp
   hostagent/protocol/vm_spec_validation.cpp
   hostagent/protocol/vm_status.cpp
