@@ -94,6 +94,7 @@ HostSnapshot host_snapshot(const api::HyperVHost& host, const ResourceAmounts& a
   snapshot.name = host.metadata.name;
   snapshot.labels = host.metadata.labels;
   snapshot.ready = k8s::is_true(host.status.conditions, condition_type::kReady);
+  snapshot.reachable = !k8s::is_false(host.status.conditions, condition_type::kReachable);
   snapshot.unschedulable = host.spec.unschedulable;
   snapshot.maintenance = host.spec.maintenance;
   snapshot.capabilities.insert(host.status.capabilities.begin(), host.status.capabilities.end());

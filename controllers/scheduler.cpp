@@ -36,6 +36,8 @@ std::optional<Unfit> static_unfit(const PlacementRequest& request, const HostSna
 std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnapshot& host) {
   if (!host.ready)
     return unfit("is not Ready", "are not Ready");
+  if (!host.reachable)
+    return unfit("does not answer its polls", "do not answer their polls");
   if (host.unschedulable)
     return unfit("is unschedulable", "are unschedulable");
   if (host.maintenance)

@@ -30,6 +30,9 @@ struct HostSnapshot {
   // such a host could take waits for it instead (PlacementDecision::awaiting).
   bool awaiting_first_report = false;
   bool ready = false;
+  // False while the host's last poll failed (Reachable=False): Ready stays True for the heartbeat
+  // timeout, but a VM placed there would wait for the host instead of starting elsewhere.
+  bool reachable = true;
   bool unschedulable = false;
   bool maintenance = false;
   std::set<std::string> capabilities;  // the agent's spelling: "secureBoot", "tpm", ...

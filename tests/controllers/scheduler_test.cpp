@@ -110,6 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
     Filters, SchedulerFilter,
     ::testing::Values(
         FilterCase{"NotReady", [](auto& h, auto&) { h.ready = false; }, "is not Ready"},
+        FilterCase{"Unreachable", [](auto& h, auto&) { h.reachable = false; },
+                   "does not answer its polls"},
         FilterCase{"Unschedulable", [](auto& h, auto&) { h.unschedulable = true; },
                    "is unschedulable"},
         FilterCase{"Maintenance", [](auto& h, auto&) { h.maintenance = true; },
