@@ -36,6 +36,35 @@ TEST(ManagedFields, ManagerIsTheUserAgentsProgram) {
   EXPECT_EQ(manager_from_user_agent(std::string(200, 'x') + "/1").size(), 128u);
 }
 
+// Found by the json_patch fuzz target: entries of the wrong shape made the field manager throw
+// (a 500). Upstream reads them as no managedFields at all, so the live entries stay.
+TEST(ManagedFields, MalformedEntriesSentWithAWriteAreReadAsNoneAndTheLiveOnesKept) {
+  const ApplyRequest alice{"alice", "example.io/v1", "2026-01-01T00:00:00Z"};
+  const json live = server_side_apply(nullptr, widget({{"size", 1}}), alice);
+  for (const json& garbage :
+       {json::array({42}), json::array({{{"manager", false}}}),
+        json::array({{{"manager", "x"}, {"fieldsV1", "f:spec"}}}), json("not a list")}) {
+    json updated = live;
+    updated["metadata"]["managedFields"] = garbage;
+    updated["spec"]["size"] = 2;
+    ASSERT_NO_THROW(record_update(live, updated, kEditor)) << garbage;
+    EXPECT_FALSE(entry_of(updated, "alice", "Apply").is_null()) << garbage;
+    EXPECT_FALSE(entry_of(updated, "editor", "Update").is_null()) << garbage;
+    EXPECT_TRUE(managed_fields_well_formed(updated["metadata"]["managedFields"])) << garbage;
+  }
+}
+
+TEST(ManagedFields, ApplyOverALiveObjectWithMalformedEntriesStartsFromNone) {
+  json live = widget({{"size", 1}});
+  live["metadata"]["managedFields"] = json::array({{{"manager", 7}, {"operation", "Apply"}}});
+  const ApplyRequest alice{"alice", "example.io/v1", "2026-01-01T00:00:00Z"};
+  json applied;
+  ASSERT_NO_THROW(applied = server_side_apply(live, widget({{"size", 3}}), alice));
+  EXPECT_EQ(applied["spec"]["size"], 3);
+  EXPECT_TRUE(managed_fields_well_formed(applied["metadata"]["managedFields"]));
+  EXPECT_FALSE(entry_of(applied, "alice", "Apply").is_null());
+}
+
 TEST(ManagedFields, CreateOwnsEverySetFieldButServerMetadata) {
   json object = widget({{"size", 1}, {"tags", {"a", "b"}}});
   record_update(nullptr, object, kEditor);

@@ -47,6 +47,20 @@ FieldSet without(const FieldSet& fields, const FieldSet& gone) {
 
 }  // namespace
 
+bool managed_fields_well_formed(const json& entries) {
+  if (!entries.is_array())
+    return false;
+  for (const auto& entry : entries) {
+    if (!entry.is_object())
+      return false;
+    for (const auto& [key, value] : entry.items()) {
+      if (key == "fieldsV1" ? !value.is_object() : !value.is_string())
+        return false;
+    }
+  }
+  return true;
+}
+
 std::string manager_from_user_agent(const std::string& user_agent) {
   const std::string program = user_agent.substr(0, user_agent.find('/'));
   std::string out;
@@ -88,10 +102,12 @@ void record_update(const json& live, json& updated, const UpdateManager& manager
     updated["metadata"].erase("managedFields");
     return;
   }
-  if (!previous.is_array() || previous.empty()) {
+  if (!managed_fields_well_formed(previous) || previous.empty()) {
     previous = live.is_object() && live.contains("metadata")
                    ? live["metadata"].value("managedFields", json::array())
                    : json::array();
+    if (!managed_fields_well_formed(previous))
+      previous = json::array();
   }
   json entries = json::array();
   FieldSet mine;

@@ -22,6 +22,12 @@ struct UpdateManager {
 // characters, at most 128 bytes ("kubectl/v1.32.0 (linux/amd64) ..." -> "kubectl").
 std::string manager_from_user_agent(const std::string& user_agent);
 
+// Whether `entries` reads as a list of ManagedFieldsEntry: objects whose fields have their
+// schema's types (fieldsV1 an object, the rest strings). Upstream reads anything else as no
+// managedFields at all (unstructured.GetManagedFields), so a write that sends it keeps the live
+// object's entries.
+bool managed_fields_well_formed(const nlohmann::json& entries);
+
 // Sets updated.metadata.managedFields from the entries it carries (else live's; null `live`: a
 // create) and the change from `live` to `updated`. [{}] sent as managedFields clears them.
 void record_update(const nlohmann::json& live, nlohmann::json& updated,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tools/apiserver-lite/patch/field_set.h"
+#include "tools/apiserver-lite/patch/managed_fields.h"
 
 namespace hvo::apiserver {
 
@@ -68,9 +69,11 @@ ApplyConflicts::ApplyConflicts(std::vector<ApplyConflict> conflicts)
 
 json server_side_apply(const json& live, const json& applied, const ApplyRequest& request) {
   json result = live.is_object() ? live : json::object();
-  const json live_managed = result.contains("metadata")
-                                ? result["metadata"].value("managedFields", json::array())
-                                : json::array();
+  json live_managed = result.contains("metadata") && result["metadata"].is_object()
+                          ? result["metadata"].value("managedFields", json::array())
+                          : json::array();
+  if (!managed_fields_well_formed(live_managed))
+    live_managed = json::array();  // as upstream reads it: no entries
   FieldSet previously_owned;
   json others = json::array();
   for (const auto& entry : live_managed) {
