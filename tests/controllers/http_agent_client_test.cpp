@@ -234,6 +234,43 @@ TEST_F(HttpAgentClientTest, OperationWaitIsSentAsWaitMsOnMutatingCallsOnly) {
   EXPECT_EQ(agent_.last_request().query_param("waitMs", "absent"), "absent");
 }
 
+// A replica that no longer holds the leader Lease: the calls that change the host are refused
+// before anything is sent, reads go on, and an open fence lets the calls through again.
+TEST_F(HttpAgentClientTest, AClosedWriteFenceRefusesCallsThatChangeTheHostUnsent) {
+  agent_.answer_with([](const net::HttpRequest& request) {
+    agent::Operation op;
+    op.id = "op-9";
+    op.uid = "u1";
+    op.state = agent::OperationState::kRunning;
+    nlohmann::json body;
+    agent::to_json(body, op);
+    return json_reply(request.method == "GET" ? 200 : 202, body);
+  });
+  auto fenced = client();
+  bool open = false;
+  fenced->set_write_fence([&open]() -> Status {
+    if (open)
+      return OkStatus();
+    return Error(ErrorCode::kCancelled, "not sent: this replica does not hold the leader Lease");
+  });
+  agent::VmSpec spec;
+  spec.uid = "u1";
+
+  ASSERT_TRUE(fenced->get_operation("op-9").ok());
+  auto ensured = fenced->ensure(spec);
+  ASSERT_FALSE(ensured.ok());
+  EXPECT_NE(ensured.error().message.find("does not hold the leader Lease"), std::string::npos)
+      << ensured.error().message;
+  EXPECT_FALSE(fenced->power("u1", {agent::PowerAction::kStart, 60}).ok());
+  EXPECT_FALSE(fenced->remove("u1").ok());
+  EXPECT_EQ(agent_.last_request().method, "GET");  // nothing after the read reached the agent
+  EXPECT_EQ(agent_.last_request().path, "/v1/operations/op-9");
+
+  open = true;
+  ASSERT_TRUE(fenced->ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().method, "PUT");
+}
+
 TEST_F(HttpAgentClientTest, NegativeOperationWaitIsRefusedAtCreation) {
   auto client = HttpAgentClient::create(endpoint(pki_.client), &metrics_, std::chrono::seconds(1),
                                         std::chrono::milliseconds(-1));
