@@ -186,24 +186,9 @@ AgentCallResult<agent::Operation> HttpAgentClient::power(const std::string& uid,
       agent::parse_operation);
 }
 
-AgentCallResult<agent::Operation> HttpAgentClient::remove(const std::string& uid) {
-  const std::string operation = "remove";
-  auto response = exchange(operation, operation_request("DELETE", "/v1/vms/" + uid));
-  if (!response.ok() && response.error().is(agent::AgentErrorCode::kNotFound)) {
-    // Already gone (a retried delete, or removed by hand): the goal is reached.
-    agent::Operation done;
-    done.kind = agent::OperationKind::kDelete;
-    done.uid = uid;
-    done.state = agent::OperationState::kSucceeded;
-    return done;
-  }
-  return decode<agent::Operation>(operation, response, agent::parse_operation);
-}
-
-AgentCallResult<agent::Operation> HttpAgentClient::release(const std::string& uid) {
-  const std::string operation = "release";
-  net::HttpRequest request = operation_request("DELETE", "/v1/vms/" + uid);
-  request.query["policy"] = "Orphan";
+AgentCallResult<agent::Operation> HttpAgentClient::delete_vm(const std::string& operation,
+                                                             const std::string& uid,
+                                                             net::HttpRequest request) {
   auto response = exchange(operation, std::move(request));
   if (!response.ok() && response.error().is(agent::AgentErrorCode::kNotFound)) {
     agent::Operation done;
@@ -213,6 +198,16 @@ AgentCallResult<agent::Operation> HttpAgentClient::release(const std::string& ui
     return done;
   }
   return decode<agent::Operation>(operation, response, agent::parse_operation);
+}
+
+AgentCallResult<agent::Operation> HttpAgentClient::remove(const std::string& uid) {
+  return delete_vm("remove", uid, operation_request("DELETE", "/v1/vms/" + uid));
+}
+
+AgentCallResult<agent::Operation> HttpAgentClient::release(const std::string& uid) {
+  net::HttpRequest request = operation_request("DELETE", "/v1/vms/" + uid);
+  request.query["policy"] = "Orphan";
+  return delete_vm("release", uid, std::move(request));
 }
 
 AgentCallResult<agent::Operation> HttpAgentClient::get_operation(const std::string& id) {

@@ -55,6 +55,10 @@ class HttpAgentClient : public AgentClient {
   // Sends the request and times it; a 2xx answer is returned as is, anything else becomes an
   // AgentError whose message starts with "host <name>: <operation>". decode() counts errors, so
   // a caller that accepts an error (remove of a missing VM) does not count it.
+  // Sends a DELETE of `uid` (remove or release); a VM the agent does not know is already gone
+  // (a retried delete, or removed by hand), so that answer is a finished operation.
+  AgentCallResult<agent::Operation> delete_vm(const std::string& operation, const std::string& uid,
+                                              net::HttpRequest request);
   AgentCallResult<net::HttpResponse> exchange(const std::string& operation,
                                               net::HttpRequest request);
   AgentError error(const std::string& operation, AgentFailure failure, int http_status,

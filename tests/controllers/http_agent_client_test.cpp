@@ -84,6 +84,18 @@ class FakeAgentServer {
   std::function<net::HttpResponse(const net::HttpRequest&)> answer_;
 };
 
+// An agent that answers every call with operation op-9 of VM u1, still running: 202 to a call
+// that changes the host, 200 to a read.
+net::HttpResponse operation_op9_running(const net::HttpRequest& request) {
+  agent::Operation op;
+  op.id = "op-9";
+  op.uid = "u1";
+  op.state = agent::OperationState::kRunning;
+  nlohmann::json body;
+  agent::to_json(body, op);
+  return json_reply(request.method == "GET" ? 200 : 202, body);
+}
+
 class HttpAgentClientTest : public ::testing::Test {
  protected:
   AgentEndpoint endpoint(const testing::TestCertificate& client_cert) const {
@@ -196,15 +208,7 @@ TEST_F(HttpAgentClientTest, PendingOperationIsReturnedForPolling) {
 }
 
 TEST_F(HttpAgentClientTest, OperationWaitIsSentAsWaitMsOnMutatingCallsOnly) {
-  agent_.answer_with([](const net::HttpRequest& request) {
-    agent::Operation op;
-    op.id = "op-9";
-    op.uid = "u1";
-    op.state = agent::OperationState::kRunning;
-    nlohmann::json body;
-    agent::to_json(body, op);
-    return json_reply(request.method == "GET" ? 200 : 202, body);
-  });
+  agent_.answer_with(operation_op9_running);
   const AgentEndpoint target = endpoint(pki_.client);
   auto waiting = HttpAgentClient::create(target, &metrics_, std::chrono::seconds(10),
                                          std::chrono::milliseconds(0));
@@ -237,15 +241,7 @@ TEST_F(HttpAgentClientTest, OperationWaitIsSentAsWaitMsOnMutatingCallsOnly) {
 // A replica that no longer holds the leader Lease: the calls that change the host are refused
 // before anything is sent, reads go on, and an open fence lets the calls through again.
 TEST_F(HttpAgentClientTest, AClosedWriteFenceRefusesCallsThatChangeTheHostUnsent) {
-  agent_.answer_with([](const net::HttpRequest& request) {
-    agent::Operation op;
-    op.id = "op-9";
-    op.uid = "u1";
-    op.state = agent::OperationState::kRunning;
-    nlohmann::json body;
-    agent::to_json(body, op);
-    return json_reply(request.method == "GET" ? 200 : 202, body);
-  });
+  agent_.answer_with(operation_op9_running);
   auto fenced = client();
   bool open = false;
   fenced->set_write_fence([&open]() -> Status {
