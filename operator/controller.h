@@ -4,9 +4,10 @@
 // - requeue_after re-adds it after that delay and resets its backoff;
 // - requeue re-adds it with backoff;
 // - success resets its backoff;
-// - with options.min_interval, enqueue() of a key reconciled less than that ago waits until the
-//   interval has passed (the queue merges the adds meanwhile): a status writer fed by many
-//   changes writes at most about once per interval, and always sees the last change.
+// - with options.min_interval, enqueue() of a key being reconciled, or reconciled less than that
+//   ago, waits until that long after the reconcile ended (the queue merges the adds meanwhile):
+//   a status writer fed by many changes writes at most once per interval, and always sees the
+//   last change.
 #pragma once
 
 #include <atomic>
@@ -56,8 +57,8 @@ struct ControllerOptions {
   std::string name;  // the metrics' `controller` label and the queue's name
   int workers = 1;
   WorkQueueRateLimiter::Options rate_limits;
-  // The least time between the starts of two reconciles of one key that enqueue() asks for;
-  // zero: none. Errors (backoff) and requeue_after keep their own delays.
+  // The least time from the end of one reconcile of a key to the start of the next that
+  // enqueue() or an error's retry asks for; zero: none. requeue_after keeps its own delay.
   Duration min_interval = Duration::zero();
 };
 

@@ -34,15 +34,29 @@ void WorkQueue::add(const std::string& key) {
   add_coalesced_locked(key, clock_.now());
 }
 
+std::optional<SteadyTime> WorkQueue::interval_end_locked(const std::string& key) const {
+  if (min_interval_ <= Duration::zero())
+    return std::nullopt;
+  const auto finished = last_finished_.find(key);
+  if (finished == last_finished_.end())
+    return std::nullopt;
+  return finished->second + min_interval_;
+}
+
 void WorkQueue::add_coalesced_locked(const std::string& key, SteadyTime now) {
   if (shutting_down_)
     return;
-  const auto started = last_started_.find(key);
-  if (started != last_started_.end() && now < started->second + min_interval_) {
-    // Taken too recently: it waits for the interval's end (the earlier deadline wins if it is
-    // already delayed). A key already dirty is taken after this add anyway.
+  if (min_interval_ > Duration::zero() && processing_.count(key) > 0) {
+    // Its interval starts when the worker is done with it.
+    after_done_.emplace(key, now);
+    return;
+  }
+  const auto interval_end = interval_end_locked(key);
+  if (interval_end && now < *interval_end) {
+    // Finished too recently: it waits for the interval's end (the earlier deadline wins if it
+    // is already delayed). A key already dirty is taken after this add anyway.
     if (dirty_.count(key) == 0)
-      delay_locked(key, started->second + min_interval_);
+      delay_locked(key, *interval_end);
     return;
   }
   add_locked(key, now);
@@ -99,9 +113,14 @@ void WorkQueue::add_rate_limited(const std::string& key) {
   // still holds, or one Quota took its write, the 409 and the retry within a second.
   const SteadyTime now = clock_.now();
   SteadyTime ready_at = now + delay;
-  const auto started = last_started_.find(key);
-  if (started != last_started_.end())
-    ready_at = std::max(ready_at, started->second + min_interval_);
+  if (min_interval_ > Duration::zero() && processing_.count(key) > 0) {
+    auto [waiting, inserted] = after_done_.emplace(key, ready_at);
+    if (!inserted)
+      waiting->second = std::max(waiting->second, ready_at);
+    return;
+  }
+  if (const auto interval_end = interval_end_locked(key))
+    ready_at = std::max(ready_at, *interval_end);
   if (ready_at <= now)
     add_coalesced_locked(key, now);
   else
@@ -132,8 +151,6 @@ std::optional<std::string> WorkQueue::get() {
     queued_at_.erase(queued);
   }
   processing_[key] = now;
-  if (min_interval_ > Duration::zero())
-    last_started_[key] = now;
   dirty_.erase(key);
   return key;
 }
@@ -143,8 +160,18 @@ void WorkQueue::done(const std::string& key) {
   auto processing = processing_.find(key);
   if (processing == processing_.end())
     return;
-  metrics_.work_duration.observe(seconds_between(processing->second, clock_.now()));
+  const SteadyTime now = clock_.now();
+  metrics_.work_duration.observe(seconds_between(processing->second, now));
   processing_.erase(processing);
+  if (min_interval_ > Duration::zero()) {
+    last_finished_[key] = now;
+    const auto waiting = after_done_.find(key);
+    if (waiting != after_done_.end()) {
+      if (!shutting_down_)
+        delay_locked(key, std::max(waiting->second, now + min_interval_));
+      after_done_.erase(waiting);
+    }
+  }
   if (dirty_.count(key) > 0) {
     queue_.push_back(key);
     ready_cv_.notify_one();
@@ -160,7 +187,8 @@ void WorkQueue::shutdown() {
   shutting_down_ = true;
   delayed_.clear();
   delay_order_.clear();
-  last_started_.clear();
+  last_finished_.clear();
+  after_done_.clear();
   ready_cv_.notify_all();
   delay_cv_.notify_all();
 }
@@ -195,9 +223,9 @@ void WorkQueue::promote_ready_locked(SteadyTime now) {
   }
 }
 
-void WorkQueue::forget_old_starts_locked(SteadyTime now) {
-  for (auto it = last_started_.begin(); it != last_started_.end();) {
-    it = now >= it->second + min_interval_ ? last_started_.erase(it) : std::next(it);
+void WorkQueue::forget_old_finishes_locked(SteadyTime now) {
+  for (auto it = last_finished_.begin(); it != last_finished_.end();) {
+    it = now >= it->second + min_interval_ ? last_finished_.erase(it) : std::next(it);
   }
 }
 
@@ -223,7 +251,7 @@ void WorkQueue::run_delays() {
     promote_ready_locked(now);
     if (now >= next_progress) {
       publish_progress_locked(now);
-      forget_old_starts_locked(now);
+      forget_old_finishes_locked(now);
       next_progress = now + kProgressPeriod;
     }
     SteadyTime wake = next_progress;

@@ -4,9 +4,11 @@
 //   in the dirty set and is queued again when the worker calls done();
 // - add_after() delays a key on the queue's clock; add_rate_limited() delays it by the larger of
 //   its own exponential backoff and the overall token bucket; forget() resets its backoff;
-// - with a min_interval, a key add()ed less than that after a worker last took it waits until
-//   the interval has passed (adds meanwhile merge into that one wait), so a key that changes
-//   many times a second is processed at most twice per interval and always after its last add.
+// - with a min_interval, a key add()ed while a worker holds it, or less than that after a worker
+//   finished it, waits until the interval after that finish has passed (adds meanwhile merge
+//   into that one wait). The interval runs from the end of one pass to the start of the next,
+//   so two passes' writes are at least the interval apart however long each pass waited before
+//   writing (a start-to-start interval let a slow pass's write land just before the next one's).
 //   add_after() keeps its own delay (a reconciler's requeue_after is not stretched), while
 //   add_rate_limited() waits for the later of its backoff and the interval's end, so a failed
 //   pass's retry is no second write within the interval;
@@ -63,7 +65,9 @@ class WorkQueue {
   void add_coalesced_locked(const std::string& key, SteadyTime now);
   void add_locked(const std::string& key, SteadyTime now);
   void delay_locked(const std::string& key, SteadyTime ready_at);
-  void forget_old_starts_locked(SteadyTime now);
+  // When `key`, now or last finished, may next be taken by an add(); nullopt: at once.
+  std::optional<SteadyTime> interval_end_locked(const std::string& key) const;
+  void forget_old_finishes_locked(SteadyTime now);
   void run_delays();
   void promote_ready_locked(SteadyTime now);
   void publish_progress_locked(SteadyTime now);
@@ -84,9 +88,12 @@ class WorkQueue {
   std::map<std::string, SteadyTime> queued_at_;   // key -> when it entered the dirty set
   std::map<std::string, SteadyTime> delayed_;     // key -> when it becomes ready
   std::set<std::pair<SteadyTime, std::string>> delay_order_;
-  // key -> when a worker last took it; only with a min_interval, and only for keys taken less
+  // Only with a min_interval. key -> when a worker last finished it, for keys finished less
   // than min_interval ago (older entries are dropped by the delay thread).
-  std::map<std::string, SteadyTime> last_started_;
+  std::map<std::string, SteadyTime> last_finished_;
+  // Keys add()ed (or retried) while a worker held them -> the earliest time they may run again
+  // apart from the interval; done() delays them to the interval's end.
+  std::map<std::string, SteadyTime> after_done_;
   bool shutting_down_ = false;
   std::thread delay_thread_;
 };

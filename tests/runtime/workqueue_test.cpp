@@ -223,6 +223,45 @@ TEST_F(CoalescingWorkQueueTest, AddsWhileAWorkerHoldsTheKeyWaitForTheIntervalNot
   EXPECT_EQ(take_and_finish("a") - first, seconds(1));
 }
 
+// A pass that waits 600 ms before its write (the client's rate limiter under load) must not
+// have the next pass's write land within a second of its own: the interval runs from done().
+TEST_F(CoalescingWorkQueueTest, IntervalRunsFromTheEndOfASlowPass) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  clock.advance(milliseconds(600));
+  const SteadyTime finished = clock.now();
+  queue.add("a");
+  queue.done("a");
+  EXPECT_EQ(queue.delayed(), 1u);
+  advance_and_settle(milliseconds(999));
+  EXPECT_EQ(queue.len(), 0u);
+  clock.advance(milliseconds(1));
+  EXPECT_EQ(take_and_finish("a") - finished, seconds(1));
+}
+
+TEST_F(CoalescingWorkQueueTest, RetryOfASlowFailedPassWaitsForTheIntervalAfterIt) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  clock.advance(milliseconds(700));
+  const SteadyTime finished = clock.now();
+  queue.add_rate_limited("a");  // the controller re-adds a failed key before done()
+  queue.done("a");
+  advance_and_settle(milliseconds(999));
+  EXPECT_EQ(queue.len(), 0u);
+  clock.advance(milliseconds(1));
+  EXPECT_EQ(take_and_finish("a") - finished, seconds(1));
+}
+
+TEST_F(CoalescingWorkQueueTest, AddAfterTheIntervalOfAFinishedPassIsImmediate) {
+  queue.add("a");
+  ASSERT_EQ(queue.get(), "a");
+  clock.advance(seconds(3));  // a long pass: its start is long past, its end is not
+  queue.done("a");
+  queue.add("a");
+  EXPECT_EQ(queue.len(), 0u);
+  EXPECT_EQ(queue.delayed(), 1u);
+}
+
 TEST_F(CoalescingWorkQueueTest, KeyTakenLongerThanTheIntervalAgoIsAddedAtOnce) {
   queue.add("a");
   take_and_finish("a");
