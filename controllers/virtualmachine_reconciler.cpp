@@ -435,10 +435,13 @@ Result<api::VirtualMachine> VirtualMachineReconciler::ensure_finalizer(api::Virt
                                  k8s::Json::array({test, add}));
   if (!patched.ok())
     return patched.error().with_context("virtualmachine " + key + ": add finalizer");
-  ledger_.wrote(
-      key, vm.metadata.resource_version,
-      patched->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string()));
-  return api::VirtualMachine::from_json(*patched);
+  const std::string patched_version =
+      patched->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string());
+  ledger_.wrote(key, vm.metadata.resource_version, patched_version);
+  // The test op proved nothing else changed: the VM is the one read plus the finalizer.
+  vm.metadata.finalizers.push_back(kVmFinalizer);
+  vm.metadata.resource_version = patched_version;
+  return vm;
 }
 
 bool VirtualMachineReconciler::may_exist_on_host(const api::VirtualMachine& vm) {
@@ -910,8 +913,7 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::converge(Pass& 
 Status VirtualMachineReconciler::write_status(Pass& pass) {
   const std::string key = pass.vm.metadata.key();
   const VmAssessment assessment = assess_vm(pass.facts);
-  api::VirtualMachine next = pass.vm;
-  auto& status = next.status;
+  api::VirtualMachineStatus status = pass.vm.status;
   status.phase = assessment.phase;
   status.observed_generation = pass.vm.metadata.generation;
   if (pass.observed) {
@@ -937,24 +939,28 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
   // A delete that starts waiting for its host is news even when the host was already down.
   const bool delete_blocked = pass.facts.deleting && pass.facts.host_unreachable &&
                               pass.vm.status.phase != VirtualMachinePhase::kDeleting;
-  auto written = api_.update_status(kVirtualMachines, next.to_json());
+  std::swap(pass.vm.status, status);  // `status` holds the stored one until the write is in
+  auto written = api_.update_status(kVirtualMachines, pass.vm.to_json());
   if (!written.ok()) {
+    std::swap(pass.vm.status, status);
     if (pass.holding_changed)
       ledger_.withdraw(key, pass.expected_before);
     pass.holding_changed = false;
     return written.error().with_context("virtualmachine " + key + ": write status");
   }
-  ledger_.wrote(
-      key, pass.vm.metadata.resource_version,
-      written->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string()));
+  const std::string written_version =
+      written->value(k8s::Json::json_pointer("/metadata/resourceVersion"), std::string());
+  ledger_.wrote(key, pass.vm.metadata.resource_version, written_version);
   pass.holding_changed = false;
-  auto reread = api::VirtualMachine::from_json(*written);
-  if (!reread.ok())
-    return reread.error().with_context("virtualmachine " + key + ": status answer");
+  // The server stores a status update's status as sent (the CRD gives status no defaults:
+  // CrdIdentity.StatusHasNoDefaults), so the pass goes on with what it wrote
+  // and the new resourceVersion rather than decoding the whole answer again.
+  pass.vm.metadata.resource_version = written_version;
+  pass.stored_status = std::move(after);
 
-  const std::string new_reason = ready_reason(*reread);
+  const std::string new_reason = ready_reason(pass.vm);
   if (new_reason != old_reason || delete_blocked) {
-    const auto* ready = k8s::find_condition(reread->status.conditions, condition_type::kReady);
+    const auto* ready = k8s::find_condition(pass.vm.status.conditions, condition_type::kReady);
     const bool warning = is_warning(assessment, new_reason);
     spdlog::info("vm_status_changed vm={} phase={} ready={} reason={}", key,
                  api::to_string(assessment.phase),
@@ -966,8 +972,6 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
                      ready ? ready->message : "");
     }
   }
-  api::encode(pass.stored_status, reread->status);
-  pass.vm = std::move(reread).value();
   return OkStatus();
 }
 
