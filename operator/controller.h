@@ -57,8 +57,8 @@ struct ControllerOptions {
   std::string name;  // the metrics' `controller` label and the queue's name
   int workers = 1;
   WorkQueueRateLimiter::Options rate_limits;
-  // The least time from the end of one reconcile of a key to the start of the next that
-  // enqueue() or an error's retry asks for; zero: none. requeue_after keeps its own delay.
+  // The least time from the end of one reconcile of a key to the start of the next, however
+  // it was asked for (enqueue(), an error's retry, requeue_after); zero: none.
   Duration min_interval = Duration::zero();
 };
 

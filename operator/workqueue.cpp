@@ -219,7 +219,9 @@ void WorkQueue::promote_ready_locked(SteadyTime now) {
     const std::string key = delay_order_.begin()->second;
     delay_order_.erase(delay_order_.begin());
     delayed_.erase(key);
-    add_locked(key, now);
+    // A delay shorter than the min interval (a reconciler's requeue_after, a retry) still
+    // waits for it: every pass of a key starts at least the interval after the last one ended.
+    add_coalesced_locked(key, now);
   }
 }
 

@@ -9,9 +9,9 @@
 //   into that one wait). The interval runs from the end of one pass to the start of the next,
 //   so two passes' writes are at least the interval apart however long each pass waited before
 //   writing (a start-to-start interval let a slow pass's write land just before the next one's).
-//   add_after() keeps its own delay (a reconciler's requeue_after is not stretched), while
-//   add_rate_limited() waits for the later of its backoff and the interval's end, so a failed
-//   pass's retry is no second write within the interval;
+//   add_after() and add_rate_limited() wait for the later of their delay and the interval's
+//   end, so neither a failed pass's retry nor a short requeue_after (a status writer waiting
+//   for its cache) makes a second write within the interval;
 // - shutdown() refuses new keys and drops delayed ones, but still hands out what is queued;
 //   shutdown_with_drain() also waits until every key taken has been done().
 #pragma once

@@ -252,9 +252,9 @@ TEST(Controller, MinIntervalBurstOnAnIdleKeyReconcilesAtMostTwiceAndNeverLosesTh
   }
 }
 
-// A failed pass retries when the interval ends (its backoff is shorter), so an object gets at
-// most one write a second even when a write fails; requeue_after keeps its own delay.
-TEST(Controller, MinIntervalHoldsErrorRetriesButKeepsRequeueAfter) {
+// A failed pass retries when the interval ends (its backoff is shorter), and so does a
+// requeue_after shorter than the interval: an object gets at most one write a second.
+TEST(Controller, MinIntervalHoldsErrorRetriesAndShortRequeues) {
   metrics::Registry registry;
   FakeClock clock;
   ScriptedReconciler reconciler(
@@ -270,8 +270,10 @@ TEST(Controller, MinIntervalHoldsErrorRetriesButKeepsRequeueAfter) {
   const SteadyTime second = reconciler.wait_for_call(2);
   EXPECT_EQ(second - first, seconds(1));
   wait_until_delayed(controller);
-  clock.advance(milliseconds(100));
-  EXPECT_EQ(reconciler.wait_for_call(3) - second, milliseconds(100));
+  clock.advance(milliseconds(100));  // the requeue_after: not yet
+  wait_until_delayed(controller);
+  clock.advance(milliseconds(900));
+  EXPECT_EQ(reconciler.wait_for_call(3) - second, seconds(1));
   controller.stop();
 }
 
