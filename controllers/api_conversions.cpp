@@ -95,7 +95,8 @@ HostSnapshot host_snapshot(const api::HyperVHost& host, const ResourceAmounts& a
   snapshot.labels = host.metadata.labels;
   snapshot.ready = k8s::is_true(host.status.conditions, condition_type::kReady);
   snapshot.reachable = !k8s::is_false(host.status.conditions, condition_type::kReachable);
-  snapshot.unschedulable = host.spec.unschedulable;
+  // A fenced host is off or cut off (failover_planner.h): it takes no VM until unfenced.
+  snapshot.unschedulable = host.spec.unschedulable || host.spec.fenced;
   snapshot.maintenance = host.spec.maintenance;
   snapshot.capabilities.insert(host.status.capabilities.begin(), host.status.capabilities.end());
   for (const auto& image : host.status.images)

@@ -163,17 +163,29 @@ kube::EventHandlers host_events(RoutingCaches caches, Queues queues) {
     // A host that stopped answering, or answers again (Reachable or Ready flipped): its VMs'
     // status says so at once, and deletes that waited for it run now (they are not polled on a
     // timer). Woken from the cache's event, so their passes see the new host.
-    if (host_reachability_changed(old_host, host)) {
+    // Fencing flipped: its VMs may fail over now, or stop waiting (failover_planner.h).
+    const bool reachability = host_reachability_changed(old_host, host);
+    if (reachability || host_fencing_changed(old_host, host)) {
       for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
         queues.vm(vm);
     }
+    // VMs failed over from it remove their stale copies once it answers again.
+    if (reachability)
+      enqueue_vms_with_stale_copy_on(caches.vms, key_of(host), queues.vm);
   };
   handlers.on_delete = [caches, queues](const Json& host) {
     queues.host(key_of(host));
     for (const std::string& vm : reads(caches).vm_keys_on_host(key_of(host)))
       queues.vm(vm);
+    enqueue_vms_with_stale_copy_on(caches.vms, key_of(host), queues.vm);
   };
   return handlers;
+}
+
+void enqueue_vms_with_stale_copy_on(const kube::Store& vms, const std::string& host,
+                                    const Enqueue& enqueue) {
+  for (const std::string& key : vms.index_keys(kVmsByStaleCopyHost, host))
+    enqueue(key);
 }
 
 void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue) {

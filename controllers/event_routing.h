@@ -10,8 +10,9 @@
 //                             the label names (before and after the change)
 //   HyperVHost added or its spec changed → the host (status-only writes are its own and wake
 //                             nothing, or every poll would trigger another); its Ready or
-//                             Reachable flipped → its VMs (deleting ones included); deleted →
-//                             its VMs
+//                             Reachable flipped → its VMs (deleting ones included) and the
+//                             VMs with a stale copy on it; spec.fenced flipped → its VMs;
+//                             deleted → its VMs and those with a stale copy on it
 #pragma once
 
 #include <functional>
@@ -52,6 +53,10 @@ kube::EventHandlers tenant_labelled_events(Enqueue tenant);
 // changed or deleted: a rotated token or certificate is used at once, a removed one reported).
 void enqueue_hosts_using_secret(const kube::Store& hosts, const k8s::Json& secret,
                                 const Enqueue& enqueue);
+
+// Enqueues every VM whose status.staleCopies name `host` (it answers again, or went away).
+void enqueue_vms_with_stale_copy_on(const kube::Store& vms, const std::string& host,
+                                    const Enqueue& enqueue);
 
 // Enqueues every VM whose status.host is `host` (its reachability changed).
 void enqueue_vms_on_host(const kube::Store& vms, const std::string& host, const Enqueue& enqueue);

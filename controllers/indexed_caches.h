@@ -1,6 +1,7 @@
 // The controllers' reads of the informer caches, through indices registered at wiring time
 // (controller-runtime's FieldIndexer + MatchingFields), so that no pass decodes a whole list:
 //   VMs by host          status.host                           kVmsByHost
+//   VMs by stale copy status.staleCopies[].host                kVmsByStaleCopyHost
 //   VMs by namespace     metadata.namespace                    kube::kNamespaceIndex (built in)
 //   Tenants by namespace spec.namespaces[]                     kTenantsByNamespace
 //   Quotas by tenant     spec.tenant                           kQuotasByTenant
@@ -21,6 +22,7 @@
 #include "api/v1alpha1/quota_types.h"
 #include "api/v1alpha1/tenant_types.h"
 #include "api/v1alpha1/virtual_machine_types.h"
+#include "controllers/failover_routing.h"
 #include "controllers/quota_ledger.h"
 #include "controllers/resources.h"
 #include "operator/store.h"
@@ -42,6 +44,7 @@ void add_cache_indices(VmCache& vms, TenantCache& tenants, QuotaCache& quotas) {
   tenants.add_index(kTenantsByNamespace, kube::index_by_string_list("/spec/namespaces"));
   quotas.add_index(kQuotasByTenant, kube::index_by_field("/spec/tenant"));
   vms.add_index(kVmsByAntiAffinityGroup, kube::index_by_field("/spec/placement/antiAffinityGroup"));
+  vms.add_index(kVmsByStaleCopyHost, index_by_stale_copy_host());
 }
 
 // The four caches, indexed by add_cache_indices().

@@ -9,6 +9,8 @@
 #include "controllers/agent_endpoint.h"
 #include "controllers/api_conversions.h"
 #include "controllers/conditions.h"
+#include "controllers/failover_planner.h"
+#include "controllers/failover_status.h"
 #include "controllers/host_reachability.h"
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
@@ -152,12 +154,14 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   Pass pass = begin(std::move(vm).value());
   if (settled(pass))
     return kube::ReconcileResult::done();
+  remove_stale_copies(pass);
 
   using StepFn = Result<Step> (VirtualMachineReconciler::*)(Pass&);
-  for (StepFn step : {&VirtualMachineReconciler::check_spec, &VirtualMachineReconciler::reserve,
-                      &VirtualMachineReconciler::place, &VirtualMachineReconciler::reach_host,
-                      &VirtualMachineReconciler::checkpoint, &VirtualMachineReconciler::converge,
-                      &VirtualMachineReconciler::give_back_if_failed}) {
+  for (StepFn step :
+       {&VirtualMachineReconciler::check_spec, &VirtualMachineReconciler::reserve,
+        &VirtualMachineReconciler::place, &VirtualMachineReconciler::fail_over,
+        &VirtualMachineReconciler::reach_host, &VirtualMachineReconciler::checkpoint,
+        &VirtualMachineReconciler::converge, &VirtualMachineReconciler::give_back_if_failed}) {
     auto outcome = (this->*step)(pass);
     if (!outcome.ok())
       return outcome.error().with_context("virtualmachine " + key);
@@ -196,7 +200,7 @@ bool VirtualMachineReconciler::settled(const Pass& pass) {
       vm.status.host.empty() || !is_reserved(vm) ||
       !(vm_requested(vm.spec) == to_amounts(*vm.status.allocated)) ||
       restart_pending(vm.spec.restart_requested_at, vm.status.last_restart_time) ||
-      vm.status.restart.has_value() ||
+      vm.status.restart.has_value() || !vm.status.stale_copies.empty() ||
       (vm.spec.update_strategy.type == api::UpdateStrategyType::kAutomatic &&
        k8s::is_true(vm.status.conditions, condition_type::kRestartRequired)) ||
       operations_.find(vm.metadata.uid))  // running, or ended with an outcome to read
@@ -269,6 +273,115 @@ Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reserve(Pass& p
     return Step::kContinue;
   pass.next = kube::ReconcileResult::done();  // a Quota change re-enqueues the tenant's VMs
   return Step::kStop;
+}
+
+Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::fail_over(Pass& pass) {
+  if (pass.facts.host.empty())
+    return Step::kContinue;
+  const auto host = hosts_.get(pass.facts.host);
+  if (!host)
+    return Step::kContinue;  // reach_host says so
+  FailoverInputs inputs;
+  inputs.host = pass.facts.host;
+  if (const auto* ready = k8s::find_condition(host->status.conditions, condition_type::kReady))
+    inputs.ready = *ready;
+  if (const auto* reachable =
+          k8s::find_condition(host->status.conditions, condition_type::kReachable))
+    inputs.reachable = *reachable;
+  inputs.fenced = host->spec.fenced;
+  inputs.availability = pass.vm.spec.availability;
+  inputs.now = k8s::Time(clock_.wall_now());
+  const FailoverPlan plan = plan_failover(inputs);
+  if (plan.action == FailoverAction::kNone)
+    return Step::kContinue;
+  pass.host_lost = make_condition(condition_type::kHostLost, true, plan.reason, plan.message,
+                                  pass.vm.metadata.generation);
+  if (plan.action != FailoverAction::kFailOver) {
+    // reach_host reports the host unreachable; the host's Ready or fenced flipping wakes the VM.
+    if (plan.remaining) {
+      pass.next = kube::ReconcileResult::after(std::min<kube::Duration>(
+          std::chrono::duration_cast<kube::Duration>(*plan.remaining), options_.host_unreachable));
+    }
+    return Step::kContinue;
+  }
+
+  // Placed again as a new VM would be; the lost host is NotReady, so the scheduler passes it by.
+  const std::string key = pass.vm.metadata.key();
+  const std::string lost_host = pass.facts.host;
+  pass.facts.host.clear();
+  if (auto placed = place(pass); !placed.ok())
+    return placed.error();
+  if (pass.facts.host.empty()) {
+    // No other host fits: the VM stays recorded on the lost host and tries again later.
+    pass.facts.host = lost_host;
+    pass.host_lost->reason = host_lost_reason::kFailoverPending;
+    pass.host_lost->message =
+        plan.message + " No other host fits yet: " + pass.facts.unschedulable.value_or("") + ".";
+    pass.facts.host_unreachable = host_unreachable_reason(*host);
+    return Step::kStop;
+  }
+  // One write records the new host, the stale copy and HostLost before the new host is asked
+  // to create the VM (a named checkpoint: a restarted operator carries on from it). The VM is
+  // created from its image: nothing of the lost host is reused.
+  api::StaleCopy copy;
+  copy.host = lost_host;
+  copy.vm_id = pass.vm.status.vm_id;
+  copy.since = inputs.now;
+  record_stale_copy(pass.vm.status.stale_copies, copy);
+  pass.vm.status.vm_id.clear();
+  pass.vm.status.power_state.clear();
+  pass.vm.status.ip_addresses.clear();
+  pass.vm.status.restart.reset();  // a restart under way on the lost host is moot
+  pass.facts.provisioned = false;
+  pass.observed.reset();
+  const std::string message = failover_message(lost_host, pass.facts.host, plan.message);
+  pass.host_lost->message = message;
+  if (auto written = write_status(pass); !written.ok())
+    return written.error();
+  spdlog::warn("vm_failed_over vm={} from={} to={}", key, lost_host, pass.facts.host);
+  events_.record(pass.vm.to_json(), "Warning", "Failover", "Failover", message);
+  pass.scheduled.reset();  // the Failover Event says where it went
+  return Step::kContinue;
+}
+
+void VirtualMachineReconciler::remove_stale_copies(Pass& pass) {
+  auto& copies = pass.vm.status.stale_copies;
+  const std::string key = pass.vm.metadata.key();
+  for (auto copy = copies.begin(); copy != copies.end();) {
+    const auto host = hosts_.get(copy->host);
+    if (!host) {
+      // The host object is gone: nothing is left to call. Its copy goes with the host.
+      spdlog::info("vm_stale_copy_dropped vm={} host={} reason=HostDeleted", key, copy->host);
+      copy = copies.erase(copy);
+      continue;
+    }
+    if (copy->host == pass.facts.host || host_unreachable_reason(*host)) {
+      ++copy;  // its host event wakes the VM once it answers
+      continue;
+    }
+    auto client = agent_client(secrets_, agents_, *host);
+    auto permit = limiter_.try_acquire(copy->host);
+    if (!client.ok() || !permit) {
+      pass.next = kube::ReconcileResult::after(options_.agent_busy);
+      ++copy;
+      continue;
+    }
+    // DELETE turns the copy off if the host somehow runs it, and removes its disks; a copy the
+    // host no longer holds is success.
+    auto removed = client.value()->remove(pass.vm.metadata.uid);
+    if (!removed.ok() || !removed->finished()) {
+      spdlog::warn("vm_stale_copy_remove_pending vm={} host={} error=\"{}\"", key, copy->host,
+                   removed.ok() ? "operation running" : removed.error().message);
+      pass.next = kube::ReconcileResult::after(options_.in_progress);
+      ++copy;
+      continue;
+    }
+    spdlog::info("vm_stale_copy_removed vm={} host={} vmId={}", key, copy->host, copy->vm_id);
+    events_.record(
+        pass.vm.to_json(), "Normal", "StaleCopyRemoved", "Failover",
+        "Removed the copy left on host " + copy->host + " by the failover; it was not started.");
+    copy = copies.erase(copy);
+  }
 }
 
 Result<VirtualMachineReconciler::Step> VirtualMachineReconciler::reach_host(Pass& pass) {
@@ -922,6 +1035,9 @@ Status VirtualMachineReconciler::write_status(Pass& pass) {
     status.ip_addresses = pass.observed->ip_addresses;
   }
   apply_conditions(status.conditions, assessment.conditions, k8s::Time(clock_.wall_now()));
+  if (auto host_lost = next_host_lost(status.conditions, pass.host_lost, status.stale_copies,
+                                      pass.vm.metadata.generation))
+    apply_conditions(status.conditions, {*host_lost}, k8s::Time(clock_.wall_now()));
 
   k8s::Json after;
   api::encode(after, status);

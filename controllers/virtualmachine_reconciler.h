@@ -14,12 +14,17 @@
 //   reserve       quota admission (one VM of a tenant at a time); a spec that grew is admitted
 //                 again before the agent sees it
 //   place         the scheduler's host
+//   fail over     the host is lost: HostLost says what the VM waits for, or, fenced and past the
+//                 VM's hostFailureTimeout, the VM is placed on another host (a checkpoint) and
+//                 created there from its image (failover_planner.h)
 //   reach host    the host is Ready, its last poll answered, and it has credentials
 //   checkpoint    reservation and placement written, if this pass made them
 //   converge      the agent's VM made to match the spec (ensure), power per runStrategy and
 //                 restartRequestedAt; a VM missing from its host is recreated. An operation
 //                 the agent has not finished is polled on later passes; the worker moves on
 //   status        phase and conditions from assess_vm(); written only when changed
+// Before the steps, copies a failover left on hosts that answer again are removed (never
+// started) and dropped from status.staleCopies.
 #pragma once
 
 #include <chrono>
@@ -118,6 +123,8 @@ class VirtualMachineReconciler : public kube::Reconciler {
     std::optional<std::string> scheduled;  // the scheduler's reasons, for the Event
     // When the next pass is due, if a step stopped the pass with its own reason.
     std::optional<kube::ReconcileResult> next;
+    // The VM's host is lost (or the VM was failed over in this pass): its HostLost condition.
+    std::optional<k8s::Condition> host_lost;
   };
   // kDefer: stop without the final status write (the pass learnt nothing new, e.g. the host's
   // agent is busy or an operation is still running).
@@ -139,10 +146,14 @@ class VirtualMachineReconciler : public kube::Reconciler {
   Result<Step> check_spec(Pass& pass);
   Result<Step> reserve(Pass& pass);
   Result<Step> place(Pass& pass);
+  Result<Step> fail_over(Pass& pass);
   Result<Step> reach_host(Pass& pass);
   Result<Step> checkpoint(Pass& pass);
   Result<Step> converge(Pass& pass);
   Result<Step> give_back_if_failed(Pass& pass);
+  // Removes the copies status.staleCopies lists from the hosts that answer; the entries of the
+  // removed ones are dropped from pass.vm.status (written with the pass's status).
+  void remove_stale_copies(Pass& pass);
 
   // Whether the agent may hold this VM: it was provisioned once, or an operation is in flight.
   bool may_exist_on_host(const api::VirtualMachine& vm);

@@ -35,6 +35,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors, Hyp
   reader.optional("zone", out.zone);
   reader.optional("unschedulable", out.unschedulable);
   reader.optional("maintenance", out.maintenance);
+  reader.optional("fenced", out.fenced);
   reader.optional("reserved", out.reserved);
   reader.optional("overcommit", out.overcommit);
 }
@@ -101,6 +102,7 @@ void encode(Json& target, const HyperVHostSpec& spec) {
   put(target, "zone", spec.zone);
   put_defaulted(target, "unschedulable", spec.unschedulable, false);
   put_defaulted(target, "maintenance", spec.maintenance, false);
+  put_defaulted(target, "fenced", spec.fenced, false);
   put(target, "reserved", spec.reserved);
   put(target, "overcommit", spec.overcommit);
 }

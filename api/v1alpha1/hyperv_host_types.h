@@ -45,6 +45,10 @@ struct HyperVHostSpec {
   std::string zone;
   bool unschedulable = false;
   bool maintenance = false;
+  // Set by an admin or an external fencing tool: asserts the host is powered off or cut off from
+  // its storage and network, so none of its VMs can be running. Only then may VMs that opted in
+  // (spec.availability.restartOnHostFailure) be recreated elsewhere. A fenced host takes no VMs.
+  bool fenced = false;
   std::optional<HostReserved> reserved;
   Overcommit overcommit;
 };

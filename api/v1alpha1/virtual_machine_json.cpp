@@ -97,6 +97,20 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors, Res
 }
 
 void decode(const Json& value, const std::string& path, FieldErrors& errors,
+            AvailabilitySpec& out) {
+  const ObjectReader reader(value, path, errors);
+  reader.optional("restartOnHostFailure", out.restart_on_host_failure);
+  reader.optional("hostFailureTimeout", out.host_failure_timeout);
+}
+
+void decode(const Json& value, const std::string& path, FieldErrors& errors, StaleCopy& out) {
+  const ObjectReader reader(value, path, errors);
+  reader.required("host", out.host);
+  reader.optional("vmId", out.vm_id);
+  reader.optional("since", out.since);
+}
+
+void decode(const Json& value, const std::string& path, FieldErrors& errors,
             VirtualMachineSpec& out) {
   const ObjectReader reader(value, path, errors);
   reader.optional("runStrategy", out.run_strategy);
@@ -113,6 +127,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors,
   reader.optional("restartRequestedAt", out.restart_requested_at);
   reader.optional("updateStrategy", out.update_strategy);
   reader.optional("deletionPolicy", out.deletion_policy);
+  reader.optional("availability", out.availability);
 }
 
 void decode(const Json& value, const std::string& path, FieldErrors& errors,
@@ -126,6 +141,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors,
   reader.optional("allocated", out.allocated);
   reader.optional("lastRestartTime", out.last_restart_time);
   reader.optional("restart", out.restart);
+  reader.optional("staleCopies", out.stale_copies);
   reader.optional("observedGeneration", out.observed_generation);
   reader.optional("conditions", out.conditions);
 }
@@ -223,6 +239,23 @@ void encode(Json& target, const RestartProgress& restart) {
   put(target, "fields", restart.fields);
 }
 
+void encode(Json& target, const AvailabilitySpec& availability) {
+  k8s::ensure_object(target);
+  put_defaulted(target, "restartOnHostFailure", availability.restart_on_host_failure, false);
+  put_defaulted(target, "hostFailureTimeout", availability.host_failure_timeout, std::string("5m"));
+}
+
+void encode(Json& target, const StaleCopy& copy) {
+  k8s::ensure_object(target);
+  put(target, "host", copy.host);
+  put(target, "vmId", copy.vm_id);
+  put(target, "since", copy.since);
+}
+
+void encode(Json& target, const std::vector<StaleCopy>& copies) {
+  k8s::encode_keyed_list(target, copies, "host", [](const StaleCopy& c) { return c.host; });
+}
+
 void encode(Json& target, const VirtualMachineSpec& spec) {
   k8s::ensure_object(target);
   put_defaulted(target, "runStrategy", spec.run_strategy, RunStrategy::kAlways);
@@ -239,6 +272,7 @@ void encode(Json& target, const VirtualMachineSpec& spec) {
   put(target, "restartRequestedAt", spec.restart_requested_at);
   put(target, "updateStrategy", spec.update_strategy);
   put_defaulted(target, "deletionPolicy", spec.deletion_policy, DeletionPolicy::kDelete);
+  put(target, "availability", spec.availability);
 }
 
 void encode(Json& target, const VirtualMachineStatus& status) {
@@ -251,6 +285,7 @@ void encode(Json& target, const VirtualMachineStatus& status) {
   put(target, "allocated", status.allocated);
   put(target, "lastRestartTime", status.last_restart_time);
   put(target, "restart", status.restart);
+  put(target, "staleCopies", status.stale_copies);
   put_defaulted(target, "observedGeneration", status.observed_generation, std::int64_t{0});
   put(target, "conditions", status.conditions);
 }

@@ -94,6 +94,15 @@ struct UpdateStrategy {
   UpdateStrategyType type = UpdateStrategyType::kManual;
 };
 
+// What the operator may do when the VM's host is lost (docs/operations.md, "Losing a host"):
+// with restartOnHostFailure, a VM whose host has been NotReady for hostFailureTimeout and is
+// fenced (HyperVHost spec.fenced) is created again on another host from its image. Off by default:
+// recreating loses what the old disks held since the image.
+struct AvailabilitySpec {
+  bool restart_on_host_failure = false;
+  std::string host_failure_timeout = "5m";  // a Go duration ("90s", "5m", "1h30m")
+};
+
 struct VirtualMachineSpec {
   RunStrategy run_strategy = RunStrategy::kAlways;
   std::int32_t generation = 2;
@@ -111,6 +120,7 @@ struct VirtualMachineSpec {
   // Delete removes the VM and its disks from the host; Orphan leaves them there, without the
   // owner marker (the quota is freed either way).
   DeletionPolicy deletion_policy = DeletionPolicy::kDelete;
+  std::optional<AvailabilitySpec> availability;
 };
 
 // A restart the operator is carrying out (graceful shutdown → ensure while off → start),
@@ -122,6 +132,14 @@ struct RestartProgress {
   std::vector<std::string> fields;      // the pending fields the restart applies
 };
 
+// A copy of the VM left on a host it was failed over from: removed (never started) once that
+// host answers again, then dropped from the list.
+struct StaleCopy {
+  std::string host;
+  std::string vm_id;               // the copy's VMId on that host
+  std::optional<k8s::Time> since;  // when the VM was failed over
+};
+
 struct VirtualMachineStatus {
   std::optional<VirtualMachinePhase> phase;
   std::string host;
@@ -131,6 +149,7 @@ struct VirtualMachineStatus {
   std::optional<ResourceAmounts> allocated;
   std::optional<k8s::Time> last_restart_time;
   std::optional<RestartProgress> restart;  // a restart under way
+  std::vector<StaleCopy> stale_copies;     // left on lost hosts by failovers
   std::int64_t observed_generation = 0;
   std::vector<k8s::Condition> conditions;
 };
@@ -174,6 +193,10 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             RestartProgress& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            AvailabilitySpec& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            StaleCopy& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachineSpec& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             VirtualMachineStatus& out);
@@ -192,6 +215,9 @@ void encode(k8s::Json& target, const PlacementSpec& placement);
 void encode(k8s::Json& target, const ShutdownSpec& shutdown);
 void encode(k8s::Json& target, const UpdateStrategy& strategy);
 void encode(k8s::Json& target, const RestartProgress& restart);
+void encode(k8s::Json& target, const AvailabilitySpec& availability);
+void encode(k8s::Json& target, const StaleCopy& copy);
+void encode(k8s::Json& target, const std::vector<StaleCopy>& copies);  // by host
 void encode(k8s::Json& target, const VirtualMachineSpec& spec);
 void encode(k8s::Json& target, const VirtualMachineStatus& status);
 

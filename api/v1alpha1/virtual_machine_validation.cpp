@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "api/k8s/duration.h"
 #include "api/k8s/names.h"
 #include "api/v1alpha1/validation.h"
 #include "api/v1alpha1/validation_rules.h"
@@ -165,6 +166,23 @@ void validate_placement(const PlacementSpec& placement, FieldErrors& errors) {
   }
 }
 
+// A failover waits at least this long after the host turned NotReady (which itself takes the
+// heartbeat timeout), and at most a week.
+void validate_availability(const std::optional<AvailabilitySpec>& availability,
+                           FieldErrors& errors) {
+  if (!availability)
+    return;
+  const std::string path = "spec.availability.hostFailureTimeout";
+  const auto timeout = k8s::parse_duration(availability->host_failure_timeout);
+  if (!timeout) {
+    errors.push_back({path, "must be a duration such as 90s, 5m or 1h30m, got \"" +
+                                availability->host_failure_timeout + "\""});
+    return;
+  }
+  if (*timeout > std::chrono::hours(24 * 7))
+    errors.push_back({path, "must be at most 168h, got " + availability->host_failure_timeout});
+}
+
 }  // namespace
 
 FieldErrors validate(const VirtualMachine& vm) {
@@ -179,6 +197,7 @@ FieldErrors validate(const VirtualMachine& vm) {
   validate_cloud_init(spec.cloud_init, errors);
   validate_placement(spec.placement, errors);
   check_range(spec.shutdown.timeout_seconds, 0, 3600, "spec.shutdown.timeoutSeconds", errors);
+  validate_availability(spec.availability, errors);
   return errors;
 }
 

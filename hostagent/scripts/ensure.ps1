@@ -87,7 +87,11 @@ function Invoke-Create {
         Path               = (Get-VmFolder $vmDir $uid)
     }
     $vm = New-VM @newVm
-    Set-VM -VM $vm -Notes $markerNotes
+    # AutomaticStartAction Nothing: a host that boots again (after a crash or a fence) starts none
+    # of its managed VMs by itself. The operator starts what should run; a VM failed over to
+    # another host meanwhile is removed, never started (docs/operations.md, "Losing a host").
+    # Set while the VM is still off, as Hyper-V requires.
+    Set-VM -VM $vm -Notes $markerNotes -AutomaticStartAction Nothing
     # New-VM adds an adapter of its own (and, for generation 1, a DVD drive): replace them.
     @(Get-VMNetworkAdapter -VM $vm) | ForEach-Object { Remove-VMNetworkAdapter -VMNetworkAdapter $_ -Confirm:$false }
     foreach ($want in @(Get-Field $spec 'networks')) {

@@ -28,6 +28,15 @@ Describe 'ensure create' {
         $dvd[0].Path | Should -BeNullOrEmpty
     }
 
+    It 'creates the VM with AutomaticStartAction Nothing, so a host that boots again starts none of its managed VMs by itself' {
+        $created = Invoke-Create $root (New-TestSpec)
+        (Get-VM -Id $created.vm.vmId).AutomaticStartAction | Should -Be 'Nothing'
+        @(Get-Calls 'Set-VM' | Where-Object { $_.parameters.Contains('AutomaticStartAction') }).Count | Should -Be 1
+        # Hyper-V's default for a new VM, which would start it again after a reboot if it ran
+        $hand = New-VM -Name 'hand-made' -Generation 2 -MemoryStartupBytes 2GB -NoVHD -Path (Join-Path $root 'other')
+        (Get-VM -Id $hand.Id).AutomaticStartAction | Should -Be 'StartIfRunning'
+    }
+
     It 'finds the VM again instead of making a second one' {
         $spec = New-TestSpec
         $first = Invoke-Create $root $spec

@@ -156,6 +156,7 @@ function ConvertTo-HvVm {
     $out.Generation = [int]$Vm.generation
     $out.Version = [string]$Vm.version
     $out.Notes = [string]$Vm.notes
+    $out.AutomaticStartAction = [Microsoft.HyperV.PowerShell.StartAction][string]$Vm.automaticStartAction
     $out.Path = [string]$Vm.path
     $out.ConfigurationLocation = [string]$Vm.path
     $out.ProcessorCount = [int64]$Vm.processor.count
