@@ -58,6 +58,10 @@ Result<PlacementRequest> placement_request(const api::VirtualMachine& vm,
   request.pinned_host = spec.placement.host;
   request.strategy = to_strategy(spec.placement.strategy);
   request.anti_affinity_group = spec.placement.anti_affinity_group;
+  request.anti_affinity_topology =
+      spec.placement.anti_affinity_topology == api::AntiAffinityTopology::kZone
+          ? AntiAffinityTopology::kZone
+          : AntiAffinityTopology::kHost;
 
   // An absent selector means any host here (k8s::to_selector reads a null one as "nothing").
   if (spec.placement.host_selector) {
@@ -93,6 +97,7 @@ HostSnapshot host_snapshot(const api::HyperVHost& host, const ResourceAmounts& a
   HostSnapshot snapshot;
   snapshot.name = host.metadata.name;
   snapshot.labels = host.metadata.labels;
+  snapshot.zone = host.spec.zone;
   snapshot.ready = k8s::is_true(host.status.conditions, condition_type::kReady);
   snapshot.reachable = !k8s::is_false(host.status.conditions, condition_type::kReachable);
   // A fenced host is off or cut off (failover_planner.h): it takes no VM until unfenced.

@@ -206,6 +206,19 @@ bool ReservationLedger::runs_group(const std::string& host, const std::string& g
   return found != host_groups_.end() && found->second.count(group) > 0;
 }
 
+std::map<std::string, std::int64_t> ReservationLedger::vms_by_host(const std::string& ns) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::int64_t> counts;
+  const auto found = reserved_.find(ns);
+  if (found == reserved_.end())
+    return counts;
+  for (const auto& [host, tally] : found->second) {
+    if (!host.empty() && tally.used.vms > 0)
+      counts.emplace(host, tally.used.vms);
+  }
+  return counts;
+}
+
 std::mutex& ReservationLedger::tenant_lock(const std::string& tenant) {
   std::lock_guard<std::mutex> lock(locks_mu_);
   return tenant_locks_[tenant];

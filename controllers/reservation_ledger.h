@@ -74,6 +74,9 @@ class ReservationLedger {
   ResourceAmounts allocated(const std::string& host) const;
   // Whether a VM of anti-affinity `group` is placed on `host`.
   bool runs_group(const std::string& host, const std::string& group) const;
+  // How many VMs of namespace `ns` hold a reservation on each host (zone spreading):
+  // O(hosts of the namespace).
+  std::map<std::string, std::int64_t> vms_by_host(const std::string& ns) const;
 
   // Held while a VM of `tenant` is admitted, so two VMs never both take the last unit; then
   // the placement lock while a host is chosen. In that order; never across an API call.

@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "controllers/zone_spread.h"
+
 namespace hvo::controllers {
 namespace {
 
@@ -33,7 +35,8 @@ std::optional<Unfit> static_unfit(const PlacementRequest& request, const HostSna
 }
 
 // The first filter the host fails, if any.
-std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnapshot& host) {
+std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnapshot& host,
+                                 const ZoneSpread& zones) {
   if (!host.ready)
     return unfit("is not Ready", "are not Ready");
   if (!host.reachable)
@@ -55,6 +58,8 @@ std::optional<Unfit> first_unfit(const PlacementRequest& request, const HostSnap
     if (!host.switches.count(name))
       return lacks("switch " + name);
   }
+  if (auto zone_rule = zones.unfit(host))
+    return zone_rule;
   if (!request.anti_affinity_group.empty() &&
       host.anti_affinity_groups.count(request.anti_affinity_group)) {
     return unfit("already runs a VM of anti-affinity group " + request.anti_affinity_group,
@@ -156,7 +161,7 @@ PlacementDecision schedule(const PlacementRequest& request,
     }
   }
 
-  const HostVerdict* best = nullptr;
+  const ZoneSpread zones(request, hosts);
   decision.verdicts.reserve(hosts.size());
   for (const auto& host : hosts) {
     if (host.awaiting_first_report) {
@@ -168,7 +173,7 @@ PlacementDecision schedule(const PlacementRequest& request,
       decision.verdicts.push_back({host.name, std::move(failed), 0});
       continue;
     }
-    HostVerdict verdict{host.name, first_unfit(request, host), 0};
+    HostVerdict verdict{host.name, first_unfit(request, host, zones), 0};
     if (!verdict.unfit)
       verdict.score = score(request, host);
     decision.verdicts.push_back(std::move(verdict));
@@ -177,20 +182,29 @@ PlacementDecision schedule(const PlacementRequest& request,
     decision.message = awaiting_message(decision.awaiting);
     return decision;
   }
-  for (const auto& verdict : decision.verdicts) {
-    if (verdict.unfit)
-      continue;
-    if (!best || verdict.score > best->score ||
-        (verdict.score == best->score && verdict.host < best->host)) {
-      best = &verdict;
-    }
+  // Verdicts are in host order, so index i is hosts[i].
+  std::optional<std::size_t> best_index;
+  const auto better = [&](std::size_t i, std::size_t b) {
+    if (auto by_zone = zones.better(hosts[i], hosts[b]))
+      return *by_zone;
+    const HostVerdict& verdict = decision.verdicts[i];
+    const HostVerdict& current = decision.verdicts[b];
+    return verdict.score > current.score ||
+           (verdict.score == current.score && verdict.host < current.host);
+  };
+  for (std::size_t i = 0; i < decision.verdicts.size(); ++i) {
+    if (!decision.verdicts[i].unfit && (!best_index || better(i, *best_index)))
+      best_index = i;
   }
+  const HostVerdict* best = best_index ? &decision.verdicts[*best_index] : nullptr;
   if (!best) {
     decision.message = no_fit_message(decision.verdicts);
     return decision;
   }
   decision.host = best->host;
-  decision.message = "placed on " + best->host + " (" + to_string(request.strategy) + ")";
+  const std::string& zone = hosts[*best_index].zone;
+  decision.message = "placed on " + best->host + (zone.empty() ? "" : " in zone " + zone) + " (" +
+                     to_string(request.strategy) + ")";
   return decision;
 }
 

@@ -20,10 +20,17 @@ enum class PlacementStrategy {
   kSpread,   // use the emptiest host: spreads failure domains and noisy neighbours
 };
 
+// How far apart the VMs of one anti-affinity group stay.
+enum class AntiAffinityTopology {
+  kHost,  // never two on one host
+  kZone,  // never two in one zone (a host without a zone is a zone of its own)
+};
+
 // What the scheduler knows of one host.
 struct HostSnapshot {
   std::string name;
   k8s::StringMap labels;
+  std::string zone;  // spec.zone; empty: none (see zone_spread.h)
   // A host registered moments ago whose agent has not been polled yet (no Ready condition): its
   // capacity is unknown, not zero. Placing around it would pile VMs onto the hosts that happened
   // to report first (seen in the demo: two VMs on hv-01 of three equal hosts), so a VM that
@@ -41,6 +48,9 @@ struct HostSnapshot {
   ResourceAmounts allocatable;  // capacity after reserved and overcommit
   ResourceAmounts allocated;    // taken by the VMs placed there, not counting the one to place
   std::set<std::string> anti_affinity_groups;  // groups of the VMs already placed there
+  // VMs of the placed VM's namespace already there: Spread balances them over zones. Filled
+  // per placement, only for Spread.
+  std::int64_t namespace_vms = 0;
   // Set when placing the VM here would exceed a Quota scoped to this host by its hostSelector
   // (QuotaDenial::message, "quota team-a-ssd: memory used 28Gi + requested 8Gi exceeds hard
   // 32Gi"); the reconciler fills it, as only it knows the tenant's other VMs.
@@ -58,6 +68,7 @@ struct PlacementRequest {
   k8s::Selector tenant_host_selector;  // the tenant's hostSelector (everything when absent)
   PlacementStrategy strategy = PlacementStrategy::kBinPack;
   std::string anti_affinity_group;  // empty: none
+  AntiAffinityTopology anti_affinity_topology = AntiAffinityTopology::kHost;
 };
 
 // Why a host was filtered out, in singular and plural, so that counts read naturally.
@@ -83,8 +94,9 @@ struct PlacementDecision {
 
 // Filters run in this order and a host is reported under the first one it fails: Ready,
 // unschedulable, maintenance, pinned host, placement.hostSelector, tenant hostSelector,
-// capabilities, image, switches, anti-affinity, CPU, memory, storage, host-scoped quota. Ties in
-// score go to the host whose name sorts first, so the same inputs always give the same host.
+// capabilities, image, switches, anti-affinity (by host or by zone), CPU, memory, storage,
+// host-scoped quota. Spread ranks the fitting hosts by zone first (zone_spread.h), then by score.
+// Ties go to the host whose name sorts first, so the same inputs always give the same host.
 // A host awaiting its first report is judged by the pin and the selectors only: if it passes
 // them, the decision waits for it (whatever the other hosts offer).
 PlacementDecision schedule(const PlacementRequest& request, const std::vector<HostSnapshot>& hosts);

@@ -734,6 +734,11 @@ const std::vector<HostSnapshot>& VirtualMachineReconciler::host_snapshots(
   const HostLabels labels = scoped.empty() ? HostLabels() : caches_.host_labels();
   const QuotaUsed used = scoped.empty() ? QuotaUsed() : tenant_usage(*pass.tenant, labels, key);
 
+  // Spread balances the namespace's VMs over zones: one ledger call, then a lookup per host.
+  const std::map<std::string, std::int64_t> namespace_vms =
+      request.strategy == PlacementStrategy::kSpread
+          ? ledger_.vms_by_host(pass.vm.metadata.namespace_)
+          : std::map<std::string, std::int64_t>();
   const k8s::Time now(clock_.wall_now());
   const std::vector<HostSnapshots::HostPtr> hosts = hosts_.all();
   std::vector<HostSnapshot>& snapshots = snapshots_.update(hosts);
@@ -746,6 +751,8 @@ const std::vector<HostSnapshot>& VirtualMachineReconciler::host_snapshots(
     if (!request.anti_affinity_group.empty() &&
         ledger_.runs_group(name, request.anti_affinity_group))
       snapshot.anti_affinity_groups.insert(request.anti_affinity_group);
+    const auto placed = namespace_vms.find(name);
+    snapshot.namespace_vms = placed != namespace_vms.end() ? placed->second : 0;
     snapshot.awaiting_first_report =
         !k8s::find_condition(host.status.conditions, condition_type::kReady) &&
         host.metadata.creation_timestamp &&

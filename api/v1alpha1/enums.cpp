@@ -63,6 +63,10 @@ constexpr Spelling<PlacementStrategy> kPlacementStrategies[] = {
     {PlacementStrategy::kBinPack, "BinPack"},
     {PlacementStrategy::kSpread, "Spread"},
 };
+constexpr Spelling<AntiAffinityTopology> kAntiAffinityTopologies[] = {
+    {AntiAffinityTopology::kHost, "Host"},
+    {AntiAffinityTopology::kZone, "Zone"},
+};
 constexpr Spelling<ShutdownMode> kShutdownModes[] = {
     {ShutdownMode::kGraceful, "Graceful"},
     {ShutdownMode::kTurnOff, "TurnOff"},
@@ -108,6 +112,9 @@ const char* to_string(DiskSource value) {
 const char* to_string(PlacementStrategy value) {
   return text_of(kPlacementStrategies, value);
 }
+const char* to_string(AntiAffinityTopology value) {
+  return text_of(kAntiAffinityTopologies, value);
+}
 const char* to_string(ShutdownMode value) {
   return text_of(kShutdownModes, value);
 }
@@ -136,6 +143,9 @@ std::optional<DiskSource> parse_disk_source(std::string_view text) {
 std::optional<PlacementStrategy> parse_placement_strategy(std::string_view text) {
   return value_of(kPlacementStrategies, text);
 }
+std::optional<AntiAffinityTopology> parse_anti_affinity_topology(std::string_view text) {
+  return value_of(kAntiAffinityTopologies, text);
+}
 std::optional<ShutdownMode> parse_shutdown_mode(std::string_view text) {
   return value_of(kShutdownModes, text);
 }
@@ -161,6 +171,10 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             PlacementStrategy& out) {
   decode_with(kPlacementStrategies, value, path, errors, out);
+}
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            AntiAffinityTopology& out) {
+  decode_with(kAntiAffinityTopologies, value, path, errors, out);
 }
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             ShutdownMode& out) {
@@ -193,6 +207,9 @@ void encode(k8s::Json& target, DiskSource value) {
   target = to_string(value);
 }
 void encode(k8s::Json& target, PlacementStrategy value) {
+  target = to_string(value);
+}
+void encode(k8s::Json& target, AntiAffinityTopology value) {
   target = to_string(value);
 }
 void encode(k8s::Json& target, ShutdownMode value) {

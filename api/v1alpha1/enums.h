@@ -17,6 +17,7 @@ enum class SecureBootTemplate {
 };
 enum class DiskSource { kImage, kBlank };
 enum class PlacementStrategy { kBinPack, kSpread };
+enum class AntiAffinityTopology { kHost, kZone };
 enum class ShutdownMode { kGraceful, kTurnOff };
 enum class UpdateStrategyType { kManual, kAutomatic };
 enum class DeletionPolicy { kDelete, kOrphan };
@@ -39,6 +40,7 @@ const char* to_string(RunStrategy value);
 const char* to_string(SecureBootTemplate value);
 const char* to_string(DiskSource value);
 const char* to_string(PlacementStrategy value);
+const char* to_string(AntiAffinityTopology value);
 const char* to_string(ShutdownMode value);
 const char* to_string(UpdateStrategyType value);
 const char* to_string(DeletionPolicy value);
@@ -49,6 +51,7 @@ std::optional<RunStrategy> parse_run_strategy(std::string_view text);
 std::optional<SecureBootTemplate> parse_secure_boot_template(std::string_view text);
 std::optional<DiskSource> parse_disk_source(std::string_view text);
 std::optional<PlacementStrategy> parse_placement_strategy(std::string_view text);
+std::optional<AntiAffinityTopology> parse_anti_affinity_topology(std::string_view text);
 std::optional<ShutdownMode> parse_shutdown_mode(std::string_view text);
 std::optional<VirtualMachinePhase> parse_virtual_machine_phase(std::string_view text);
 std::optional<SwitchType> parse_switch_type(std::string_view text);
@@ -64,6 +67,8 @@ void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& e
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             PlacementStrategy& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
+            AntiAffinityTopology& out);
+void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             ShutdownMode& out);
 void decode(const k8s::Json& value, const std::string& path, k8s::FieldErrors& errors,
             UpdateStrategyType& out);
@@ -78,6 +83,7 @@ void encode(k8s::Json& target, RunStrategy value);
 void encode(k8s::Json& target, SecureBootTemplate value);
 void encode(k8s::Json& target, DiskSource value);
 void encode(k8s::Json& target, PlacementStrategy value);
+void encode(k8s::Json& target, AntiAffinityTopology value);
 void encode(k8s::Json& target, ShutdownMode value);
 void encode(k8s::Json& target, UpdateStrategyType value);
 void encode(k8s::Json& target, DeletionPolicy value);

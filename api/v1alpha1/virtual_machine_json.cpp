@@ -75,6 +75,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors, Pla
   reader.optional("hostSelector", out.host_selector);
   reader.optional("strategy", out.strategy);
   reader.optional("antiAffinityGroup", out.anti_affinity_group);
+  reader.optional("antiAffinityTopology", out.anti_affinity_topology);
 }
 
 void decode(const Json& value, const std::string& path, FieldErrors& errors, ShutdownSpec& out) {
@@ -218,6 +219,8 @@ void encode(Json& target, const PlacementSpec& placement) {
   put(target, "hostSelector", placement.host_selector);
   put_defaulted(target, "strategy", placement.strategy, PlacementStrategy::kSpread);
   put(target, "antiAffinityGroup", placement.anti_affinity_group);
+  put_defaulted(target, "antiAffinityTopology", placement.anti_affinity_topology,
+                AntiAffinityTopology::kHost);
 }
 
 void encode(Json& target, const ShutdownSpec& shutdown) {

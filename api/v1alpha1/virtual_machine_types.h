@@ -80,6 +80,9 @@ struct PlacementSpec {
   std::optional<k8s::LabelSelector> host_selector;  // absent: any host
   PlacementStrategy strategy = PlacementStrategy::kSpread;
   std::string anti_affinity_group;
+  // How far apart the group's VMs stay: Host (never on one host) or Zone (never in one zone;
+  // a host without spec.zone is a zone of its own).
+  AntiAffinityTopology anti_affinity_topology = AntiAffinityTopology::kHost;
 };
 
 struct ShutdownSpec {

@@ -163,6 +163,9 @@ void validate_placement(const PlacementSpec& placement, FieldErrors& errors) {
   if (!placement.anti_affinity_group.empty()) {
     add_name_problems(k8s::check_dns1123_label(placement.anti_affinity_group),
                       placement.anti_affinity_group, "spec.placement.antiAffinityGroup", errors);
+  } else if (placement.anti_affinity_topology == AntiAffinityTopology::kZone) {
+    errors.push_back({"spec.placement.antiAffinityTopology",
+                      "Zone needs spec.placement.antiAffinityGroup (the group to keep apart)"});
   }
 }
 

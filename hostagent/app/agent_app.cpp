@@ -7,6 +7,7 @@
 #include "hostagent/app/driver_factory.h"
 #include "hostagent/server/agent_api.h"
 #include "hostagent/server/metered_driver.h"
+#include "hostagent/server/vm_usage_metrics.h"
 #include "hostagent/util/private_path.h"
 
 namespace hvo::agent {
@@ -17,6 +18,7 @@ struct AgentApp::Parts {
   std::unique_ptr<AgentMetrics> metrics;
   DriverParts driver;
   std::unique_ptr<MeteredDriver> metered;
+  std::unique_ptr<VmUsageMetrics> usage;
   std::unique_ptr<VmService> service;
   std::unique_ptr<TokenFile> token;
   std::unique_ptr<OperationRunner> runner;
@@ -76,6 +78,16 @@ Result<std::unique_ptr<AgentApp>> AgentApp::start(const AgentConfig& config) {
     return driver.error();
   parts->driver = std::move(driver).value();
   parts->metered = std::make_unique<MeteredDriver>(*parts->driver.driver, *parts->metrics);
+  // Per-VM usage is read from the driver when /metrics is scraped (one driver call per scrape).
+  parts->usage = std::make_unique<VmUsageMetrics>(parts->registry);
+  parts->registry.add_collector([metered = parts->metered.get(), usage = parts->usage.get()] {
+    auto reading = metered->usage();
+    if (reading.ok())
+      usage->publish(*reading);
+    else
+      spdlog::warn("vm_usage_unreadable code={} message=\"{}\"", to_string(reading.error().code),
+                   reading.error().message);
+  });
   parts->service = std::make_unique<VmService>(*parts->metered, SeedStore(config.seed_dir()));
 
   auto token = TokenFile::open(config.token_file);

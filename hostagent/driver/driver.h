@@ -5,6 +5,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "hostagent/driver/vm_usage.h"
 
 #include "hostagent/protocol/agent_result.h"
 #include "hostagent/protocol/host_info.h"
@@ -36,6 +39,9 @@ class Driver {
     return make_error(AgentErrorCode::kDriverError,
                       "driver " + name() + " cannot release vm " + uid + " (orphan)");
   }
+  // What each managed VM has used (vm_usage.h), read when /metrics is scraped. A driver that
+  // does not meter reports no VM.
+  virtual AgentResult<std::vector<VmUsage>> usage() { return std::vector<VmUsage>{}; }
 };
 
 }  // namespace hvo::agent

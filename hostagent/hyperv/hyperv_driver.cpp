@@ -8,6 +8,7 @@
 
 #include "hostagent/driver/convergence.h"
 #include "hostagent/hyperv/ps_json.h"
+#include "hostagent/hyperv/usage_row.h"
 #include "hostagent/hyperv/vm_row.h"
 #include "hostagent/protocol/spec_hash.h"
 #include "hostagent/util/wall_clock.h"
@@ -295,6 +296,21 @@ AgentStatus HypervDriver::remove(const std::string& uid) {
   if (!result.ok())
     return result.error();
   return {};
+}
+
+AgentResult<std::vector<VmUsage>> HypervDriver::usage() {
+  auto result = run_json(*reads_, Script::kUsage, json::object());
+  if (!result.ok())
+    return result.error();
+  std::vector<VmUsage> reading;
+  for (const auto& row : ps_list(*result, "vms")) {
+    if (auto usage = usage_row(row))
+      reading.push_back(std::move(*usage));
+    else if (!ps_string(row, "error").empty())
+      spdlog::warn("vm_usage_row_unreadable vm_id={} error=\"{}\"", ps_string(row, "vmId"),
+                   ps_string(row, "error"));
+  }
+  return reading;
 }
 
 }  // namespace hvo::agent

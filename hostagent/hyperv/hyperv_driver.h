@@ -33,6 +33,8 @@ class HypervDriver final : public Driver {
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
   AgentStatus release(const std::string& uid) override;
+  // usage.ps1: Measure-VM of every managed VM with metering on (hyperv/usage_row.h).
+  AgentResult<std::vector<VmUsage>> usage() override;
 
  private:
   std::unique_ptr<ScriptRunner> writes_;

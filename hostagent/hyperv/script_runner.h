@@ -11,8 +11,9 @@
 
 namespace hvo::agent {
 
-enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove };
-const char* script_name(Script script);  // "host-info", "inventory", "ensure", "power", "remove"
+enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove, kUsage };
+// "host-info", "inventory", "ensure", "power", "remove", "usage"
+const char* script_name(Script script);
 
 class ScriptRunner {
  public:

@@ -289,6 +289,9 @@ function Invoke-Apply {
     param($In)
     $vmId = [string]$In.vmId
     $vm = Get-VM -Id $vmId
+    # Per-VM usage on the agent's /metrics (usage.ps1): metering is turned on once, also for VMs
+    # made before the agent did it; enabling it again would keep the data anyway.
+    if (-not $vm.ResourceMeteringEnabled) { Enable-VMResourceMetering -VM $vm }
     Set-Fields $vm $In @(@(Get-Field $In 'fields') | ForEach-Object { [string]$_ })
     $vm = Get-VM -Id $vmId
     $seedDeferred = Set-Seed $vm ([string](Get-Field $In 'seedIso'))

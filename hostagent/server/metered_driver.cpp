@@ -57,6 +57,10 @@ AgentStatus MeteredDriver::release(const std::string& uid) {
   return timed("release", [&] { return inner_.release(uid); });
 }
 
+AgentResult<std::vector<VmUsage>> MeteredDriver::usage() {
+  return timed("usage", [&] { return inner_.usage(); });
+}
+
 AgentStatus MeteredDriver::remove(const std::string& uid) {
   return timed("remove", [&] { return inner_.remove(uid); });
 }

@@ -21,6 +21,7 @@ class MeteredDriver final : public Driver {
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
   AgentStatus release(const std::string& uid) override;
+  AgentResult<std::vector<VmUsage>> usage() override;
 
  private:
   template <typename Call>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <thread>
 
 #include "hostagent/driver/convergence.h"
@@ -213,6 +214,20 @@ AgentResult<HostInfo> SimDriver::host_info() {
   info.vm_count = static_cast<int64_t>(vms_.size());
   info.unmanaged_vm_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
   return info;
+}
+
+AgentResult<std::vector<VmUsage>> SimDriver::usage() {
+  std::lock_guard<std::mutex> lock(mu_);
+  settle_all_locked();
+  const int64_t now = now_();
+  std::vector<VmUsage> reading;
+  std::set<std::string> uids;
+  for (const auto& [uid, vm] : vms_) {
+    reading.push_back(meter_.sample(vm, now));
+    uids.insert(uid);
+  }
+  meter_.keep_only(uids);
+  return reading;
 }
 
 AgentResult<Inventory> SimDriver::inventory() {

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "hostagent/driver/driver.h"
 #include "hostagent/sim/sim_config.h"
+#include "hostagent/sim/sim_usage.h"
 #include "hostagent/sim/sim_vm.h"
 
 namespace hvo::agent {
@@ -33,6 +34,8 @@ class SimDriver final : public Driver {
   AgentStatus remove(const std::string& uid) override;
   // The VM moves to the host's unmanaged VMs (still using its resources); kept in memory only.
   AgentStatus release(const std::string& uid) override;
+  // Synthetic, monotonic figures (sim_usage.h).
+  AgentResult<std::vector<VmUsage>> usage() override;
 
   // Failure injection for tests (also reachable through the agent's test-only endpoint).
   void set_faults(SimFaults faults);
@@ -67,6 +70,7 @@ class SimDriver final : public Driver {
   std::mt19937 random_;
   std::map<std::string, SimVm> vms_;  // by uid, the owner marker
   std::vector<SimVm> orphans_;        // released: no owner marker, still on the host
+  SimUsageMeter meter_;
 };
 
 }  // namespace hvo::agent

@@ -14,6 +14,7 @@
 #include "controllers/agent_operations.h"
 #include "controllers/cluster_api.h"
 #include "controllers/domain_metrics.h"
+#include "controllers/tenant_namespace_metrics.h"
 #include "controllers/event_routing.h"
 #include "controllers/host_call_limiter.h"
 #include "controllers/hypervhost_reconciler.h"
@@ -138,6 +139,7 @@ class Operator : public OperatorApp {
     metrics::register_process_metrics(registry_);
     register_domain_metrics(registry_,
                             {vm_phases_, host_informer_->store(), quota_informer_->store()});
+    register_tenant_namespace_metrics(registry_, tenant_informer_->store());
     route_events();
     fence_writes();
   }

@@ -360,7 +360,8 @@ TEST(CrdDefaults, MinimalVirtualMachineSpecGetsTheDocumentedDefaults) {
   EXPECT_EQ(vm["spec"]["runStrategy"], "Always");
   EXPECT_EQ(vm["spec"]["generation"], 2);
   EXPECT_EQ(vm["spec"]["shutdown"], json({{"mode", "Graceful"}, {"timeoutSeconds", 120}}));
-  EXPECT_EQ(vm["spec"]["placement"], json({{"strategy", "Spread"}}));
+  EXPECT_EQ(vm["spec"]["placement"],
+            json({{"strategy", "Spread"}, {"antiAffinityTopology", "Host"}}));
   EXPECT_EQ(vm["spec"]["disks"][0]["source"], "blank");
   EXPECT_TRUE(schema::validate(root, vm).empty());
 }

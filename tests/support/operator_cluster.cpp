@@ -305,6 +305,15 @@ json SimAgent::host() {
   return json::parse(response.body);
 }
 
+std::string SimAgent::metrics() {
+  auto response = call("GET", "/metrics");
+  if (response.status != 200) {
+    throw std::runtime_error("agent " + shape_.name + ": GET /metrics answered " +
+                             std::to_string(response.status) + ": " + response.body);
+  }
+  return response.body;
+}
+
 std::string SimAgent::log() const {
   return read_text(dir_ + "/agent.log");
 }

@@ -99,6 +99,8 @@ class SimAgent {
   void set_faults(const json& faults);
   // GET /v1/host.
   json host();
+  // GET /metrics: the exposition text. Throws when the agent does not answer 200.
+  std::string metrics();
   // The agent's log so far (stdout and stderr).
   std::string log() const;
 

@@ -367,6 +367,30 @@ TEST_F(HypervAgentE2e, DeleteRemovesTheVmItsDisksAndItsFolder) {
   expect("DELETE", "/v1/vms/" + spec.uid, 200);  // again: nothing left, still success
 }
 
+TEST_F(HypervAgentE2e, EnsureTurnsMeteringOnAndAScrapeExportsTheVmsUsage) {
+  VmSpec spec = testing::sample_spec("e2e-4", "web-4");
+  ensure(spec);
+  const json host_vm = model_vm(spec.uid);
+  ASSERT_TRUE(host_vm.is_object());
+  EXPECT_TRUE(host_vm.contains("metering") && host_vm["metering"].is_object()) << host_vm.dump();
+  // /metrics runs usage.ps1 through the worker: Measure-VM of every metered managed VM.
+  const auto scrape = call("GET", "/metrics");
+  ASSERT_TRUE(scrape.ok()) << scrape.error().message();
+  ASSERT_EQ(scrape->status, 200);
+  const std::string labels = "{namespace=\"team-a\",name=\"web-4\",uid=\"e2e-4\"} ";
+  for (const char* metric :
+       {"hyperv_agent_vm_cpu_seconds_total", "hyperv_agent_vm_disk_read_bytes_total",
+        "hyperv_agent_vm_network_transmit_bytes_total"})
+    EXPECT_NE(scrape->body.find(metric + labels), std::string::npos) << metric << "\n"
+                                                                     << scrape->body;
+  const auto memory = scrape->body.find("hyperv_agent_vm_memory_assigned_bytes" + labels);
+  ASSERT_NE(memory, std::string::npos) << scrape->body;
+  EXPECT_GT(
+      std::stod(scrape->body.substr(memory + labels.size() +
+                                    std::string("hyperv_agent_vm_memory_assigned_bytes").size())),
+      0);
+}
+
 TEST_F(HypervAgentE2e, InjectionCorpusThroughTheApiIsRefusedOrReachesPowerShellAsInertData) {
   const std::string canary = dir_->path() + "/canary";
   const std::vector<std::string> corpus = {

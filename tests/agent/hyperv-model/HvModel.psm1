@@ -101,6 +101,23 @@ function Set-HvModelVmState {
     Save-HvModelState -State $state -StatePath $StatePath
 }
 
+# Arranges what Measure-VM reports for a VM whose metering is on (Enable-VMResourceMetering):
+# any of averageProcessorMhz, diskReadMB, diskWrittenMB, inboundMB, outboundMB, and
+# sinceSeconds (metering enabled that long ago).
+function Set-HvModelMetering {
+    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][hashtable]$Usage, [string]$StatePath = $env:HVMODEL_STATE)
+    $state = Get-HvModelState -StatePath $StatePath
+    foreach ($vm in $state.vms) {
+        if ($vm.name -ne $Name) { continue }
+        if (-not $vm.Contains('metering') -or $null -eq $vm.metering) { throw ('metering is not enabled for ' + $Name) }
+        foreach ($key in $Usage.Keys) {
+            if ($key -eq 'sinceSeconds') { $vm.metering.enabledAt = [DateTime]::UtcNow.AddSeconds(-[double]$Usage[$key]).ToString('o') }
+            else { $vm.metering[$key] = $Usage[$key] }
+        }
+    }
+    Save-HvModelState -State $state -StatePath $StatePath
+}
+
 # The call log: one entry per cmdlet call (cmdlet, parameters, vmName, vmState, ok, error),
 # refused calls included. -Cmdlet filters by name. Wrap in @() to count.
 function Get-HvModelCalls {
@@ -117,4 +134,4 @@ function Clear-HvModelCalls {
     Save-HvModelState -State $state -StatePath $StatePath
 }
 
-Export-ModuleMember -Function Get-HvModelEnvironment, Initialize-HvModel, Get-HvModelState, Save-HvModelState, Set-HvModelOption, Set-HvModelVmState, Get-HvModelCalls, Clear-HvModelCalls
+Export-ModuleMember -Function Get-HvModelEnvironment, Initialize-HvModel, Get-HvModelState, Save-HvModelState, Set-HvModelOption, Set-HvModelVmState, Get-HvModelCalls, Clear-HvModelCalls, Set-HvModelMetering

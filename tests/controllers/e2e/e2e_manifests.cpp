@@ -60,6 +60,8 @@ std::string vm_yaml(const VmShape& vm) {
       yaml << "    host: " << vm.pinned_host << "\n";
     if (!vm.anti_affinity.empty())
       yaml << "    antiAffinityGroup: " << vm.anti_affinity << "\n";
+    if (!vm.anti_affinity_topology.empty())
+      yaml << "    antiAffinityTopology: " << vm.anti_affinity_topology << "\n";
   }
   return yaml.str();
 }

@@ -30,9 +30,10 @@ struct VmShape {
   std::string run_strategy;  // empty: the default (Always)
   std::string image = "rocky-9";
   std::string switch_name = "external";
-  std::string strategy;       // placement.strategy: Spread, BinPack; empty: default
-  std::string pinned_host;    // placement.host
-  std::string anti_affinity;  // placement.antiAffinityGroup
+  std::string strategy;                // placement.strategy: Spread, BinPack; empty: default
+  std::string pinned_host;             // placement.host
+  std::string anti_affinity;           // placement.antiAffinityGroup
+  std::string anti_affinity_topology;  // placement.antiAffinityTopology: Host, Zone; empty: default
 };
 // A VM of the defaults above.
 VmShape vm_shape(const std::string& name, const std::string& ns);

@@ -1,7 +1,7 @@
 """Every metric the alert rules and the Grafana dashboard use is one docs/metrics.md lists (and,
-given a scrape of a running operator's /metrics, one it really exports).
+given scrapes of a running operator's and agent's /metrics, one they really export).
 
-usage: check_metric_names.py [--rules FILE]... [--dashboard FILE]... [--scrape FILE]
+usage: check_metric_names.py [--rules FILE]... [--dashboard FILE]... [--scrape FILE]...
 Without --rules/--dashboard, checks the chart's alerts.yaml and hyperv-operator.json.
 """
 import argparse
@@ -61,15 +61,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rules", action="append", default=[])
     parser.add_argument("--dashboard", action="append", default=[])
-    parser.add_argument("--scrape")
+    parser.add_argument("--scrape", action="append", default=[])
     args = parser.parse_args()
     if not args.rules and not args.dashboard:
         args.rules = [os.path.join(FILES, "prometheus", "alerts.yaml")]
         args.dashboard = [os.path.join(FILES, "grafana", "hyperv-operator.json")]
 
     documented = documented_metrics(os.path.join(REPO, "docs", "metrics.md"))
-    scraped = scraped_series_names(args.scrape) if args.scrape else None
-    check = Checker("metric names" + (f" vs scrape {os.path.basename(args.scrape)}" if scraped else ""))
+    scraped = None
+    for path in args.scrape:  # the operator's and the agents' series together
+        scraped = (scraped or set()) | scraped_series_names(path)
+    names = ", ".join(os.path.basename(path) for path in args.scrape)
+    check = Checker("metric names" + (f" vs scrapes {names}" if args.scrape else ""))
     check.expect(len(documented) > 20, f"docs/metrics.md lists only {len(documented)} metrics")
 
     expressions = [e for path in args.rules for e in rule_expressions(path)]

@@ -19,10 +19,23 @@ kubectl wait --for=condition=Ready virtualmachines --all -n team-a --timeout=120
   fail "VMs not Ready"
 kubectl get virtualmachines -n team-a
 
+echo "== the agents export per-VM usage (the dashboard's tenant panels)"
+agent_scrapes=()
+for index in 1 2 3; do
+  agent="$HVO_DEVCLUSTER/agents/hv-0$index" port_var="AGENT_PORT_$index"
+  curl -fsS --cacert "$agent/ca.crt" --cert "$agent/client.crt" --key "$agent/client.key" \
+    -H "Authorization: Bearer $(cat "$agent/token")" "https://127.0.0.1:${!port_var}/metrics" \
+    >"$HVO_SCRATCH/agent-hv-0$index.prom" || fail "scraping hv-0$index's agent failed"
+  agent_scrapes+=("$HVO_SCRATCH/agent-hv-0$index.prom")
+done
+cat "${agent_scrapes[@]}" | grep -q '^hyperv_agent_vm_cpu_seconds_total{namespace="team-a"' ||
+  fail "no agent exports per-VM usage of team-a's VMs"
+
 echo "== hv-03 goes down: the operator counts failed agent calls"
 set_sim_faults hv-03 3 '{"hostDown": true}'
 poll_until 120 "hyperv_agent_request_errors_total in the operator's scrape" \
   operator_exports hyperv_agent_request_errors_total
 
 echo "== Prometheus scrapes the operator"
-bash "$HVO_PACKAGING_TESTS/prometheus/live_scrape.sh" "127.0.0.1:$OPERATOR_METRICS_PORT"
+bash "$HVO_PACKAGING_TESTS/prometheus/live_scrape.sh" "127.0.0.1:$OPERATOR_METRICS_PORT" \
+  "${agent_scrapes[@]}"

@@ -2,8 +2,10 @@
 # A real Prometheus (Debian's prometheus) loads the chart's alert rules, scrapes a metrics
 # endpoint as job "hyperv-operator" and evaluates every rule without error.
 #   live_scrape.sh                 scrapes a saved /metrics response served on 127.0.0.1
-#   live_scrape.sh HOST:PORT       scrapes a running operator (the e2e demo), then also checks
+#   live_scrape.sh HOST:PORT [AGENT_SCRAPE...]
+#                                  scrapes a running operator (the e2e demo), then also checks
 #                                  every metric the alerts and dashboard use against its scrape
+#                                  and the saved agent scrapes (the per-VM usage panels)
 source "$(dirname "$0")/../lib/common.sh"
 require_tool prometheus
 require_tool curl
@@ -68,5 +70,7 @@ fi
 
 if [[ -n "${1:-}" ]]; then
   curl -fsS "http://$target/metrics" >"$HVO_SCRATCH/scrape.txt"
-  "$python" "$HVO_PACKAGING_TESTS/prometheus/check_metric_names.py" --scrape "$HVO_SCRATCH/scrape.txt"
+  scrapes=(--scrape "$HVO_SCRATCH/scrape.txt")
+  for agent_scrape in "${@:2}"; do scrapes+=(--scrape "$agent_scrape"); done
+  "$python" "$HVO_PACKAGING_TESTS/prometheus/check_metric_names.py" "${scrapes[@]}"
 fi

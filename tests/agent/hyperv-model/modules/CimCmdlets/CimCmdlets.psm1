@@ -2,7 +2,8 @@
 # Win32_OperatingSystem (Caption, Version, BuildNumber, FreePhysicalMemory in KB,
 # TotalVisibleMemorySize in KB) from the Hyper-V model's state (host.osCaption, host.osVersion,
 # host.freeMemoryBytes), and Win32_Processor (Manufacturer: host.processorManufacturer, default
-# GenuineIntel), one instance per socket as on Windows.
+# GenuineIntel; MaxClockSpeed in MHz: host.processorClockMhz, default 2400), one instance per
+# socket as on Windows.
 # https://learn.microsoft.com/windows/win32/cimwin32prov/win32-operatingsystem
 # https://learn.microsoft.com/windows/win32/cimwin32prov/win32-processor
 Set-StrictMode -Version Latest
@@ -33,7 +34,9 @@ function Get-CimInstance {
     if ($ClassName -eq 'Win32_Processor') {
         $maker = 'GenuineIntel'
         if ($hostInfo.Contains('processorManufacturer')) { $maker = [string]$hostInfo['processorManufacturer'] }
-        $cpu = [pscustomobject]@{ Manufacturer = $maker; NumberOfLogicalProcessors = [uint32]$hostInfo['logicalProcessorCount'] }
+        $clock = 2400
+        if ($hostInfo.Contains('processorClockMhz')) { $clock = [int]$hostInfo['processorClockMhz'] }
+        $cpu = [pscustomobject]@{ Manufacturer = $maker; NumberOfLogicalProcessors = [uint32]$hostInfo['logicalProcessorCount']; MaxClockSpeed = [uint32]$clock }
         $cpu.PSObject.TypeNames.Insert(0, 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Processor')
         return $cpu
     }

@@ -47,7 +47,9 @@
         'Set-VMDvdDrive',
         'Remove-VMDvdDrive',
         'Get-VMHost',
-        'Get-VMHostSupportedVersion'
+        'Get-VMHostSupportedVersion',
+        'Enable-VMResourceMetering',
+        'Measure-VM'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

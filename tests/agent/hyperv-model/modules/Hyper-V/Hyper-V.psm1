@@ -44,6 +44,7 @@ $public = @(
     'New-VHD', 'Get-VHD', 'Resize-VHD',
     'Get-VMHardDiskDrive', 'Add-VMHardDiskDrive', 'Remove-VMHardDiskDrive',
     'Get-VMDvdDrive', 'Add-VMDvdDrive', 'Set-VMDvdDrive', 'Remove-VMDvdDrive',
-    'Get-VMHost', 'Get-VMHostSupportedVersion'
+    'Get-VMHost', 'Get-VMHostSupportedVersion',
+    'Enable-VMResourceMetering', 'Measure-VM'
 )
 Export-ModuleMember -Function $public

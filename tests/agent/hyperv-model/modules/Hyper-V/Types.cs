@@ -59,6 +59,7 @@ namespace Microsoft.HyperV.PowerShell
         public StartAction AutomaticStartAction { get; set; }
         public StopAction AutomaticStopAction { get; set; }
         public CheckpointType CheckpointType { get; set; }
+        public bool ResourceMeteringEnabled { get; set; }
         public override string ToString() { return "VirtualMachine (Name = '" + Name + "') [Id = '" + Id + "']"; }
     }
 
@@ -160,6 +161,34 @@ namespace Microsoft.HyperV.PowerShell
         public string Name { get; set; }
         public VMSwitchType SwitchType { get; set; }
         public string ComputerName { get; set; }
+    }
+
+    // Measure-VM's report (OUTPUTS: VMMeteringReportForVirtualMachine): processor in MHz,
+    // memory, disk and traffic in megabytes, averages over MeteringDuration.
+    public enum VMNetworkAdapterAclDirection { Inbound = 1, Outbound = 2, Both = 3 }
+
+    public class VMNetworkAdapterPortAclMeteringReport
+    {
+        public VMNetworkAdapterAclDirection Direction { get; set; }
+        public string LocalAddress { get; set; }
+        public string RemoteAddress { get; set; }
+        public ulong TotalTraffic { get; set; }
+    }
+
+    public class VMMeteringReportForVirtualMachine
+    {
+        public string ComputerName { get; set; }
+        public Guid VMId { get; set; }
+        public string VMName { get; set; }
+        public TimeSpan? MeteringDuration { get; set; }
+        public ulong? AverageProcessorUsage { get; set; }
+        public ulong? AverageMemoryUsage { get; set; }
+        public ulong? MaximumMemoryUsage { get; set; }
+        public ulong? MinimumMemoryUsage { get; set; }
+        public ulong? TotalDiskAllocation { get; set; }
+        public ulong? AggregatedDiskDataRead { get; set; }
+        public ulong? AggregatedDiskDataWritten { get; set; }
+        public VMNetworkAdapterPortAclMeteringReport[] NetworkMeteredTrafficReport { get; set; }
     }
 
     public class VMHost

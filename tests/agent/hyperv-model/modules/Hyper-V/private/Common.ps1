@@ -165,6 +165,7 @@ function ConvertTo-HvVm {
     $out.MemoryMaximum = [int64]$Vm.memory.maximum
     $out.DynamicMemoryEnabled = [bool]$Vm.memory.dynamic
     $out.Status = 'Operating normally'
+    $out.ResourceMeteringEnabled = ($Vm.Contains('metering') -and $null -ne $Vm.metering)
     if ([string]$Vm.state -eq 'Running' -or [string]$Vm.state -eq 'Paused') {
         $out.MemoryAssigned = [int64]$Vm.memory.startup
         $out.MemoryDemand = [int64]([int64]$Vm.memory.startup / 2)
