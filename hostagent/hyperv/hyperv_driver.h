@@ -33,6 +33,10 @@ class HypervDriver final : public Driver {
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
   AgentStatus release(const std::string& uid) override;
+  // migrate.ps1 (Move-VM). Hyper-V reports no progress through Move-VM itself, so the operation
+  // goes from 0 to 100 when the move ends.
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress) override;
 
  private:
   std::unique_ptr<ScriptRunner> writes_;

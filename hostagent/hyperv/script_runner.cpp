@@ -16,6 +16,8 @@ const char* script_name(Script script) {
       return "power";
     case Script::kRemove:
       return "remove";
+    case Script::kMigrate:
+      return "migrate";
   }
   return "unknown";
 }

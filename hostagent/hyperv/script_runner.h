@@ -11,7 +11,7 @@
 
 namespace hvo::agent {
 
-enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove };
+enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove, kMigrate };
 const char* script_name(Script script);  // "host-info", "inventory", "ensure", "power", "remove"
 
 class ScriptRunner {

@@ -10,6 +10,7 @@ $scripts = @{
     'ensure'    = 'ensure.ps1'
     'power'     = 'power.ps1'
     'remove'    = 'remove.ps1'
+    'migrate'   = 'migrate.ps1'
 }
 
 while ($true) {

@@ -21,6 +21,8 @@ class MeteredDriver final : public Driver {
   AgentResult<VmStatus> power(const std::string& uid, const PowerRequest& request) override;
   AgentStatus remove(const std::string& uid) override;
   AgentStatus release(const std::string& uid) override;
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress) override;
 
  private:
   template <typename Call>

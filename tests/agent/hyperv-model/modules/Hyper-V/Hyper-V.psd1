@@ -47,7 +47,9 @@
         'Set-VMDvdDrive',
         'Remove-VMDvdDrive',
         'Get-VMHost',
-        'Get-VMHostSupportedVersion'
+        'Get-VMHostSupportedVersion',
+        'Move-VM',
+        'Get-VMMigrationNetwork'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

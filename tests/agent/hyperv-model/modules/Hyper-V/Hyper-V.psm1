@@ -44,6 +44,6 @@ $public = @(
     'New-VHD', 'Get-VHD', 'Resize-VHD',
     'Get-VMHardDiskDrive', 'Add-VMHardDiskDrive', 'Remove-VMHardDiskDrive',
     'Get-VMDvdDrive', 'Add-VMDvdDrive', 'Set-VMDvdDrive', 'Remove-VMDvdDrive',
-    'Get-VMHost', 'Get-VMHostSupportedVersion'
+    'Get-VMHost', 'Get-VMHostSupportedVersion', 'Move-VM', 'Get-VMMigrationNetwork'
 )
 Export-ModuleMember -Function $public

@@ -123,6 +123,7 @@ namespace Microsoft.HyperV.PowerShell
         public long Maximum { get; set; }
         public int RelativeWeight { get; set; }
         public bool ExposeVirtualizationExtensions { get; set; }
+        public bool CompatibilityForMigrationEnabled { get; set; }
     }
 
     public class VMMemory : VMComponentObject
@@ -173,6 +174,7 @@ namespace Microsoft.HyperV.PowerShell
         public int MaximumStorageMigrations { get; set; }
         public int MaximumVirtualMachineMigrations { get; set; }
         public bool VirtualMachineMigrationEnabled { get; set; }
+        public bool UseAnyNetworkForMigration { get; set; }
     }
 }
 
