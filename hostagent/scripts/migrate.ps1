@@ -3,7 +3,7 @@
 # false (the disks must then be on storage both hosts reach, e.g. an SMB share).
 # What the hosts need (Enable-VMMigration on both, Kerberos constrained delegation or CredSSP,
 # the same switch names, processor compatibility across processor versions) is in
-# docs/operations.md; Move-VM's own error says which one is missing.
+# docs/migration.md; Move-VM's own error says which one is missing.
 # The cloud-init seed ISO is ejected first: it is a local file Move-VM does not carry, and the
 # destination's agent attaches its own on its next ensure (changing media works while running).
 param($Request)
