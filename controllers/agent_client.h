@@ -40,6 +40,18 @@ class AgentClient {
     error.message = "this agent client cannot release vm " + uid;
     return error;
   }
+  // POST /v1/vms/{uid}/migrate: live-migrates the VM to another host (the operation's
+  // progressPercent says how far it got). Clients that cannot (test fakes) refuse.
+  virtual AgentCallResult<agent::Operation> migrate(const std::string& uid,
+                                                    const agent::MigrateRequest& request) {
+    (void)request;
+    AgentError error;
+    error.operation = "migrate";
+    error.failure = AgentFailure::kRejected;
+    error.code = agent::AgentErrorCode::kDriverError;
+    error.message = "this agent client cannot migrate vm " + uid;
+    return error;
+  }
   virtual AgentCallResult<agent::Operation> get_operation(const std::string& id) = 0;
 };
 

@@ -186,6 +186,17 @@ AgentCallResult<agent::Operation> HttpAgentClient::power(const std::string& uid,
       agent::parse_operation);
 }
 
+AgentCallResult<agent::Operation> HttpAgentClient::migrate(const std::string& uid,
+                                                           const agent::MigrateRequest& request) {
+  const std::string operation = "migrate";
+  nlohmann::json body;
+  agent::to_json(body, request);
+  return decode<agent::Operation>(
+      operation,
+      exchange(operation, operation_request("POST", "/v1/vms/" + uid + "/migrate", to_body(body))),
+      agent::parse_operation);
+}
+
 AgentCallResult<agent::Operation> HttpAgentClient::delete_vm(const std::string& operation,
                                                              const std::string& uid,
                                                              net::HttpRequest request) {

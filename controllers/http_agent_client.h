@@ -41,6 +41,8 @@ class HttpAgentClient : public AgentClient {
                                           const agent::PowerRequest& request) override;
   AgentCallResult<agent::Operation> remove(const std::string& uid) override;
   AgentCallResult<agent::Operation> release(const std::string& uid) override;
+  AgentCallResult<agent::Operation> migrate(const std::string& uid,
+                                            const agent::MigrateRequest& request) override;
   AgentCallResult<agent::Operation> get_operation(const std::string& id) override;
 
  private:

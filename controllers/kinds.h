@@ -12,6 +12,8 @@ inline const kube::GroupVersionResource kHyperVHosts{"hyperv.operator.io", "v1al
 inline const kube::GroupVersionResource kTenants{"hyperv.operator.io", "v1alpha1", "tenants",
                                                  false};
 inline const kube::GroupVersionResource kQuotas{"hyperv.operator.io", "v1alpha1", "quotas", false};
+inline const kube::GroupVersionResource kVirtualMachineMigrations{"hyperv.operator.io", "v1alpha1",
+                                                                  "virtualmachinemigrations", true};
 inline const kube::GroupVersionResource kNamespaces{"", "v1", "namespaces", false};
 inline const kube::GroupVersionResource kSecrets{"", "v1", "secrets", true};
 inline const kube::GroupVersionResource kRoleBindings{"rbac.authorization.k8s.io", "v1",

@@ -34,6 +34,9 @@ VmHolding vm_holding(const Json& vm) {
   holding.host = string_at(vm, "/status/host");
   holding.anti_affinity_group = string_at(vm, "/spec/placement/antiAffinityGroup");
   holding.provisioned = condition_true(vm, condition_type::kProvisioned);
+  const std::string migration_phase = string_at(vm, "/status/migration/phase");
+  if (migration_phase == "Scheduling" || migration_phase == "Running")
+    holding.migration_target = string_at(vm, "/status/migration/targetHost");
   const Json allocated = vm.value(Json::json_pointer("/status/allocated"), Json());
   if (allocated.is_null() || !condition_true(vm, condition_type::kQuotaReserved))
     return holding;
@@ -76,8 +79,19 @@ void ReservationLedger::add_locked(const VmHolding& holding, int sign) {
         allocated -= holding.amounts;
     }
   }
-  if (!holding.host.empty() && !holding.anti_affinity_group.empty()) {
-    auto& groups = host_groups_[holding.host];
+  for (const std::string* host : {&holding.host, &holding.migration_target}) {
+    if (host->empty() || (host == &holding.migration_target && *host == holding.host))
+      continue;
+    if (host == &holding.migration_target && holding.usage) {
+      ResourceAmounts& allocated = host_allocated_[*host];
+      if (sign > 0)
+        allocated += holding.amounts;
+      else
+        allocated -= holding.amounts;
+    }
+    if (holding.anti_affinity_group.empty())
+      continue;
+    auto& groups = host_groups_[*host];
     int& count = groups[holding.anti_affinity_group];
     count += sign;
     if (count <= 0)

@@ -39,6 +39,10 @@ struct VmHolding {
   // Provisioned=True: the agent has created the VM. Until then its reservation is in flight
   // (Quota.status.reserved reports those apart).
   bool provisioned = false;
+  // The host a live migration is moving the VM to (status.migration.targetHost while the
+  // migration is Scheduling or Running): the VM's amounts and anti-affinity group count there
+  // too, so nothing else takes the room it lands in. Quota counts the VM once, at `host`.
+  std::string migration_target;
 };
 VmHolding vm_holding(const k8s::Json& vm);
 

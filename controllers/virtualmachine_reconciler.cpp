@@ -14,6 +14,7 @@
 #include "controllers/host_reachability.h"
 #include "controllers/inventory_drift.h"
 #include "controllers/kinds.h"
+#include "controllers/migration_reconciler.h"
 #include "controllers/power_policy.h"
 #include "controllers/restart_sequence.h"
 #include "controllers/tenant_desired.h"
@@ -149,6 +150,11 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
   // A permanent failure of this generation waits for a spec change, not for retries.
   if (vm->status.phase == VirtualMachinePhase::kFailed &&
       vm->status.observed_generation == vm->metadata.generation)
+    return kube::ReconcileResult::done();
+
+  // A live migration owns the VM while it moves (migration_reconciler.h): no call to either
+  // host; the migration's last write to the VM brings it back here.
+  if (migration_in_progress(vm->status))
     return kube::ReconcileResult::done();
 
   Pass pass = begin(std::move(vm).value());

@@ -82,6 +82,8 @@ agent::CpuSpec cpu_spec(const api::CpuSpec& cpu) {
   out.weight = cpu.weight.value_or(out.weight);
   out.expose_virtualization_extensions =
       cpu.expose_virtualization_extensions.value_or(out.expose_virtualization_extensions);
+  out.compatibility_for_migration =
+      cpu.compatibility_for_migration.value_or(out.compatibility_for_migration);
   return out;
 }
 

@@ -17,6 +17,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors, Cpu
   reader.optional("limitPercent", out.limit_percent);
   reader.optional("weight", out.weight);
   reader.optional("exposeVirtualizationExtensions", out.expose_virtualization_extensions);
+  reader.optional("compatibilityForMigration", out.compatibility_for_migration);
 }
 
 void decode(const Json& value, const std::string& path, FieldErrors& errors,
@@ -143,6 +144,7 @@ void decode(const Json& value, const std::string& path, FieldErrors& errors,
   reader.optional("lastRestartTime", out.last_restart_time);
   reader.optional("restart", out.restart);
   reader.optional("staleCopies", out.stale_copies);
+  reader.optional("migration", out.migration);
   reader.optional("observedGeneration", out.observed_generation);
   reader.optional("conditions", out.conditions);
 }
@@ -154,6 +156,7 @@ void encode(Json& target, const CpuSpec& cpu) {
   put(target, "limitPercent", cpu.limit_percent);
   put(target, "weight", cpu.weight);
   put(target, "exposeVirtualizationExtensions", cpu.expose_virtualization_extensions);
+  put(target, "compatibilityForMigration", cpu.compatibility_for_migration);
 }
 
 void encode(Json& target, const DynamicMemorySpec& dynamic) {
@@ -289,6 +292,7 @@ void encode(Json& target, const VirtualMachineStatus& status) {
   put(target, "lastRestartTime", status.last_restart_time);
   put(target, "restart", status.restart);
   put(target, "staleCopies", status.stale_copies);
+  put(target, "migration", status.migration);
   put_defaulted(target, "observedGeneration", status.observed_generation, std::int64_t{0});
   put(target, "conditions", status.conditions);
 }

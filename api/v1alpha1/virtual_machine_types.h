@@ -21,6 +21,7 @@
 #include "api/k8s/time.h"
 #include "api/v1alpha1/enums.h"
 #include "api/v1alpha1/resources.h"
+#include "api/v1alpha1/virtual_machine_migration_types.h"
 #include "common/status.h"
 
 namespace hvo::api {
@@ -31,6 +32,10 @@ struct CpuSpec {
   std::optional<std::int32_t> limit_percent;    // 0..100
   std::optional<std::int32_t> weight;           // 0..10000
   std::optional<bool> expose_virtualization_extensions;
+  // Hyper-V's processor compatibility mode (Set-VMProcessor -CompatibilityForMigrationEnabled):
+  // hides newer CPU features so the VM can live-migrate between hosts of different processor
+  // generations. Changing it needs the VM off.
+  std::optional<bool> compatibility_for_migration;
 };
 
 struct DynamicMemorySpec {
@@ -153,6 +158,7 @@ struct VirtualMachineStatus {
   std::optional<k8s::Time> last_restart_time;
   std::optional<RestartProgress> restart;  // a restart under way
   std::vector<StaleCopy> stale_copies;     // left on lost hosts by failovers
+  std::optional<VmMigrationRef> migration;  // a live migration under way or just finished
   std::int64_t observed_generation = 0;
   std::vector<k8s::Condition> conditions;
 };

@@ -182,9 +182,9 @@ void parse_sim_faults(const Section& sim, SimFaults& faults) {
 }
 
 void parse_sim(const Section& root, const std::string& base, AgentConfig& config) {
-  const auto sim =
-      root.section("sim", {"hostName", "capacity", "switches", "images", "unmanagedVmCount",
-                           "latencies", "faults", "stateFile", "vmDir", "testEndpoints"});
+  const auto sim = root.section(
+      "sim", {"hostName", "capacity", "switches", "images", "unmanagedVmCount", "latencies",
+              "faults", "stateFile", "vmDir", "testEndpoints", "fabricDir"});
   auto& s = config.sim;
   s.host_name = sim.text("hostName").value_or(s.host_name);
   const auto capacity = sim.section("capacity", {"cpu", "memoryBytes", "storageBytes"});
@@ -211,10 +211,14 @@ void parse_sim(const Section& root, const std::string& base, AgentConfig& config
       throw ConfigError("sim.images[].name: required");
   }
   s.unmanaged_vm_count = not_negative(sim.integer("unmanagedVmCount"), 0, "sim.unmanagedVmCount");
-  const auto latencies = sim.section("latencies", {"createMs", "startMs", "stopMs"});
+  const auto latencies = sim.section("latencies", {"createMs", "startMs", "stopMs", "migrateMs"});
   s.latencies.create_ms = not_negative(latencies.integer("createMs"), 0, "sim.latencies.createMs");
   s.latencies.start_ms = not_negative(latencies.integer("startMs"), 0, "sim.latencies.startMs");
   s.latencies.stop_ms = not_negative(latencies.integer("stopMs"), 0, "sim.latencies.stopMs");
+  s.latencies.migrate_ms =
+      not_negative(latencies.integer("migrateMs"), 0, "sim.latencies.migrateMs");
+  if (const auto fabric = sim.text("fabricDir"))
+    s.fabric_dir = resolve(*fabric, base);
   parse_sim_faults(sim, s.faults);
   s.state_file = resolve(sim.text("stateFile").value_or(config.data_dir + "/sim-state.json"), base);
   s.vm_dir = sim.text("vmDir").value_or(s.vm_dir);

@@ -201,6 +201,8 @@ ConvergencePlan plan_convergence(const VmSpec& desired, const VmSpec& current, V
   planner.live(want.weight != have.weight, field::kCpuWeight);
   planner.needs_off(want.expose_virtualization_extensions != have.expose_virtualization_extensions,
                     field::kCpuNested);
+  planner.needs_off(want.compatibility_for_migration != have.compatibility_for_migration,
+                    field::kCpuCompatibility);
   plan_memory(desired.memory, current.memory, planner);
   if (desired.generation == 2 && current.generation == 2)
     plan_firmware(desired, current.firmware, planner);
@@ -226,6 +228,8 @@ VmSpec apply_fields(const VmSpec& current, const VmSpec& desired,
     if (f == field::kCpuNested) {
       next.cpu.expose_virtualization_extensions = desired.cpu.expose_virtualization_extensions;
     }
+    if (f == field::kCpuCompatibility)
+      next.cpu.compatibility_for_migration = desired.cpu.compatibility_for_migration;
     if (f == field::kMemoryStartup)
       next.memory.startup_bytes = desired.memory.startup_bytes;
     if (f == field::kMemoryDynamic)

@@ -23,6 +23,7 @@ inline constexpr const char* kCpuReserve = "cpu.reservePercent";
 inline constexpr const char* kCpuLimit = "cpu.limitPercent";
 inline constexpr const char* kCpuWeight = "cpu.weight";
 inline constexpr const char* kCpuNested = "cpu.exposeVirtualizationExtensions";
+inline constexpr const char* kCpuCompatibility = "cpu.compatibilityForMigration";
 inline constexpr const char* kMemoryStartup = "memory.startupBytes";
 inline constexpr const char* kMemoryDynamic = "memory.dynamic";  // on/off
 inline constexpr const char* kMemoryMinimum = "memory.dynamic.minimumBytes";

@@ -4,6 +4,8 @@
 // creates it only when no VM carries the marker.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,11 +13,15 @@
 
 #include "hostagent/protocol/agent_result.h"
 #include "hostagent/protocol/host_info.h"
+#include "hostagent/protocol/migrate.h"
 #include "hostagent/protocol/operation.h"
 #include "hostagent/protocol/vm_spec.h"
 #include "hostagent/protocol/vm_status.h"
 
 namespace hvo::agent {
+
+// Reports how far a long call got, 0..100 (a migration's progress).
+using ProgressFn = std::function<void(int64_t percent)>;
 
 class Driver {
  public:
@@ -35,6 +41,16 @@ class Driver {
   virtual AgentStatus remove(const std::string& uid) = 0;
   // Stops managing the VM (spec.deletionPolicy Orphan): the owner marker goes, the VM and its
   // disks stay on the host as an unmanaged VM. A VM that does not exist is success.
+  // Live-migrates the VM to another host (Move-VM). On success the destination owns the VM
+  // (same VM id, same owner marker) and this host no longer has it; on failure the VM stays here
+  // as it was, as Move-VM leaves it.
+  virtual AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                             const ProgressFn& progress) {
+    (void)request;
+    (void)progress;
+    return make_error(AgentErrorCode::kDriverError,
+                      "driver " + name() + " cannot migrate vm " + uid);
+  }
   virtual AgentStatus release(const std::string& uid) {
     return make_error(AgentErrorCode::kDriverError,
                       "driver " + name() + " cannot release vm " + uid + " (orphan)");

@@ -125,6 +125,14 @@ AgentResult<HostInfo> HypervDriver::host_info() {
     info.capabilities.push_back("nestedVirtualization");
   if (r.value("tpm", false))
     info.capabilities.push_back("tpm");
+  info.migration.enabled = r.value("migrationEnabled", false);
+  info.migration.maximum_migrations = ps_int(r, "maximumMigrations");
+  if (info.migration.enabled)
+    info.capabilities.push_back("liveMigration");
+  for (const auto& network : ps_list(r, "migrationNetworks")) {
+    if (network.is_string())
+      info.migration.networks.push_back(network.get<std::string>());
+  }
   for (const auto& version : ps_list(r, "supportedVersions")) {
     if (version.is_string())
       info.capabilities.push_back("configurationVersion/" + version.get<std::string>());
@@ -278,6 +286,30 @@ AgentResult<VmStatus> HypervDriver::power(const std::string& uid, const PowerReq
   if (!status)
     return unmanaged_row(uid);
   return std::move(*status);
+}
+
+AgentResult<MigrateResult> HypervDriver::migrate(const std::string& uid,
+                                                 const MigrateRequest& request,
+                                                 const ProgressFn& progress) {
+  auto row = find_row(*writes_, uid);
+  if (!row.ok())
+    return row.error();
+  if (!row.value())
+    return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+  const std::string vm_id = ps_string(**row, "vmId");
+  if (progress)
+    progress(0);
+  auto result = run_json(*writes_, Script::kMigrate,
+                         {{"vmId", vm_id},
+                          {"destinationHost", request.destination_host},
+                          {"destinationPath", request.destination_path},
+                          {"includeStorage", request.include_storage}},
+                         // A move copies memory (and disks): let it run past the worker's usual
+                         // bound; Move-VM fails by itself when the destination stops answering.
+                         std::chrono::hours(2));
+  if (!result.ok())
+    return result.error();
+  return MigrateResult{request.destination_host, vm_id};
 }
 
 AgentStatus HypervDriver::release(const std::string& uid) {

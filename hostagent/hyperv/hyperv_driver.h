@@ -35,6 +35,10 @@ class HypervDriver final : public Driver {
   AgentStatus release(const std::string& uid) override;
   // usage.ps1: Measure-VM of every managed VM with metering on (hyperv/usage_row.h).
   AgentResult<std::vector<VmUsage>> usage() override;
+  // migrate.ps1 (Move-VM). Hyper-V reports no progress through Move-VM itself, so the operation
+  // goes from 0 to 100 when the move ends.
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress) override;
 
  private:
   std::unique_ptr<ScriptRunner> writes_;

@@ -18,6 +18,8 @@ const char* script_name(Script script) {
       return "remove";
     case Script::kUsage:
       return "usage";
+    case Script::kMigrate:
+      return "migrate";
   }
   return "unknown";
 }

@@ -11,8 +11,8 @@
 
 namespace hvo::agent {
 
-enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove, kUsage };
-// "host-info", "inventory", "ensure", "power", "remove", "usage"
+enum class Script { kHostInfo, kInventory, kEnsure, kPower, kRemove, kUsage, kMigrate };
+// "host-info", "inventory", "ensure", "power", "remove", "usage", "migrate"
 const char* script_name(Script script);
 
 class ScriptRunner {

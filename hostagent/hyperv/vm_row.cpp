@@ -63,6 +63,7 @@ VmSpec vm_row_config(const nlohmann::json& row) {
   config.cpu.limit_percent = ps_int(row, "cpuLimit", 100);
   config.cpu.weight = ps_int(row, "cpuWeight", 100);
   config.cpu.expose_virtualization_extensions = row.value("exposeVirtualizationExtensions", false);
+  config.cpu.compatibility_for_migration = row.value("compatibilityForMigration", false);
   config.memory.startup_bytes = ps_int(row, "memoryStartupBytes");
   if (row.value("dynamicMemoryEnabled", false)) {
     config.memory.dynamic =

@@ -46,6 +46,9 @@ void to_json(nlohmann::json& json, const HostInfo& info) {
   json["unmanagedVmCount"] = info.unmanaged_vm_count;
   if (!info.inventory_digest.empty())
     json["inventoryDigest"] = info.inventory_digest;
+  json["migration"] = {{"enabled", info.migration.enabled},
+                       {"networks", info.migration.networks},
+                       {"maximumMigrations", info.migration.maximum_migrations}};
 }
 
 AgentResult<HostInfo> parse_host_info(std::string_view body) {
@@ -70,6 +73,12 @@ AgentResult<HostInfo> parse_host_info(std::string_view body) {
     info.vm_count = r.integer("vmCount").value_or(0);
     info.unmanaged_vm_count = r.integer("unmanagedVmCount").value_or(0);
     info.inventory_digest = r.string("inventoryDigest").value_or("");
+    if (const auto* migration = r.child("migration")) {
+      wire::ObjectReader m(*migration, "migration");
+      info.migration.enabled = m.boolean("enabled").value_or(false);
+      info.migration.networks = m.string_list("networks");
+      info.migration.maximum_migrations = m.integer("maximumMigrations").value_or(0);
+    }
     return info;
   });
 }

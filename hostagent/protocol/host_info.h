@@ -27,6 +27,15 @@ struct ImageInfo {
   int64_t size_bytes = 0;
 };
 
+// Whether the host accepts and sends live migrations (Hyper-V: Get-VMHost
+// VirtualMachineMigrationEnabled, after Enable-VMMigration) and over which networks
+// (Get-VMMigrationNetwork subnets; empty with UseAnyNetworkForMigration or when none is set).
+struct MigrationInfo {
+  bool enabled = false;
+  std::vector<std::string> networks;  // "192.168.10.0/24"
+  int64_t maximum_migrations = 0;     // simultaneous live migrations the host allows
+};
+
 struct HostInfo {
   std::string name;
   std::string agent_version;
@@ -39,6 +48,7 @@ struct HostInfo {
   std::vector<ImageInfo> images;
   int64_t vm_count = 0;            // managed VMs
   int64_t unmanaged_vm_count = 0;  // VMs without our owner marker
+  MigrationInfo migration;
   // inventory_digest() of GET /v1/vms at the time of this answer; empty when the agent could not
   // read its VMs (or predates it), which tells the poller to fetch the inventory anyway.
   std::string inventory_digest;

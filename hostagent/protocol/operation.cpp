@@ -35,6 +35,7 @@ const std::pair<OperationKind, const char*> kKinds[] = {
     {OperationKind::kEnsure, "ensure"},
     {OperationKind::kPower, "power"},
     {OperationKind::kDelete, "delete"},
+    {OperationKind::kMigrate, "migrate"},
 };
 const std::pair<OperationState, const char*> kStates[] = {
     {OperationState::kPending, "Pending"},
@@ -97,6 +98,10 @@ void to_json(nlohmann::json& json, const Operation& op) {
     json["vm"] = *op.vm;
   if (op.error)
     json["error"] = *op.error;
+  if (op.migrate_result)
+    json["migrateResult"] = *op.migrate_result;
+  if (op.progress_percent)
+    json["progressPercent"] = *op.progress_percent;
 }
 
 AgentResult<PowerRequest> parse_power_request(std::string_view body) {
@@ -136,6 +141,9 @@ AgentResult<Operation> parse_operation(std::string_view body) {
       op.vm = wire::read_vm_status(*vm, "vm");
     if (const auto* error = r.child("error"))
       op.error = error->get<ErrorBody>();
+    if (const auto* migrated = r.child("migrateResult"))
+      op.migrate_result = read_migrate_result(*migrated, "migrateResult");
+    op.progress_percent = r.integer("progressPercent");
     return op;
   });
 }

@@ -12,6 +12,7 @@
 
 #include "hostagent/protocol/agent_result.h"
 #include "hostagent/protocol/error_body.h"
+#include "hostagent/protocol/migrate.h"
 #include "hostagent/protocol/vm_status.h"
 
 namespace hvo::agent {
@@ -36,7 +37,7 @@ struct EnsureResult {
   std::vector<std::string> unsupported_fields;
 };
 
-enum class OperationKind { kEnsure, kPower, kDelete };
+enum class OperationKind { kEnsure, kPower, kDelete, kMigrate };
 const char* to_string(OperationKind kind);
 enum class OperationState { kPending, kRunning, kSucceeded, kFailed };
 const char* to_string(OperationState state);
@@ -47,10 +48,12 @@ struct Operation {
   std::string uid;
   OperationState state = OperationState::kPending;
   int64_t created_at_unix_ms = 0;
-  int64_t finished_at_unix_ms = 0;            // 0 while not finished
-  std::optional<EnsureResult> ensure_result;  // a finished ensure
-  std::optional<VmStatus> vm;                 // a finished power action
-  std::optional<ErrorBody> error;             // a failed operation
+  int64_t finished_at_unix_ms = 0;              // 0 while not finished
+  std::optional<EnsureResult> ensure_result;    // a finished ensure
+  std::optional<VmStatus> vm;                   // a finished power action
+  std::optional<ErrorBody> error;               // a failed operation
+  std::optional<MigrateResult> migrate_result;  // a finished migrate
+  std::optional<int64_t> progress_percent;      // how far a running migrate got, 0..100
 
   bool finished() const {
     return state == OperationState::kSucceeded || state == OperationState::kFailed;

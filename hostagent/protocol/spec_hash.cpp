@@ -44,6 +44,8 @@ std::string config_hash(const VmSpec& config) {
        {config.generation, cpu.count, cpu.reserve_percent, cpu.limit_percent, cpu.weight,
         static_cast<int64_t>(cpu.expose_virtualization_extensions), config.memory.startup_bytes})
     hash.add(std::to_string(value));
+  if (cpu.compatibility_for_migration)  // only when on: hashes of other VMs stay as they were
+    hash.add("compatibilityForMigration");
   if (const auto& dynamic = config.memory.dynamic) {
     for (int64_t value : {dynamic->minimum_bytes, dynamic->maximum_bytes, dynamic->buffer_percent})
       hash.add(std::to_string(value));

@@ -42,10 +42,10 @@ std::optional<DiskSource> parse_disk_source(std::string_view text) {
 }
 
 bool CpuSpec::operator==(const CpuSpec& o) const {
-  return std::tie(count, reserve_percent, limit_percent, weight,
-                  expose_virtualization_extensions) == std::tie(o.count, o.reserve_percent,
-                                                                o.limit_percent, o.weight,
-                                                                o.expose_virtualization_extensions);
+  return std::tie(count, reserve_percent, limit_percent, weight, expose_virtualization_extensions,
+                  compatibility_for_migration) ==
+         std::tie(o.count, o.reserve_percent, o.limit_percent, o.weight,
+                  o.expose_virtualization_extensions, o.compatibility_for_migration);
 }
 
 bool DynamicMemorySpec::operator==(const DynamicMemorySpec& o) const {
@@ -96,6 +96,9 @@ void to_json(nlohmann::json& json, const VmSpec& spec) {
                  {"limitPercent", spec.cpu.limit_percent},
                  {"weight", spec.cpu.weight},
                  {"exposeVirtualizationExtensions", spec.cpu.expose_virtualization_extensions}};
+  // Written only when on, so the specs (and spec hashes) of VMs without it stay as they were.
+  if (spec.cpu.compatibility_for_migration)
+    json["cpu"]["compatibilityForMigration"] = true;
   json["memory"] = {{"startupBytes", spec.memory.startup_bytes}};
   if (spec.memory.dynamic) {
     json["memory"]["dynamic"] = {{"minimumBytes", spec.memory.dynamic->minimum_bytes},
@@ -144,6 +147,7 @@ CpuSpec read_cpu(const ObjectReader& parent) {
   cpu.weight = r.integer("weight").value_or(cpu.weight);
   cpu.expose_virtualization_extensions =
       r.boolean("exposeVirtualizationExtensions").value_or(false);
+  cpu.compatibility_for_migration = r.boolean("compatibilityForMigration").value_or(false);
   return cpu;
 }
 

@@ -29,6 +29,8 @@ struct CpuSpec {
   int64_t limit_percent = 100;  // Hyper-V "virtual machine limit", 0..100
   int64_t weight = 100;         // relative weight, 1..10000
   bool expose_virtualization_extensions = false;
+  // Processor compatibility mode for live migration between processor versions (off to change).
+  bool compatibility_for_migration = false;
   bool operator==(const CpuSpec& other) const;
 };
 

@@ -242,6 +242,7 @@ function ConvertTo-VmRows {
             cpuLimit                       = [int64]$proc.Maximum
             cpuWeight                      = [int64]$proc.RelativeWeight
             exposeVirtualizationExtensions = [bool]$proc.ExposeVirtualizationExtensions
+            compatibilityForMigration      = [bool]$proc.CompatibilityForMigrationEnabled
             memoryStartupBytes             = [int64]$mem.Startup
             memoryMinimumBytes             = [int64]$mem.Minimum
             memoryMaximumBytes             = [int64]$mem.Maximum

@@ -174,6 +174,9 @@ function Set-Processor {
     if ($Fields -contains 'cpu.exposeVirtualizationExtensions') {
         $set.ExposeVirtualizationExtensions = [bool]$Cpu.exposeVirtualizationExtensions
     }
+    if ($Fields -contains 'cpu.compatibilityForMigration') {
+        $set.CompatibilityForMigrationEnabled = [bool](Get-Field $Cpu 'compatibilityForMigration')
+    }
     if ($set.Count -gt 1) { Set-VMProcessor @set }
 }
 

@@ -37,6 +37,18 @@ function Get-SupportedVersions {
     }
 }
 
+# The subnets live migrations may use (Add-VMMigrationNetwork); none when the host takes any
+# network (UseAnyNetworkForMigration) or migration is off.
+function Get-MigrationNetworks {
+    param($VmHost)
+    if (-not [bool]$VmHost.VirtualMachineMigrationEnabled) { return @() }
+    try {
+        return @(Get-VMMigrationNetwork | ForEach-Object { [string]$_.Subnet })
+    } catch {
+        return @()
+    }
+}
+
 Invoke-AgentScript -Request $Request -Body {
     param($In)
     $vmHost = Get-VMHost
@@ -69,6 +81,9 @@ Invoke-AgentScript -Request $Request -Body {
         nestedVirtualization  = [bool](Test-NestedVirtualization $os)
         tpm                   = [bool](Test-VirtualTpm)
         supportedVersions     = @(Get-SupportedVersions)
+        migrationEnabled      = [bool]$vmHost.VirtualMachineMigrationEnabled
+        maximumMigrations     = [int64]$vmHost.MaximumVirtualMachineMigrations
+        migrationNetworks     = @(Get-MigrationNetworks $vmHost)
         switches              = @(Get-VMSwitch | ForEach-Object { [ordered]@{ name = [string]$_.Name; switchType = [string]$_.SwitchType } })
         images                = @($images)
         managedVmCount        = [int64]$managed.Count

@@ -11,6 +11,7 @@ $scripts = @{
     'power'     = 'power.ps1'
     'remove'    = 'remove.ps1'
     'usage'     = 'usage.ps1'
+    'migrate'   = 'migrate.ps1'
 }
 
 while ($true) {

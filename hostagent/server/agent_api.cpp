@@ -148,6 +148,12 @@ net::HttpResponse AgentApi::route(const net::HttpRequest& request, const RouteMa
       if (method != "POST")
         return method_not_allowed(request, "POST");
       return post_power(request, match.param);
+    case RouteId::kVmMigrate:
+      if (!is_valid_uid(match.param))
+        return error_response(bad_uid(match.param));
+      if (method != "POST")
+        return method_not_allowed(request, "POST");
+      return post_migrate(request, match.param);
     case RouteId::kOperation:
       if (method != "GET")
         return method_not_allowed(request, "GET");
@@ -272,6 +278,26 @@ net::HttpResponse AgentApi::post_power(const net::HttpRequest& request, const st
                            outcome.error = result.error();
                          }
                        });
+}
+
+net::HttpResponse AgentApi::post_migrate(const net::HttpRequest& request, const std::string& uid) {
+  const auto wait = operation_wait(request);
+  if (!wait.ok())
+    return error_response(wait.error());
+  auto parsed = parse_migrate_request(request.body);
+  if (!parsed.ok())
+    return error_response(parsed.error());
+  return run_operation(
+      OperationKind::kMigrate, uid, *wait, [this, uid, move = parsed.value()](Operation& outcome) {
+        const std::string id = outcome.id;
+        auto result = service_.migrate(
+            uid, move, [this, id](int64_t percent) { runner_.set_progress(id, percent); });
+        if (result.ok()) {
+          outcome.migrate_result = std::move(result).value();
+        } else {
+          outcome.error = result.error();
+        }
+      });
 }
 
 net::HttpResponse AgentApi::run_operation(OperationKind kind, const std::string& uid,

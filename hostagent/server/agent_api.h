@@ -53,6 +53,7 @@ class AgentApi {
   net::HttpResponse put_vm(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse delete_vm(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse post_power(const net::HttpRequest& request, const std::string& uid);
+  net::HttpResponse post_migrate(const net::HttpRequest& request, const std::string& uid);
   net::HttpResponse get_operation(const std::string& id);
   net::HttpResponse sim_faults(const net::HttpRequest& request);
   net::HttpResponse sim_edit(const net::HttpRequest& request, const std::string& uid);

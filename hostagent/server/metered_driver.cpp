@@ -49,6 +49,12 @@ AgentResult<EnsureResult> MeteredDriver::ensure(const VmSpec& spec,
   return timed("ensure", [&] { return inner_.ensure(spec, seed_iso_path); });
 }
 
+AgentResult<MigrateResult> MeteredDriver::migrate(const std::string& uid,
+                                                  const MigrateRequest& request,
+                                                  const ProgressFn& progress) {
+  return timed("migrate", [&] { return inner_.migrate(uid, request, progress); });
+}
+
 AgentResult<VmStatus> MeteredDriver::power(const std::string& uid, const PowerRequest& request) {
   return timed("power", [&] { return inner_.power(uid, request); });
 }

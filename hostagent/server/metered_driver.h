@@ -22,6 +22,8 @@ class MeteredDriver final : public Driver {
   AgentStatus remove(const std::string& uid) override;
   AgentStatus release(const std::string& uid) override;
   AgentResult<std::vector<VmUsage>> usage() override;
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress) override;
 
  private:
   template <typename Call>

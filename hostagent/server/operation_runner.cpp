@@ -1,5 +1,6 @@
 #include "hostagent/server/operation_runner.h"
 
+#include <algorithm>
 #include <random>
 
 #include "hostagent/util/wall_clock.h"
@@ -72,6 +73,14 @@ AgentResult<Operation> OperationRunner::submit(OperationKind kind, const std::st
   return op;
 }
 
+void OperationRunner::set_progress(const std::string& id, int64_t percent) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = operations_.find(id);
+  if (found == operations_.end() || found->second.finished())
+    return;
+  found->second.progress_percent = std::clamp<int64_t>(percent, 0, 100);
+}
+
 void OperationRunner::worker_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -114,6 +123,9 @@ void OperationRunner::finish_locked(const std::string& id, Operation outcome) {
   op.ensure_result = std::move(outcome.ensure_result);
   op.vm = std::move(outcome.vm);
   op.error = std::move(outcome.error);
+  op.migrate_result = std::move(outcome.migrate_result);
+  if (op.state == OperationState::kSucceeded && op.kind == OperationKind::kMigrate)
+    op.progress_percent = 100;
   finished_order_.push_back(id);
   while (finished_order_.size() > limits_.retention) {
     operations_.erase(finished_order_.front());

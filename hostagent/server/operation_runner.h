@@ -45,6 +45,8 @@ class OperationRunner {
   std::optional<Operation> get(const std::string& id) const;
   // Waits until the operation finished or `timeout` passed, and returns it as it is then.
   std::optional<Operation> wait(const std::string& id, std::chrono::milliseconds timeout) const;
+  // Records how far a running operation got (0..100); ignored once it finished.
+  void set_progress(const std::string& id, int64_t percent);
   // Operations queued or running.
   std::size_t in_flight() const;
 

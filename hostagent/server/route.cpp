@@ -38,6 +38,8 @@ RouteMatch match_route(std::string_view path) {
   if (take_segment(path, "/v1/vms/", "/power", param)) {
     return {RouteId::kVmPower, param, "/v1/vms/{uid}/power"};
   }
+  if (take_segment(path, "/v1/vms/", "/migrate", param))
+    return {RouteId::kVmMigrate, param, "/v1/vms/{uid}/migrate"};
   if (take_segment(path, "/v1/vms/", "", param))
     return {RouteId::kVm, param, "/v1/vms/{uid}"};
   if (take_segment(path, "/v1/operations/", "", param)) {

@@ -14,6 +14,7 @@ enum class RouteId {
   kVms,        // GET /v1/vms
   kVm,         // GET | PUT | DELETE /v1/vms/{uid}
   kVmPower,    // POST /v1/vms/{uid}/power
+  kVmMigrate,  // POST /v1/vms/{uid}/migrate
   kOperation,  // GET /v1/operations/{id}
   kSimFaults,  // GET | PUT /v1/sim/faults (sim driver, test endpoints enabled)
   kSimEdit,    // POST /v1/sim/vms/{uid}/edit (sim driver: a hand edit on the host)

@@ -40,6 +40,22 @@ AgentStatus VmService::release(const std::string& uid) {
   return status;
 }
 
+AgentResult<MigrateResult> VmService::migrate(const std::string& uid, const MigrateRequest& request,
+                                              const ProgressFn& progress) {
+  spdlog::info("vm_migrate_started vm={} destination={} include_storage={}", uid,
+               request.destination_host, request.include_storage);
+  auto result = driver_.migrate(uid, request, progress);
+  if (!result.ok()) {
+    spdlog::warn("vm_migrate_failed vm={} destination={} code={} message=\"{}\"", uid,
+                 request.destination_host, to_string(result.error().code), result.error().message);
+    return result;
+  }
+  seeds_.remove_except(uid, "");
+  spdlog::info("vm_migrated vm={} destination={} vm_id={}", uid, result->destination_host,
+               result->vm_id);
+  return result;
+}
+
 AgentStatus VmService::remove(const std::string& uid) {
   auto status = driver_.remove(uid);
   if (!status.ok())

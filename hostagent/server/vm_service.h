@@ -18,6 +18,10 @@ class VmService {
   AgentStatus remove(const std::string& uid);
   // The VM stays on the host, unmanaged; its seed ISO stays attached (the VM may still boot it).
   AgentStatus release(const std::string& uid);
+  // Moves the VM to another host; on success its cloud-init seeds here go (the destination's
+  // next ensure writes its own).
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress);
   Driver& driver() { return driver_; }
 
  private:

@@ -14,9 +14,10 @@
 namespace hvo::agent {
 
 struct SimLatencies {
-  int64_t create_ms = 0;  // time New-VM takes (the call blocks)
-  int64_t start_ms = 0;   // Starting → Running (observed lazily, the call returns at once)
-  int64_t stop_ms = 0;    // Stopping → Off
+  int64_t create_ms = 0;   // time New-VM takes (the call blocks)
+  int64_t start_ms = 0;    // Starting → Running (observed lazily, the call returns at once)
+  int64_t stop_ms = 0;     // Stopping → Off
+  int64_t migrate_ms = 0;  // how long a live migration copies before the hand-over
 };
 
 // Failures the sim host produces on purpose.
@@ -31,6 +32,9 @@ struct SimFaults {
   // Guests that ignore a graceful shutdown: the VM keeps Stopping until the request's timeout
   // and is then turned off, as the hyperv driver does with a guest that does not answer.
   std::set<std::string> ignore_shutdown;
+  // Live migrations of these uids fail halfway (after the copy reached 50 %): the VM stays on
+  // this host as it was, as Move-VM leaves it after a failed move.
+  std::set<std::string> fail_migration;
 };
 
 // A hand edit on the host (POST /v1/sim/vms/{uid}/edit): each field set is overwritten.
@@ -49,6 +53,9 @@ struct SimConfig {
   int64_t unmanaged_vm_count = 0;  // foreign VMs the host pretends to carry
   std::string vm_dir = "C:\\ProgramData\\hyperv-agent\\vms";  // disk paths reported
   std::string state_file;                                     // empty: VMs live in memory only
+  // Folder shared with the other sim agents VMs migrate between (sim_fabric.h); empty: this host
+  // neither sends nor receives migrations.
+  std::string fabric_dir;
   SimLatencies latencies;
   SimFaults faults;
 };

@@ -44,12 +44,18 @@ std::string new_vm_id(std::mt19937& random) {
 
 Result<std::unique_ptr<SimDriver>> SimDriver::open(SimConfig config, NowFn now) {
   std::unique_ptr<SimDriver> driver(new SimDriver(std::move(config), now ? now : wall_clock_ms));
-  if (driver->config_.state_file.empty())
+  if (driver->config_.state_file.empty()) {
+    if (auto fabric = driver->start_fabric(); !fabric.ok())
+      return fabric.error();
     return driver;
+  }
   auto text = read_file(driver->config_.state_file);
   if (!text.ok()) {
-    if (text.error().code() == ErrorCode::kNotFound)
-      return driver;  // a fresh host
+    if (text.error().code() == ErrorCode::kNotFound) {  // a fresh host
+      if (auto fabric = driver->start_fabric(); !fabric.ok())
+        return fabric.error();
+      return driver;
+    }
     return text.error();
   }
   auto vms = decode_sim_state(text.value());
@@ -57,7 +63,29 @@ Result<std::unique_ptr<SimDriver>> SimDriver::open(SimConfig config, NowFn now) 
     return vms.error().with_context(driver->config_.state_file);
   for (auto& vm : vms.value())
     driver->vms_[vm.config.uid] = std::move(vm);
+  if (auto fabric = driver->start_fabric(); !fabric.ok())
+    return fabric.error();
   return driver;
+}
+
+Status SimDriver::start_fabric() {
+  if (config_.fabric_dir.empty())
+    return {};
+  fabric_ = std::make_unique<SimFabric>(config_.fabric_dir, config_.host_name);
+  if (auto registered = fabric_->register_host(); !registered.ok())
+    return registered;
+  receiver_ = std::thread([this] { receive_loop(); });
+  return {};
+}
+
+SimDriver::~SimDriver() {
+  {
+    std::lock_guard<std::mutex> lock(receiver_mu_);
+    stopping_ = true;
+  }
+  receiver_stop_.notify_all();
+  if (receiver_.joinable())
+    receiver_.join();
 }
 
 SimDriver::SimDriver(SimConfig config, NowFn now)
@@ -213,6 +241,11 @@ AgentResult<HostInfo> SimDriver::host_info() {
   info.images = config_.images;
   info.vm_count = static_cast<int64_t>(vms_.size());
   info.unmanaged_vm_count = config_.unmanaged_vm_count + static_cast<int64_t>(orphans_.size());
+  if (fabric_) {
+    info.capabilities.push_back("liveMigration");
+    info.migration.enabled = true;
+    info.migration.maximum_migrations = 2;
+  }
   return info;
 }
 
@@ -419,6 +452,189 @@ AgentStatus SimDriver::remove(const std::string& uid) {
   if (vms_.erase(uid) == 0)
     return {};
   return persist_locked();
+}
+
+}  // namespace hvo::agent
+
+namespace hvo::agent {
+
+namespace {
+
+// How long the source waits for the destination to claim an offer before it takes it back,
+// and, once claimed, for its answer. The destination polls every kReceivePoll.
+constexpr auto kClaimPatience = std::chrono::seconds(20);
+constexpr auto kAnswerPatience = std::chrono::seconds(60);
+constexpr auto kHandOverPoll = std::chrono::milliseconds(10);
+constexpr auto kReceivePoll = std::chrono::milliseconds(20);
+
+}  // namespace
+
+AgentResult<MigrateResult> SimDriver::migrate(const std::string& uid, const MigrateRequest& request,
+                                              const ProgressFn& progress) {
+  std::string record;
+  std::string vm_id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto status = check_faults_locked(uid, "migrate"); !status.ok())
+      return status.error();
+    if (!fabric_) {
+      return make_error(AgentErrorCode::kDriverError, "sim host " + config_.host_name +
+                                                          " cannot migrate vm " + uid +
+                                                          ": it has no sim.fabricDir");
+    }
+    auto found = vms_.find(uid);
+    if (found == vms_.end())
+      return make_error(AgentErrorCode::kNotFound, "no managed vm with uid " + uid);
+    if (request.destination_host == config_.host_name) {
+      return make_error(AgentErrorCode::kConflict,
+                        "vm " + uid + " already runs on " + config_.host_name);
+    }
+    if (!fabric_->has_host(request.destination_host)) {
+      return make_error(AgentErrorCode::kDriverError,
+                        "cannot reach destination host " + request.destination_host +
+                            " for the migration of vm " + uid + " (not in the sim fabric)");
+    }
+    settle(found->second, now_());
+    if (found->second.state == VmState::kStarting || found->second.state == VmState::kStopping) {
+      return make_error(AgentErrorCode::kConflict, "vm " + uid + " is " +
+                                                       to_string(found->second.state) +
+                                                       "; migrate it once it is running or off");
+    }
+    vm_id = found->second.vm_id;
+  }
+
+  // The "copy": memory pages (and disks with includeStorage) go over while the VM keeps running.
+  const int64_t steps = 10;
+  for (int64_t step = 1; step < steps; ++step) {
+    if (config_.latencies.migrate_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(config_.latencies.migrate_ms / steps));
+    if (progress)
+      progress(step * 100 / steps);
+    if (step * 2 == steps) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (faults_.fail_migration.count(uid) > 0) {
+        return make_error(AgentErrorCode::kDriverError,
+                          "migration of vm " + uid + " to " + request.destination_host +
+                              " failed halfway (injected); the vm stays on " + config_.host_name);
+      }
+    }
+  }
+
+  // The hand-over: the VM as it is now, with its state, to the destination.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = vms_.find(uid);
+    if (found == vms_.end())
+      return make_error(AgentErrorCode::kNotFound, "vm " + uid + " went away during its migration");
+    settle(found->second, now_());
+    record = encode_sim_state({&found->second});
+  }
+  if (auto offered = fabric_->offer(request.destination_host, uid, record); !offered.ok()) {
+    return make_error(AgentErrorCode::kDriverError,
+                      "cannot hand vm " + uid + " to " + request.destination_host,
+                      offered.error().message());
+  }
+  if (auto handed = await_hand_over(request.destination_host, uid); !handed.ok())
+    return handed.error();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  vms_.erase(uid);
+  if (auto saved = persist_locked(); !saved.ok())
+    return saved.error();
+  return MigrateResult{request.destination_host, vm_id};
+}
+
+AgentStatus SimDriver::await_hand_over(const std::string& destination, const std::string& uid) {
+  const auto claim_deadline = std::chrono::steady_clock::now() + kClaimPatience;
+  auto answer_deadline = claim_deadline + kAnswerPatience;
+  while (true) {
+    std::string reason;
+    switch (fabric_->poll(destination, uid, reason)) {
+      case SimFabric::OfferState::kTaken:
+        fabric_->forget(destination, uid);
+        return {};
+      case SimFabric::OfferState::kRefused:
+        fabric_->forget(destination, uid);
+        return make_error(AgentErrorCode::kDriverError,
+                          "destination host " + destination + " refused vm " + uid + ": " + reason);
+      case SimFabric::OfferState::kWaiting:
+        break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now > claim_deadline && fabric_->withdraw(destination, uid)) {
+      return make_error(AgentErrorCode::kTimeout, "destination host " + destination +
+                                                      " did not take vm " + uid +
+                                                      "; the vm stays on " + config_.host_name);
+    }
+    if (now > answer_deadline) {
+      // Claimed but never answered: the destination may own the VM now. Keeping the source copy
+      // is the safe side (the operator sees the VM here and on the destination's inventory).
+      return make_error(AgentErrorCode::kTimeout, "destination host " + destination +
+                                                      " claimed vm " + uid + " but never answered");
+    }
+    std::this_thread::sleep_for(kHandOverPoll);
+  }
+}
+
+void SimDriver::receive_loop() {
+  std::unique_lock<std::mutex> stop_lock(receiver_mu_);
+  while (!stopping_) {
+    stop_lock.unlock();
+    for (const auto& incoming : fabric_->claim())
+      adopt(incoming);
+    stop_lock.lock();
+    receiver_stop_.wait_for(stop_lock, kReceivePoll, [this] { return stopping_; });
+  }
+}
+
+void SimDriver::adopt(const SimFabric::Incoming& incoming) {
+  auto decoded = decode_sim_state(incoming.record);
+  if (!decoded.ok() || decoded.value().size() != 1) {
+    (void)fabric_->refuse(incoming.uid, "the offered vm record is not one sim vm");
+    return;
+  }
+  SimVm vm = std::move(decoded.value().front());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (faults_.host_down) {
+    (void)fabric_->refuse(incoming.uid, "host " + config_.host_name + " is down (injected)");
+    return;
+  }
+  if (vm.config.uid != incoming.uid || vms_.count(vm.config.uid) > 0) {
+    (void)fabric_->refuse(incoming.uid,
+                          "host " + config_.host_name + " already has vm " + incoming.uid);
+    return;
+  }
+  settle_all_locked();
+  const Usage usage = usage_locked();
+  if (auto fits = check_catalogue(vm.config); !fits.ok()) {
+    (void)fabric_->refuse(incoming.uid, fits.error().message);
+    return;
+  }
+  if (auto fits = check_fits_on_create(vm.config, usage); !fits.ok()) {
+    (void)fabric_->refuse(incoming.uid, fits.error().message);
+    return;
+  }
+  if (holds_memory(vm) &&
+      vm.config.memory.startup_bytes > config_.capacity.memory_bytes - usage.memory) {
+    (void)fabric_->refuse(
+        incoming.uid, insufficient(vm.config.uid, "memory to run", vm.config.memory.startup_bytes,
+                                   config_.capacity.memory_bytes - usage.memory, true)
+                          .message);
+    return;
+  }
+  // The source's cloud-init seed stays behind; this host's next ensure attaches its own.
+  vm.dvd_path.clear();
+  const std::string uid = vm.config.uid;
+  vms_[uid] = std::move(vm);
+  if (auto saved = persist_locked(); !saved.ok()) {
+    vms_.erase(uid);
+    (void)fabric_->refuse(uid, saved.error().message);
+    return;
+  }
+  if (auto acked = fabric_->acknowledge(uid); !acked.ok()) {
+    vms_.erase(uid);
+    (void)persist_locked();
+  }
 }
 
 }  // namespace hvo::agent

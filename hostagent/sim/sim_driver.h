@@ -3,17 +3,20 @@
 // VM set kept in a state file across restarts. Thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "hostagent/driver/driver.h"
 #include "hostagent/sim/sim_config.h"
 #include "hostagent/sim/sim_usage.h"
+#include "hostagent/sim/sim_fabric.h"
 #include "hostagent/sim/sim_vm.h"
 
 namespace hvo::agent {
@@ -23,7 +26,9 @@ class SimDriver final : public Driver {
   using NowFn = std::function<int64_t()>;  // wall-clock milliseconds (persisted deadlines)
 
   // Loads config.state_file when it exists; kInvalidArgument when it is unreadable or corrupt.
+  // With config.fabric_dir it registers the host there and starts receiving migrations.
   static Result<std::unique_ptr<SimDriver>> open(SimConfig config, NowFn now = nullptr);
+  ~SimDriver() override;
 
   std::string name() const override { return "sim"; }
   AgentResult<HostInfo> host_info() override;
@@ -36,6 +41,11 @@ class SimDriver final : public Driver {
   AgentStatus release(const std::string& uid) override;
   // Synthetic, monotonic figures (sim_usage.h).
   AgentResult<std::vector<VmUsage>> usage() override;
+  // Hands the VM to the destination sim agent through the fabric (sim_fabric.h), after
+  // latencies.migrate_ms of "copying" reported as progress; the VM keeps running here until the
+  // destination took it.
+  AgentResult<MigrateResult> migrate(const std::string& uid, const MigrateRequest& request,
+                                     const ProgressFn& progress) override;
 
   // Failure injection for tests (also reachable through the agent's test-only endpoint).
   void set_faults(SimFaults faults);
@@ -62,6 +72,13 @@ class SimDriver final : public Driver {
   Usage usage_locked() const;
   void settle_all_locked();
   AgentStatus persist_locked();
+  // The destination side: claims offered VMs every few milliseconds until the driver goes.
+  Status start_fabric();
+  void receive_loop();
+  void adopt(const SimFabric::Incoming& incoming);
+  // Waits for the destination's answer to an offer; an unclaimed offer is withdrawn after
+  // `patience`.
+  AgentStatus await_hand_over(const std::string& destination, const std::string& uid);
 
   const SimConfig config_;
   const NowFn now_;
@@ -71,6 +88,11 @@ class SimDriver final : public Driver {
   std::map<std::string, SimVm> vms_;  // by uid, the owner marker
   std::vector<SimVm> orphans_;        // released: no owner marker, still on the host
   SimUsageMeter meter_;
+  std::unique_ptr<SimFabric> fabric_;  // null without config.fabric_dir
+  std::mutex receiver_mu_;
+  std::condition_variable receiver_stop_;
+  bool stopping_ = false;  // guarded by receiver_mu_
+  std::thread receiver_;
 };
 
 }  // namespace hvo::agent

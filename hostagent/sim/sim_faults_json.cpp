@@ -12,7 +12,8 @@ std::string encode_sim_faults(const SimFaults& faults) {
                         {"hostDown", faults.host_down},
                         {"crashAfterCreate", faults.crash_after_create},
                         {"seed", faults.seed},
-                        {"ignoreShutdown", faults.ignore_shutdown}}
+                        {"ignoreShutdown", faults.ignore_shutdown},
+                        {"failMigration", faults.fail_migration}}
       .dump();
 }
 
@@ -32,6 +33,8 @@ AgentResult<SimFaults> parse_sim_faults(std::string_view body) {
       faults.crash_after_create.insert(uid);
     for (auto& uid : r.string_list("ignoreShutdown"))
       faults.ignore_shutdown.insert(uid);
+    for (auto& uid : r.string_list("failMigration"))
+      faults.fail_migration.insert(uid);
     faults.host_down = r.boolean("hostDown").value_or(false);
     faults.seed = static_cast<uint32_t>(r.integer("seed").value_or(1));
     return faults;

@@ -20,6 +20,7 @@
 #include "controllers/hypervhost_reconciler.h"
 #include "controllers/indexed_caches.h"
 #include "controllers/kinds.h"
+#include "controllers/migration_reconciler.h"
 #include "controllers/quota_reconciler.h"
 #include "controllers/secret_cache.h"
 #include "controllers/tenant_reconciler.h"
@@ -109,6 +110,7 @@ class Operator : public OperatorApp {
         // others are neither cached nor watched.
         namespace_informer_(make_informer(rest_, kNamespaces, tenant_selector())),
         role_binding_informer_(make_informer(rest_, kRoleBindings, tenant_selector())),
+        migration_informer_(make_informer(rest_, kVirtualMachineMigrations)),
         vm_reconciler_({vm_informer_->store(), host_informer_->store(), tenant_informer_->store(),
                         quota_informer_->store()},
                        api_, secrets_, {agents_, agent_operations_, agent_calls_}, events_, ledger_,
@@ -121,6 +123,10 @@ class Operator : public OperatorApp {
         quota_reconciler_({quota_informer_->store(), vm_informer_->store(),
                            tenant_informer_->store(), host_informer_->store(), ledger_},
                           api_),
+        migration_reconciler_({migration_informer_->store(),
+                               {vm_informer_->store(), host_informer_->store(),
+                                tenant_informer_->store(), quota_informer_->store()}},
+                              api_, secrets_, agents_, ledger_),
         vm_controller_({"virtualmachine", options_.vm_workers, {}}, vm_reconciler_, registry_),
         host_controller_({"hypervhost", options_.host_workers, {}, kStatusWriteInterval},
                          host_reconciler_, registry_),
@@ -128,6 +134,7 @@ class Operator : public OperatorApp {
                            tenant_reconciler_, registry_),
         quota_controller_({"quota", options_.quota_workers, {}, kStatusWriteInterval},
                           quota_reconciler_, registry_),
+        migration_controller_({"virtualmachinemigration", 2, {}}, migration_reconciler_, registry_),
         agent_calls_(options_.agent_max_inflight_per_host, &agent_metrics_),
         agent_operations_([this](const std::string& vm) { vm_controller_.queue().add(vm); }),
         health_(registry_) {
@@ -197,11 +204,13 @@ class Operator : public OperatorApp {
     return options;
   }
   std::vector<kube::SharedInformer*> informers() {
-    return {vm_informer_.get(),    host_informer_.get(),      tenant_informer_.get(),
-            quota_informer_.get(), namespace_informer_.get(), role_binding_informer_.get()};
+    return {vm_informer_.get(),       host_informer_.get(),      tenant_informer_.get(),
+            quota_informer_.get(),    namespace_informer_.get(), role_binding_informer_.get(),
+            migration_informer_.get()};
   }
   std::vector<kube::Controller*> controllers() {
-    return {&vm_controller_, &host_controller_, &tenant_controller_, &quota_controller_};
+    return {&vm_controller_, &host_controller_, &tenant_controller_, &quota_controller_,
+            &migration_controller_};
   }
 
   // Informer events become keys on the controllers' queues (event_routing.h).
@@ -219,6 +228,8 @@ class Operator : public OperatorApp {
     quota_informer_->add_event_handlers(quota_events(caches, queues));
     namespace_informer_->add_event_handlers(tenant_labelled_events(queues.tenant));
     role_binding_informer_->add_event_handlers(tenant_labelled_events(queues.tenant));
+    migration_informer_->add_event_handlers(migration_events(
+        [this](const std::string& key) { migration_controller_.queue().add(key); }));
     host_reconciler_.on_vm_drift([this, queues](const std::string& vm) {
       vm_reconciler_.note_drift(vm);
       queues.vm(vm);
@@ -353,14 +364,17 @@ class Operator : public OperatorApp {
   std::unique_ptr<kube::SharedInformer> quota_informer_;
   std::unique_ptr<kube::SharedInformer> namespace_informer_;
   std::unique_ptr<kube::SharedInformer> role_binding_informer_;
+  std::unique_ptr<kube::SharedInformer> migration_informer_;
   VirtualMachineReconciler vm_reconciler_;
   HyperVHostReconciler host_reconciler_;
   TenantReconciler tenant_reconciler_;
   QuotaReconciler quota_reconciler_;
+  MigrationReconciler migration_reconciler_;
   kube::Controller vm_controller_;
   kube::Controller host_controller_;
   kube::Controller tenant_controller_;
   kube::Controller quota_controller_;
+  kube::Controller migration_controller_;
   // The VM reconciler's agent side (it holds references; they are used once the controllers
   // start). Declared after the controllers, so the poller stops before the queue it wakes goes
   // away.

@@ -164,20 +164,23 @@ TEST_P(CrdIdentity, StatusHasNoDefaults) {
   EXPECT_TRUE(defaulted.empty()) << ::testing::PrintToString(defaulted);
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, CrdIdentity,
-                         ::testing::Values(Identity{"VirtualMachine", "virtualmachines",
-                                                    "virtualmachine", "Namespaced", "hvm"},
-                                           Identity{"HyperVHost", "hypervhosts", "hypervhost",
-                                                    "Cluster", "hvh"},
-                                           Identity{"Tenant", "tenants", "tenant", "Cluster", "tn"},
-                                           Identity{"Quota", "quotas", "quota", "Cluster", "hvq"}),
-                         [](const auto& info) { return info.param.kind; });
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, CrdIdentity,
+    ::testing::Values(Identity{"VirtualMachine", "virtualmachines", "virtualmachine", "Namespaced",
+                               "hvm"},
+                      Identity{"HyperVHost", "hypervhosts", "hypervhost", "Cluster", "hvh"},
+                      Identity{"Tenant", "tenants", "tenant", "Cluster", "tn"},
+                      Identity{"Quota", "quotas", "quota", "Cluster", "hvq"},
+                      Identity{"VirtualMachineMigration", "virtualmachinemigrations",
+                               "virtualmachinemigration", "Namespaced", "hvmm"}),
+    [](const auto& info) { return info.param.kind; });
 
-TEST(CrdFiles, ExactlyTheFourKinds) {
+TEST(CrdFiles, ExactlyTheFiveKinds) {
   std::vector<std::string> kinds;
   for (const auto& [kind, d] : crds())
     kinds.push_back(kind);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"HyperVHost", "Quota", "Tenant", "VirtualMachine"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"HyperVHost", "Quota", "Tenant", "VirtualMachine",
+                                             "VirtualMachineMigration"}));
 }
 
 std::vector<std::string> column_names(const std::string& kind, bool wide) {
@@ -207,6 +210,13 @@ TEST(CrdPrinterColumns, TenantAndQuotaShowUsageAndReady) {
     EXPECT_NE(std::find(names->begin(), names->end(), "VMs"), names->end());
     EXPECT_EQ(names->back(), "Age");
   }
+}
+
+TEST(CrdPrinterColumns, VirtualMachineMigrationShowsVmPhaseSourceTargetAge) {
+  EXPECT_EQ(column_names("VirtualMachineMigration", false),
+            (std::vector<std::string>{"VM", "Phase", "Source", "Target", "Age"}));
+  EXPECT_EQ(column_names("VirtualMachineMigration", true),
+            (std::vector<std::string>{"VM", "Phase", "Source", "Target", "Progress", "Age"}));
 }
 
 // The field names agreed with the C++ types (api/v1alpha1); renaming one breaks the operator.
@@ -339,6 +349,22 @@ std::vector<FieldCase> agreed_fields() {
                 {"status.used.memory", "int-or-string"},
                 {"status.reserved.storage", "int-or-string"},
                 {"status.reserved.vms", "integer"}});
+  add("VirtualMachineMigration", {{"spec.vmName", "string"},
+                                  {"spec.targetHost", "string"},
+                                  {"spec.targetSelector", "object"},
+                                  {"spec.includeStorage", "boolean"},
+                                  {"status.phase", "string"},
+                                  {"status.sourceHost", "string"},
+                                  {"status.targetHost", "string"},
+                                  {"status.vmId", "string"},
+                                  {"status.operationId", "string"},
+                                  {"status.progressPercent", "integer"},
+                                  {"status.startTime", "string"},
+                                  {"status.endTime", "string"}});
+  add("VirtualMachine", {{"spec.cpu.compatibilityForMigration", "boolean"},
+                         {"status.migration.name", "string"},
+                         {"status.migration.phase", "string"},
+                         {"status.migration.targetHost", "string"}});
   return rows;
 }
 

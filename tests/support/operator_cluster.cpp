@@ -152,8 +152,10 @@ SimAgent::SimAgent(SimHostShape shape, const std::string& dir,
          << "}, {name: rocky-9, sizeBytes: " << (2LL << 30) << "}]\n"
          << "  stateFile: data/sim-state.json\n"
          << "  latencies: {createMs: " << options.create_ms << ", startMs: " << options.start_ms
-         << ", stopMs: " << options.stop_ms << "}\n"
+         << ", stopMs: " << options.stop_ms << ", migrateMs: " << options.migrate_ms << "}\n"
          << "  testEndpoints: true\n";
+  if (options.sim_fabric)
+    config << "  fabricDir: " << dir_ << "/../fabric\n";
   write_text(dir_ + "/agent.yaml", config.str());
 
   net::HttpClientConfig client;

@@ -48,6 +48,10 @@ struct OperatorClusterOptions {
   int64_t create_ms = 20;
   int64_t start_ms = 200;
   int64_t stop_ms = 200;
+  // Live migration between the sim hosts: a fabric folder shared by all agents (sim.fabricDir,
+  // under the cluster's directory) and how long a move copies.
+  bool sim_fabric = false;
+  int64_t migrate_ms = 0;
   int host_cpu = 32;
   int64_t host_memory_bytes = 128LL << 30;
   bool start_operator = true;

@@ -49,7 +49,9 @@
         'Get-VMHost',
         'Get-VMHostSupportedVersion',
         'Enable-VMResourceMetering',
-        'Measure-VM'
+        'Measure-VM',
+        'Move-VM',
+        'Get-VMMigrationNetwork'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

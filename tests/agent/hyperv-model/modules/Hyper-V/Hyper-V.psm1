@@ -45,6 +45,6 @@ $public = @(
     'Get-VMHardDiskDrive', 'Add-VMHardDiskDrive', 'Remove-VMHardDiskDrive',
     'Get-VMDvdDrive', 'Add-VMDvdDrive', 'Set-VMDvdDrive', 'Remove-VMDvdDrive',
     'Get-VMHost', 'Get-VMHostSupportedVersion',
-    'Enable-VMResourceMetering', 'Measure-VM'
+    'Enable-VMResourceMetering', 'Measure-VM', 'Move-VM', 'Get-VMMigrationNetwork'
 )
 Export-ModuleMember -Function $public

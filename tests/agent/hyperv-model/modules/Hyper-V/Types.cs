@@ -124,6 +124,7 @@ namespace Microsoft.HyperV.PowerShell
         public long Maximum { get; set; }
         public int RelativeWeight { get; set; }
         public bool ExposeVirtualizationExtensions { get; set; }
+        public bool CompatibilityForMigrationEnabled { get; set; }
     }
 
     public class VMMemory : VMComponentObject
@@ -202,6 +203,7 @@ namespace Microsoft.HyperV.PowerShell
         public int MaximumStorageMigrations { get; set; }
         public int MaximumVirtualMachineMigrations { get; set; }
         public bool VirtualMachineMigrationEnabled { get; set; }
+        public bool UseAnyNetworkForMigration { get; set; }
     }
 }
 

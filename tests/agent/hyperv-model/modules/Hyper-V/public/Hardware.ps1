@@ -126,6 +126,7 @@ function Get-VMProcessor {
                     $cpu.Maximum = [int64]$rec.processor.maximum
                     $cpu.RelativeWeight = [int]$rec.processor.relativeWeight
                     $cpu.ExposeVirtualizationExtensions = [bool]$rec.processor.expose
+                    $cpu.CompatibilityForMigrationEnabled = [bool]$rec.processor.compatibilityForMigration
                     $list += $cpu
                 }
                 return , $list

@@ -26,6 +26,9 @@ function Get-VMHost {
                 $vmHost.VirtualHardDiskPath = [string]$State.host.virtualHardDiskPath
                 $vmHost.MaximumStorageMigrations = 2
                 $vmHost.MaximumVirtualMachineMigrations = 2
+                $migration = Get-HvMigrationSettings $State
+                $vmHost.VirtualMachineMigrationEnabled = [bool]$migration.enabled
+                $vmHost.UseAnyNetworkForMigration = (@($migration.networks).Count -eq 0)
                 return $vmHost
             }
             $PSCmdlet.WriteObject($out)
