@@ -12,6 +12,7 @@ Result<std::shared_ptr<AgentClient>> HttpAgentConnector::connect(const AgentEndp
     return client.error();
   if (write_fence_)
     (*client)->set_write_fence(write_fence_);
+  (*client)->set_lease_epoch(lease_epoch_, superseded_);
   return std::shared_ptr<AgentClient>(std::move(client).value());
 }
 

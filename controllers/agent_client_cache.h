@@ -34,9 +34,17 @@ class HttpAgentConnector : public AgentConnector {
   Result<std::shared_ptr<AgentClient>> connect(const AgentEndpoint& endpoint) override;
   // Given to every client it builds (HttpAgentClient::set_write_fence); set before use.
   void set_write_fence(HttpAgentClient::WriteFence fence) { write_fence_ = std::move(fence); }
+  // The same for HttpAgentClient::set_lease_epoch.
+  void set_lease_epoch(HttpAgentClient::LeaseEpochSource epoch,
+                       HttpAgentClient::SupersededHandler superseded) {
+    lease_epoch_ = std::move(epoch);
+    superseded_ = std::move(superseded);
+  }
 
  private:
   HttpAgentClient::WriteFence write_fence_;
+  HttpAgentClient::LeaseEpochSource lease_epoch_;
+  HttpAgentClient::SupersededHandler superseded_;
   AgentClientMetrics* const metrics_;
   const std::chrono::milliseconds timeout_;
   const std::optional<std::chrono::milliseconds> operation_wait_;

@@ -107,6 +107,12 @@ AgentCallResult<net::HttpResponse> HttpAgentClient::exchange(const std::string& 
     if (Status fenced = write_fence_(); !fenced.ok())
       return error(operation, AgentFailure::kRejected, 0, fenced.error().message());
   }
+  if (lease_epoch_) {
+    if (const auto epoch = lease_epoch_()) {
+      request.headers[agent::kLeaseEpochHeader] = std::to_string(epoch->epoch);
+      request.headers[agent::kLeaseHolderHeader] = epoch->holder;
+    }
+  }
   request.headers["Authorization"] = "Bearer " + token_;
   const auto started = Clock::now();
   auto response = http_->send(request);
@@ -128,6 +134,8 @@ AgentCallResult<net::HttpResponse> HttpAgentClient::exchange(const std::string& 
   AgentError rejected = error(operation, AgentFailure::kRejected, response->status,
                               std::string(agent::to_string(body.code)) + ": " + body.message);
   rejected.code = body.code;
+  if (body.code == agent::AgentErrorCode::kStaleLeaseEpoch && superseded_)
+    superseded_(rejected);
   return rejected;
 }
 

@@ -13,6 +13,7 @@
 #include "controllers/agent_client.h"
 #include "controllers/agent_client_metrics.h"
 #include "controllers/agent_credentials.h"
+#include "hostagent/protocol/lease_epoch.h"
 
 namespace hvo::controllers {
 
@@ -32,6 +33,18 @@ class HttpAgentClient : public AgentClient {
   // the leader Lease. Set before the client is shared.
   using WriteFence = std::function<Status()>;
   void set_write_fence(WriteFence fence) { write_fence_ = std::move(fence); }
+  // The fencing token behind the write fence (hostagent/protocol/lease_epoch.h): `epoch` is
+  // asked before every request, reads included (an agent learns a new leader's epoch from its
+  // first host poll), and its answer sent in the X-Hvo-Lease-Epoch/-Holder headers (nullopt:
+  // none). `superseded` is told of an agent's StaleLeaseEpoch refusal, which the call also
+  // returns as a non-retryable AgentError: some agent has seen a later leader. Set before the
+  // client is shared; either may be empty.
+  using LeaseEpochSource = std::function<std::optional<agent::LeaseEpoch>()>;
+  using SupersededHandler = std::function<void(const AgentError& refusal)>;
+  void set_lease_epoch(LeaseEpochSource epoch, SupersededHandler superseded) {
+    lease_epoch_ = std::move(epoch);
+    superseded_ = std::move(superseded);
+  }
 
   AgentCallResult<agent::HostInfo> host_info() override;
   AgentCallResult<agent::Inventory> inventory() override;
@@ -79,6 +92,8 @@ class HttpAgentClient : public AgentClient {
   AgentClientMetrics* const metrics_;
   const std::optional<std::chrono::milliseconds> operation_wait_;
   WriteFence write_fence_;
+  LeaseEpochSource lease_epoch_;
+  SupersededHandler superseded_;
 };
 
 }  // namespace hvo::controllers

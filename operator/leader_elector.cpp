@@ -94,6 +94,11 @@ bool LeaderElector::holds_lease() const {
   return leading_ && clock_.now() - renewed_at_ < options_.renew_deadline;
 }
 
+std::optional<LeaderElector::Term> LeaderElector::last_term() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_term_;
+}
+
 std::string LeaderElector::observed_leader() const {
   std::lock_guard<std::mutex> lock(mu_);
   return string_at(observed_spec_, "holderIdentity");
@@ -141,6 +146,7 @@ bool LeaderElector::try_acquire_or_renew() {
     observed_time_ = now;
     renewed_at_ = now;
     observed_resource_version_ = resource_version_of(*created);
+    last_term_ = Term{0, options_.identity};
     return true;
   }
   if (!lease.ok()) {
@@ -190,6 +196,7 @@ bool LeaderElector::try_acquire_or_renew() {
   observed_time_ = now;
   renewed_at_ = now;
   observed_resource_version_ = resource_version_of(*written);
+  last_term_ = Term{integer_at(spec, "leaseTransitions"), options_.identity};
   if (!renewing && options_.on_new_leader)
     options_.on_new_leader(options_.identity);
   return true;

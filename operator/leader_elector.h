@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -70,6 +71,17 @@ class LeaderElector {
   // process) can run for a while before its elector thread notices the lost Lease, and another
   // replica may hold it by then: every write and agent call asks this first (the write fence).
   bool holds_lease() const;
+  // The term this process last led under, the fencing token of its agent calls: the Lease's
+  // leaseTransitions as this process last acquired or renewed it, and its identity. client-go's
+  // rule (kept here) adds one to leaseTransitions whenever the holder changes (including after a
+  // release), so every later leader's term is higher. Kept after this process stops leading, so
+  // a request it still sends late carries its old term and is refused where a later one was
+  // seen; nullopt only before it first led.
+  struct Term {
+    int64_t transitions = 0;
+    std::string holder;
+  };
+  std::optional<Term> last_term() const;
   // The holder last observed in the Lease ("" when none).
   std::string observed_leader() const;
 
@@ -99,6 +111,7 @@ class LeaderElector {
   SteadyTime observed_time_{};    // local time when observed_spec_ last changed
   SteadyTime renewed_at_{};       // when the last successful acquire or renew began
   std::string observed_resource_version_;
+  std::optional<Term> last_term_;
   std::thread thread_;
 };
 

@@ -44,6 +44,7 @@ agent=(  # hvo_agent + hyperv-agent (hostagent/CMakeLists.txt: NOMINMAX on Windo
   hostagent/server/agent_api.cpp
   hostagent/server/agent_metrics.cpp
   hostagent/server/bearer_token.cpp
+  hostagent/server/lease_epoch_store.cpp
   hostagent/server/metered_driver.cpp
   hostagent/server/operation_runner.cpp
   hostagent/server/route.cpp

@@ -15,6 +15,7 @@ class HttpError(Exception):
     def __init__(self, method, path, status, body):
         super().__init__(f"{method} {path}: HTTP {status} {body[:300]!r}")
         self.status = status
+        self.body = body
 
 
 class JsonClient:
@@ -27,10 +28,12 @@ class JsonClient:
         self.token = token
         self.timeout = timeout
 
-    def request(self, method, path, body=None, content_type="application/json", ok=(200, 201)):
+    def request(self, method, path, body=None, content_type="application/json", ok=(200, 201),
+                headers=None):
         connection = http.client.HTTPSConnection(self.host, self.port, context=self.context,
                                                  timeout=self.timeout)
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        headers = dict(headers or {},
+                       Authorization=f"Bearer {self.token}", Accept="application/json")
         data = None
         if body is not None:
             data = body if isinstance(body, (bytes, str)) else json.dumps(body)

@@ -164,11 +164,44 @@ def _epoch(stamp):
 WRITES = ("create", "update", "patch", "delete", "deletecollection")
 
 
+def lease_holders(audit_log, uids):
+    """The successful Lease writes of the operator replicas, oldest first: [(time, uid)]. The
+    replica named by the latest one before a moment is the one that held the Lease then."""
+    writes = []
+    with open(audit_log) as log:
+        for line in log:
+            event = json.loads(line)
+            if event.get("stage") != "ResponseComplete":
+                continue
+            uid = event.get("user", {}).get("uid")
+            if uid not in uids or event.get("verb") not in WRITES:
+                continue
+            code = event.get("responseStatus", {}).get("code", 0)
+            if event.get("objectRef", {}).get("resource") == "leases" and 200 <= code < 300:
+                writes.append((_epoch(event["stageTimestamp"]), uid))
+    writes.sort()
+    return writes
+
+
+def _holder_at(lease_writes, at):
+    i = bisect.bisect_right([t for t, _ in lease_writes], at) - 1
+    return lease_writes[i][1] if i >= 0 else None
+
+
+def _clock(at):
+    return f"{datetime.datetime.utcfromtimestamp(at):%H:%M:%S.%f}"
+
+
 def leader_writes(audit_log, uids, since=0.0, until=float("inf")):
-    """Writes made by an operator replica while another replica held the Lease: the latest
-    successful Lease write completed before a write was received must be the writer's own.
-    Returns (violations as text, figures)."""
-    lease_writes, writes = [], []
+    """API writes made by an operator replica while another replica held the Lease: the latest
+    successful Lease write completed before a write was received is the other replica's.
+
+    Safety is about writes the server ACCEPTED (2xx): a process paused after its last check
+    that it leads can always send one request late, and only the resource can refuse it (here
+    the resourceVersion precondition, 409). Returns (accepted writes as text, figures); the
+    refused attempts are counted and listed in the figures, not returned as violations."""
+    lease_writes = lease_holders(audit_log, uids)
+    accepted, refused, total = [], [], 0
     with open(audit_log) as log:
         for line in log:
             event = json.loads(line)
@@ -178,30 +211,80 @@ def leader_writes(audit_log, uids, since=0.0, until=float("inf")):
             if uid not in uids or event.get("verb") not in WRITES:
                 continue
             ref = event.get("objectRef", {})
-            code = event.get("responseStatus", {}).get("code", 0)
             if ref.get("resource") == "leases":
-                if 200 <= code < 300:
-                    lease_writes.append((_epoch(event["stageTimestamp"]), uid))
-            elif since <= _epoch(event["requestReceivedTimestamp"]) < until:
-                writes.append((_epoch(event["requestReceivedTimestamp"]), uid, event["verb"],
-                               ref.get("resource", "?") +
-                               ("/" + ref["subresource"] if ref.get("subresource") else ""),
-                               ref.get("name", ""), code))
-    lease_writes.sort()
-    violations = []
-    holders = [uid for _, uid in lease_writes]
-    times = [t for t, _ in lease_writes]
-    for at, uid, verb, resource, name, code in writes:
-        i = bisect.bisect_right(times, at) - 1
-        holder = holders[i] if i >= 0 else None
-        if holder != uid:
-            violations.append(f"{uid} {verb} {resource} {name} (HTTP {code}) at "
-                              f"{datetime.datetime.utcfromtimestamp(at):%H:%M:%S.%f} while the "
-                              f"Lease was last written by {holder}")
+                continue
+            at = _epoch(event["requestReceivedTimestamp"])
+            if not since <= at < until:
+                continue
+            total += 1
+            holder = _holder_at(lease_writes, at)
+            if holder == uid:
+                continue
+            code = event.get("responseStatus", {}).get("code", 0)
+            resource = ref.get("resource", "?") + (
+                "/" + ref["subresource"] if ref.get("subresource") else "")
+            text = (f"{uid} {event['verb']} {resource} {ref.get('name', '')} (HTTP {code}) at "
+                    f"{_clock(at)} while the Lease was last written by {holder}")
+            (accepted if 200 <= code < 300 else refused).append(text)
     window = [uid for t, uid in lease_writes if since <= t < until]
     takeovers = sum(1 for a, b in zip(window, window[1:]) if a != b)
-    accepted = sum(1 for v in violations if "(HTTP 2" in v)
-    return violations, {"operator_writes": len(writes), "lease_writes": len(lease_writes),
-                        "former_leader_writes_accepted": accepted,
-                        "former_leader_writes_refused": len(violations) - accepted,
-                        "lease_takeovers": takeovers}
+    return accepted, {"operator_writes": total, "lease_writes": len(lease_writes),
+                      "former_leader_writes_accepted": len(accepted),
+                      "former_leader_writes_refused": len(refused),
+                      "former_leader_writes_refused_list": refused[:20],
+                      "lease_takeovers": takeovers}
+
+
+# One line per call that changes a host (hostagent/server/agent_api.cpp, record()):
+#   2026-12-07T21:47:05.123Z info  agent write_served method=PUT route=/v1/vms/{uid} uid=...
+#   status=409 error=StaleLeaseEpoch leaseEpoch=3 leaseHolder=chaos-operator-a_12345 seconds=0.0123
+AGENT_WRITE = re.compile(r"^(\S+Z) \S+\s+\S+ write_served method=(\S+) route=(\S+) uid=(\S+) "
+                         r"status=(\d+) error=(\S+) leaseEpoch=(\S+) leaseHolder=(\S+) "
+                         r"seconds=([0-9.]+)")
+
+
+def agent_writes(agent_logs, audit_log, replica_uids, since=0.0, until=float("inf")):
+    """Calls that change a host, made by an operator replica while another one held the Lease,
+    as the agents logged them (arrival = log time - seconds taken). `agent_logs` maps a host
+    name to its log file, `replica_uids` a Lease holder's pod name (the identity before its
+    '_suffix') to the replica's audit uid. A call the agent accepted (2xx) is a violation; one
+    refused with StaleLeaseEpoch is the fence working; other refusals are counted apart.
+    Calls without a leaseHolder (the suite's own sim-fault calls) are not the operator's.
+    Returns (accepted calls as text, figures)."""
+    lease_writes = lease_holders(audit_log, set(replica_uids.values()))
+    accepted, fenced, other, total = [], [], [], 0
+    for host, path in sorted(agent_logs.items()):
+        try:
+            lines = open(path, errors="replace").read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            match = AGENT_WRITE.match(line)
+            if not match:
+                continue
+            stamp, method, route, uid, status, error, epoch, holder, seconds = match.groups()
+            replica = replica_uids.get(holder.rsplit("_", 1)[0])
+            if replica is None:
+                continue
+            at = _epoch(stamp) - float(seconds)
+            if not since <= at < until:
+                continue
+            total += 1
+            leader = _holder_at(lease_writes, at)
+            if leader == replica:
+                continue
+            code = int(status)
+            text = (f"{holder} {method} {route.replace('{uid}', uid)} on {host} (epoch {epoch}, "
+                    f"HTTP {code} {error}) at {_clock(at)} while the Lease was last written by "
+                    f"{leader}")
+            if 200 <= code < 300:
+                accepted.append(text)
+            elif error == "StaleLeaseEpoch":
+                fenced.append(text)
+            else:
+                other.append(text)
+    return accepted, {"operator_agent_writes": total,
+                      "former_leader_agent_writes_accepted": len(accepted),
+                      "former_leader_agent_writes_fenced": len(fenced),
+                      "former_leader_agent_writes_refused_otherwise": len(other),
+                      "former_leader_agent_writes_refused_list": (fenced + other)[:20]}

@@ -17,7 +17,7 @@ import time
 
 from clients import HOSTS, VMS, HttpError, condition, retrying, vm_object
 from cluster import log
-from invariants import baseline, converge
+from invariants import AGENT_WRITE, baseline, converge
 
 NAMESPACE = "chaos"
 # The VMs the scenarios created and did not delete: the runner checks the API holds exactly them.
@@ -307,11 +307,53 @@ def lease_loss(cluster, new_vms=60, paused_seconds=25):
     join()
     agent_calls = agent_calls_after(
         os.path.join(cluster.dir, f"operator-{leader.replica}.log"), resumed)
+    replay = stale_replay(cluster, leader)
     return time.time(), base, {"frozen_s": paused_seconds, "takeover_s": round(takeover, 1),
+                               "stale_replay": replay,
                                "old_leader_agent_work_after_resume": agent_calls,
                                "old_leader_exit_after_resume_s": exit_after,
                                "old_leader_exit_code": process.returncode,
                                "audit_since": frozen, "vms_created": new_vms}
+
+
+def stale_replay(cluster, old):
+    """What a leader frozen with a call in flight sends when it resumes: a change under the
+    Lease epoch it last led with (read from the agents' logs of its calls), sent here by the
+    suite to every agent after the takeover (a start of a VM already running, harmless if it
+    were accepted). Each agent must refuse it with StaleLeaseEpoch: by now the new leader's
+    host polls have told every agent its epoch. The agents log it as a call of the old leader,
+    so the runner's agent check counts it (refused: fenced; accepted: a violation).
+    Returns the answer per host, e.g. 'hv-01:409 StaleLeaseEpoch'."""
+    epoch = holder = None
+    for agent in cluster.agents:
+        with open(os.path.join(cluster.dir, f"{agent.name}.log"), errors="replace") as lines:
+            for line in lines:
+                match = AGENT_WRITE.match(line)
+                if match and match.group(8).rsplit("_", 1)[0] == old.pod:
+                    epoch, holder = match.group(7), match.group(8)
+    if holder is None:
+        return "no call of the old leader seen on the agents"
+    answers = []
+    for agent in cluster.agents:
+        running = [vm["uid"] for vm in agent.inventory().get("vms", [])
+                   if vm.get("state") == "Running"]
+        if not running:
+            answers.append(f"{agent.name}:no running VM")
+            continue
+        try:
+            agent.client.request("POST", f"/v1/vms/{running[0]}/power",
+                                 {"action": "start", "timeoutSeconds": 60}, ok=(200, 202),
+                                 headers={"X-Hvo-Lease-Epoch": epoch,
+                                          "X-Hvo-Lease-Holder": holder})
+            answers.append(f"{agent.name}:ACCEPTED")
+        except HttpError as error:
+            try:
+                code = json.loads(error.body).get("code", "?")
+            except ValueError:
+                code = "?"
+            answers.append(f"{agent.name}:{error.status} {code}")
+    log(f"lease-loss: replay of {holder}'s epoch {epoch}: {', '.join(answers)}")
+    return f"epoch {epoch} of {holder}: " + ", ".join(answers)
 
 
 # Operator log events that stand for a call to an agent (controllers/*.cpp).

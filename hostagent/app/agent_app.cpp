@@ -22,6 +22,7 @@ struct AgentApp::Parts {
   std::unique_ptr<VmService> service;
   std::unique_ptr<TokenFile> token;
   std::unique_ptr<OperationRunner> runner;
+  std::unique_ptr<LeaseEpochStore> epochs;
   std::unique_ptr<AgentApi> api;
   std::unique_ptr<net::HttpServer> server;
 };
@@ -100,12 +101,19 @@ Result<std::unique_ptr<AgentApp>> AgentApp::start(const AgentConfig& config) {
       OperationRunner::Limits{static_cast<std::size_t>(limits.max_concurrent_driver_calls),
                               static_cast<std::size_t>(limits.max_queued_operations),
                               static_cast<std::size_t>(limits.operation_retention)});
+  // The highest leader-Lease epoch seen, kept across restarts (server/lease_epoch_store.h).
+  auto epochs = LeaseEpochStore::open(config.lease_epoch_file());
+  if (!epochs.ok())
+    return epochs.error().with_context("paths.dataDir");
+  parts->epochs = std::move(epochs).value();
+
   ApiOptions options;
   options.max_body_bytes = limits.max_body_bytes;
   options.operation_wait = std::chrono::milliseconds(limits.operation_wait_ms);
   parts->api = std::make_unique<AgentApi>(*parts->service, *parts->runner, *parts->token,
                                           parts->registry, *parts->metrics, options,
                                           config.sim_test_endpoints ? parts->driver.sim : nullptr);
+  parts->api->set_lease_epochs(parts->epochs.get());
 
   AgentApi* api = parts->api.get();
   auto http_config = server_config(config);

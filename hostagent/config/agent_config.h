@@ -59,6 +59,8 @@ struct AgentConfig {
   std::string log_level;
 
   std::string seed_dir() const { return data_dir + "/seeds"; }
+  // The highest operator leader-Lease epoch seen (server/lease_epoch_store.h).
+  std::string lease_epoch_file() const { return data_dir + "/lease-epoch.json"; }
 };
 
 // Parses YAML text; relative paths resolve against `base_dir`. kInvalidArgument names the key

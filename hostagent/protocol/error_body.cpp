@@ -16,7 +16,7 @@ struct CodeInfo {
 };
 
 // One row per code keeps the spelling, the HTTP status and the retry advice in one place.
-constexpr std::array<CodeInfo, 14> kCodes{{
+constexpr std::array<CodeInfo, 15> kCodes{{
     {AgentErrorCode::kInvalidSpec, "InvalidSpec", 400, false, ErrorCode::kInvalidArgument},
     {AgentErrorCode::kNotFound, "NotFound", 404, false, ErrorCode::kNotFound},
     {AgentErrorCode::kInsufficientResources, "InsufficientResources", 409, true,
@@ -32,6 +32,9 @@ constexpr std::array<CodeInfo, 14> kCodes{{
     {AgentErrorCode::kPayloadTooLarge, "PayloadTooLarge", 413, false, ErrorCode::kInvalidArgument},
     {AgentErrorCode::kMethodNotAllowed, "MethodNotAllowed", 405, false,
      ErrorCode::kInvalidArgument},
+    // The caller is no longer the operator's leader: retrying cannot succeed.
+    {AgentErrorCode::kStaleLeaseEpoch, "StaleLeaseEpoch", 409, false, ErrorCode::kCancelled},
+    // Last: the row info() falls back to.
     {AgentErrorCode::kInternal, "Internal", 500, true, ErrorCode::kInternal},
 }};
 

@@ -26,6 +26,7 @@ enum class AgentErrorCode {
   kPayloadTooLarge,        // body over the agent's limit
   kMethodNotAllowed,       // known route, wrong method
   kInternal,               // a bug in the agent
+  kStaleLeaseEpoch,        // a change sent under a leader Lease epoch older than one seen since
 };
 
 // The wire spelling ("InvalidSpec", ...). Stable: the operator compares against these strings.

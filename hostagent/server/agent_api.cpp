@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hostagent/protocol/inventory_digest.h"
+#include "hostagent/protocol/lease_epoch.h"
 #include "hostagent/sim/sim_faults_json.h"
 
 namespace hvo::agent {
@@ -75,7 +76,42 @@ std::optional<net::HttpResponse> AgentApi::refusal(const net::HttpRequest& reque
         AgentErrorCode::kPayloadTooLarge,
         "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes"));
   }
+  if (needs_token)
+    return stale_epoch(request);
   return std::nullopt;
+}
+
+std::optional<net::HttpResponse> AgentApi::stale_epoch(const net::HttpRequest& request) {
+  const std::string text = request.header(kLeaseEpochHeader);
+  if (epochs_ == nullptr || text.empty())
+    return std::nullopt;  // no leader election on the caller's side: nothing to fence
+  const auto epoch = parse_lease_epoch(text);
+  if (!epoch) {
+    return error_response(
+        make_error(AgentErrorCode::kInvalidSpec, std::string(kLeaseEpochHeader) +
+                                                     " must be a whole number, got '" +
+                                                     text.substr(0, 40) + "'"));
+  }
+  const std::string holder = request.header(kLeaseHolderHeader).substr(0, 256);
+  const auto verdict = epochs_->observe({*epoch, holder});
+  if (verdict.persist_error) {
+    spdlog::error("lease_epoch_not_persisted epoch={} error=\"{}\"", *epoch,
+                  verdict.persist_error->message());
+  }
+  // Reads are served whatever their epoch: they change nothing, and a former leader's host poll
+  // must not look like an unreachable host to it.
+  if (!verdict.stale || request.method == "GET")
+    return std::nullopt;
+  const LeaseEpoch& highest = *verdict.highest;
+  spdlog::warn(
+      "request_refused_stale_lease_epoch method={} path={} epoch={} holder={} "
+      "highestEpoch={} highestHolder={}",
+      request.method, request.path, *epoch, holder, highest.epoch, highest.holder);
+  return error_response(
+      make_error(AgentErrorCode::kStaleLeaseEpoch,
+                 "leader Lease epoch " + std::to_string(*epoch) + " (holder " + holder +
+                     ") is older than epoch " + std::to_string(highest.epoch) + " (holder " +
+                     highest.holder + ") already seen by this agent: the caller no longer leads"));
 }
 
 void AgentApi::record(const net::HttpRequest& request, const RouteMatch& match,
@@ -84,8 +120,22 @@ void AgentApi::record(const net::HttpRequest& request, const RouteMatch& match,
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   metrics_.http_requests.with({request.method, match.label, std::to_string(response.status)}).inc();
   metrics_.http_duration.with({request.method, match.label}).observe(took.count());
-  spdlog::debug("request_served method={} route={} status={} seconds={:.4f}", request.method,
-                match.label, response.status, took.count());
+  if (request.method == "GET") {
+    spdlog::debug("request_served method={} route={} status={} seconds={:.4f}", request.method,
+                  match.label, response.status, took.count());
+    return;
+  }
+  // Every change asked of the host, with the caller's Lease epoch: the record of who changed what
+  // and when (the chaos suite reads it to find a former leader's accepted calls).
+  // A refusal names its code (StaleLeaseEpoch is the fence, Conflict the VM's state, ...).
+  const char* error =
+      response.status >= 400 ? to_string(parse_error_body(response.body).code) : "-";
+  spdlog::info(
+      "write_served method={} route={} uid={} status={} error={} leaseEpoch={} leaseHolder={} "
+      "seconds={:.4f}",
+      request.method, match.label, is_valid_uid(match.param) ? match.param : "-", response.status,
+      error, request.header(kLeaseEpochHeader, "none"),
+      request.header(kLeaseHolderHeader, "none").substr(0, 256), took.count());
 }
 
 std::optional<net::HttpResponse> AgentApi::check_head(const net::HttpRequest& head) {

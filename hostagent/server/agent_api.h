@@ -12,6 +12,7 @@
 #include "hostagent/protocol/vm_spec_validation.h"
 #include "hostagent/server/agent_metrics.h"
 #include "hostagent/server/bearer_token.h"
+#include "hostagent/server/lease_epoch_store.h"
 #include "hostagent/server/operation_runner.h"
 #include "hostagent/server/route.h"
 #include "hostagent/server/vm_service.h"
@@ -34,6 +35,12 @@ class AgentApi {
            metrics::Registry& registry, AgentMetrics& metrics, ApiOptions options,
            SimDriver* sim = nullptr);
 
+  // The leader-Lease fence (protocol/lease_epoch.h): every authenticated request's epoch header
+  // raises the store's highest epoch, and a request other than GET with a lower one is refused
+  // with StaleLeaseEpoch (409). Without a store (tests of other things) the header is ignored.
+  // Set before the API serves.
+  void set_lease_epochs(LeaseEpochStore* store) { epochs_ = store; }
+
   net::HttpResponse handle(const net::HttpRequest& request);
   // The refusals that need no body, for the server's header stage (HttpServerConfig::
   // header_check): a missing or wrong token (401) and a Content-Length over the limit (413), so a
@@ -45,6 +52,7 @@ class AgentApi {
   net::HttpResponse route(const net::HttpRequest& request, const RouteMatch& match);
   std::optional<net::HttpResponse> refusal(const net::HttpRequest& request, const RouteMatch& match,
                                            int64_t body_bytes);
+  std::optional<net::HttpResponse> stale_epoch(const net::HttpRequest& request);
   void record(const net::HttpRequest& request, const RouteMatch& match,
               const net::HttpResponse& response, std::chrono::steady_clock::time_point start);
   net::HttpResponse get_host();
@@ -71,6 +79,7 @@ class AgentApi {
   AgentMetrics& metrics_;
   const ApiOptions options_;
   SimDriver* sim_;
+  LeaseEpochStore* epochs_ = nullptr;
 };
 
 }  // namespace hvo::agent

@@ -137,7 +137,13 @@ class Operator : public OperatorApp {
         migration_controller_({"virtualmachinemigration", 2, {}}, migration_reconciler_, registry_),
         agent_calls_(options_.agent_max_inflight_per_host, &agent_metrics_),
         agent_operations_([this](const std::string& vm) { vm_controller_.queue().add(vm); }),
-        health_(registry_) {
+        health_(registry_),
+        superseded_calls_(registry_
+                              .counter("hyperv_operator_agent_calls_superseded_total",
+                                       "Agent calls refused because an agent has seen a later "
+                                       "leader's Lease epoch (StaleLeaseEpoch)",
+                                       {})
+                              .with({})) {
     // The controllers' indexed reads (indexed_caches.h), before the informers start in run().
     add_cache_indices(*vm_informer_, *tenant_informer_, *quota_informer_);
     vm_informer_->add_observer(ledger_.observer());
@@ -267,8 +273,40 @@ class Operator : public OperatorApp {
       return may_write();
     });
     connector_.set_write_fence([this] { return may_write(); });
+    // The fence above is checked before a call is handed to the HTTP client; a process frozen
+    // after that sends it late. The agents refuse such a call themselves, by the Lease epoch
+    // every call carries (hostagent/protocol/lease_epoch.h).
+    connector_.set_lease_epoch([this] { return lease_epoch(); },
+                               [this](const AgentError& refusal) { superseded(refusal); });
+  }
+  std::optional<agent::LeaseEpoch> lease_epoch() const {
+    const kube::LeaderElector* elector = elector_view_.load();
+    const auto term = elector ? elector->last_term() : std::nullopt;
+    if (!term)
+      return std::nullopt;
+    return agent::LeaseEpoch{term->transitions, term->holder};
+  }
+  // An agent refused a call as StaleLeaseEpoch: a later leader has already called it, so this
+  // replica no longer leads whatever its elector believes. Nothing more is sent (may_write) and
+  // the process winds down as on a lost Lease; not retried, logged once.
+  void superseded(const AgentError& refusal) {
+    superseded_calls_.inc();
+    if (superseded_.exchange(true))
+      return;
+    spdlog::error("leader_superseded identity={} host={} operation={} error=\"{}\"", identity_,
+                  refusal.host, refusal.operation, refusal.message);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      lost_leadership_ = true;
+      stopping_ = true;
+      stop_cv_.notify_all();
+    }
   }
   Status may_write() const {
+    if (superseded_.load()) {
+      return Error(ErrorCode::kCancelled,
+                   "not sent: an agent has seen a later leader than replica " + identity_);
+    }
     const kube::LeaderElector* elector = elector_view_.load();
     if (elector && elector->holds_lease())
       return OkStatus();
@@ -389,6 +427,8 @@ class Operator : public OperatorApp {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   bool lost_leadership_ = false;
+  std::atomic<bool> superseded_{false};  // an agent refused this replica's Lease epoch
+  metrics::Counter& superseded_calls_;
 };
 
 }  // namespace

@@ -11,7 +11,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench", "chaos"))
 
 from clients import ALL_VMS, QUOTAS  # noqa: E402
-from invariants import check, leader_writes, quantity  # noqa: E402
+from invariants import agent_writes, check, leader_writes, quantity  # noqa: E402
 
 
 def vm(name, uid, host, vm_id, ready="True", reason="Running", cpu=1, memory="512Mi"):
@@ -122,19 +122,77 @@ class LeaderWritesTest(unittest.TestCase):
         self.assertEqual(violations, [])
         self.assertEqual(figures["lease_takeovers"], 1)
 
-    def test_a_write_after_another_replica_took_the_lease_is_reported(self):
+    def test_a_write_accepted_after_another_replica_took_the_lease_is_a_violation(self):
+        # The 409 is the API server's precondition refusing the late write: reported, not a
+        # violation. The Event create was accepted: a violation.
         violations, figures = self.run_log([
             audit_line("a", "create", "leases", 1), audit_line("b", "update", "leases", 20),
             audit_line("a", "update", "virtualmachines", 21, code=409),
             audit_line("a", "create", "events", 22, code=201)])
-        self.assertEqual(len(violations), 2)
+        self.assertEqual(len(violations), 1)
+        self.assertIn("create events", violations[0])
         self.assertEqual(figures["former_leader_writes_refused"], 1)
         self.assertEqual(figures["former_leader_writes_accepted"], 1)
+        self.assertIn("update virtualmachines", figures["former_leader_writes_refused_list"][0])
 
     def test_a_failed_lease_write_does_not_make_a_leader(self):
         violations, _ = self.run_log([
             audit_line("a", "create", "leases", 1), audit_line("b", "update", "leases", 5, 409),
             audit_line("a", "update", "virtualmachines", 6)])
+        self.assertEqual(violations, [])
+
+
+def agent_line(at, method, status, epoch, holder, error="-", seconds=0.5, uid="u1"):
+    return (f"2026-01-01T00:00:{at:06.3f}Z info  agent write_served method={method} "
+            f"route=/v1/vms/{{uid}} uid={uid} status={status} error={error} leaseEpoch={epoch} "
+            f"leaseHolder={holder} seconds={seconds:.4f}")
+
+
+class AgentWritesTest(unittest.TestCase):
+    """A former leader's calls as the agents logged them: accepted after the takeover is a
+    violation; refused by the epoch fence is counted; the suite's own calls are not the
+    operator's; arrival time (log time - seconds) decides, not the time of the answer."""
+
+    def run_logs(self, agent_lines):
+        audit = [audit_line("a", "create", "leases", 1), audit_line("b", "update", "leases", 20)]
+        files = []
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
+                log.write("\n".join(audit) + "\n")
+            files.append(log.name)
+            with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as agent:
+                agent.write("\n".join(["2026-01-01T00:00:00.000Z info  agent agent_started"] +
+                                      agent_lines) + "\n")
+            files.append(agent.name)
+            return agent_writes({"hv-01": agent.name}, log.name,
+                                {"chaos-operator-a": "a", "chaos-operator-b": "b"})
+        finally:
+            for name in files:
+                os.unlink(name)
+
+    def test_calls_of_the_holder_and_of_the_suite_are_fine(self):
+        violations, figures = self.run_logs([
+            agent_line(5, "PUT", 202, 0, "chaos-operator-a_1"),
+            agent_line(25, "PUT", 200, 1, "chaos-operator-b_7"),
+            agent_line(26, "PUT", 200, "none", "none")])
+        self.assertEqual(violations, [])
+        self.assertEqual(figures["operator_agent_writes"], 2)
+
+    def test_a_call_accepted_after_the_takeover_is_a_violation_a_fenced_one_is_not(self):
+        violations, figures = self.run_logs([
+            agent_line(22, "PUT", 202, 0, "chaos-operator-a_1"),
+            agent_line(23, "DELETE", 409, 0, "chaos-operator-a_1", error="StaleLeaseEpoch"),
+            agent_line(24, "POST", 409, 0, "chaos-operator-a_1", error="Conflict")])
+        self.assertEqual(len(violations), 1)
+        self.assertIn("PUT /v1/vms/u1 on hv-01 (epoch 0, HTTP 202 -)", violations[0])
+        self.assertEqual(figures["former_leader_agent_writes_accepted"], 1)
+        self.assertEqual(figures["former_leader_agent_writes_fenced"], 1)
+        self.assertEqual(figures["former_leader_agent_writes_refused_otherwise"], 1)
+
+    def test_a_call_that_arrived_before_the_takeover_is_its_holders(self):
+        # Answered at 21 s after 2 s of work: it arrived at 19 s, while a held the Lease.
+        violations, _ = self.run_logs([agent_line(21, "PUT", 200, 0, "chaos-operator-a_1",
+                                                  seconds=2.0)])
         self.assertEqual(violations, [])
 
 

@@ -7,6 +7,8 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "common/metrics/registry.h"
 #include "common/net/http_server.h"
@@ -265,6 +267,65 @@ TEST_F(HttpAgentClientTest, AClosedWriteFenceRefusesCallsThatChangeTheHostUnsent
   open = true;
   ASSERT_TRUE(fenced->ensure(spec).ok());
   EXPECT_EQ(agent_.last_request().method, "PUT");
+}
+
+// The fencing token: every call, reads included, carries the leader's Lease epoch and identity;
+// a call without a term (not leading) carries neither.
+TEST_F(HttpAgentClientTest, EveryCallCarriesTheLeaseEpochWhileLeading) {
+  agent_.answer_with(operation_op9_running);
+  auto stamped = client();
+  std::optional<agent::LeaseEpoch> term = agent::LeaseEpoch{7, "operator-a-x1"};
+  stamped->set_lease_epoch([&term] { return term; }, nullptr);
+  agent::VmSpec spec;
+  spec.uid = "u1";
+
+  ASSERT_TRUE(stamped->get_operation("op-9").ok());
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Epoch"), "7");
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Holder"), "operator-a-x1");
+  ASSERT_TRUE(stamped->ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().method, "PUT");
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Epoch"), "7");
+  ASSERT_TRUE(stamped->remove("u1").ok());
+  EXPECT_EQ(agent_.last_request().method, "DELETE");
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Epoch"), "7");
+
+  term.reset();
+  ASSERT_TRUE(stamped->ensure(spec).ok());
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Epoch", "absent"), "absent");
+  EXPECT_EQ(agent_.last_request().header("X-Hvo-Lease-Holder", "absent"), "absent");
+}
+
+// An agent that has seen a later leader refuses the call: a typed, non-retryable error, and the
+// superseded handler hears of it (once per refusal).
+TEST_F(HttpAgentClientTest, AStaleLeaseEpochRefusalIsFinalAndReported) {
+  agent_.answer_with([](const net::HttpRequest&) {
+    return error_reply(AgentErrorCode::kStaleLeaseEpoch,
+                       "leader Lease epoch 3 (holder a) is older than epoch 4 (holder b)");
+  });
+  auto stamped = client();
+  std::vector<AgentError> heard;
+  stamped->set_lease_epoch(
+      [] {
+        return agent::LeaseEpoch{3, "a"};
+      },
+      [&heard](const AgentError& refusal) { heard.push_back(refusal); });
+  agent::VmSpec spec;
+  spec.uid = "u1";
+
+  auto result = stamped->ensure(spec);
+
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.error().is(AgentErrorCode::kStaleLeaseEpoch));
+  EXPECT_EQ(result.error().http_status, 409);
+  EXPECT_FALSE(result.error().retryable());
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].host, "hv-01");
+  EXPECT_EQ(heard[0].operation, "ensure");
+  EXPECT_NE(heard[0].message.find("epoch 3 (holder a) is older than epoch 4"), std::string::npos)
+      << heard[0].message;
+  EXPECT_NE(exposition().find("hyperv_agent_request_errors_total{host=\"hv-01\",operation="
+                              "\"ensure\",code=\"StaleLeaseEpoch\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(HttpAgentClientTest, NegativeOperationWaitIsRefusedAtCreation) {

@@ -82,6 +82,36 @@ TEST_F(LeaderElectorTest, CandidateTakesOverOnlyAfterTheRecordStayedUnchangedFor
   EXPECT_EQ(spec["leaseTransitions"], 1);
 }
 
+// The fencing token of agent calls: the term is the Lease's leaseTransitions as this process
+// acquired it; renewing keeps it, every change of holder raises it, and a replaced leader keeps
+// its old term (its late calls carry it and are refused).
+TEST_F(LeaderElectorTest, EveryChangeOfHolderRaisesTheTermAndAFormerLeaderKeepsItsOwn) {
+  LeaderElector a(client, options("a"), registry, clock);
+  LeaderElector b(client, options("b"), registry, clock);
+  EXPECT_EQ(a.last_term(), std::nullopt);  // never led
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  ASSERT_TRUE(a.last_term().has_value());
+  EXPECT_EQ(a.last_term()->transitions, 0);
+  EXPECT_EQ(a.last_term()->holder, "a");
+  clock.advance(seconds(2));
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  EXPECT_EQ(a.last_term()->transitions, 0);  // a renewal is the same term
+
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  clock.advance(seconds(15));  // a stopped renewing (frozen)
+  ASSERT_TRUE(b.try_acquire_or_renew());
+  EXPECT_EQ(b.last_term()->transitions, 1);
+  EXPECT_EQ(b.last_term()->holder, "b");
+  EXPECT_FALSE(a.try_acquire_or_renew());  // a wakes up: b holds it
+  EXPECT_EQ(a.last_term()->transitions, 0);
+
+  clock.advance(seconds(15));  // now b stops renewing
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  EXPECT_EQ(a.last_term()->transitions, 2);
+  EXPECT_EQ(lease_spec()["leaseTransitions"], 2);
+  EXPECT_GT(a.last_term()->transitions, b.last_term()->transitions);
+}
+
 TEST_F(LeaderElectorTest, ARenewingHolderKeepsTheLease) {
   LeaderElector a(client, options("a"), registry, clock);
   LeaderElector b(client, options("b"), registry, clock);

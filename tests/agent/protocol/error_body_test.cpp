@@ -29,6 +29,7 @@ TEST(AgentErrorCode, WireSpellingAndHttpStatusAreStable) {
       {AgentErrorCode::kPayloadTooLarge, "PayloadTooLarge", 413},
       {AgentErrorCode::kMethodNotAllowed, "MethodNotAllowed", 405},
       {AgentErrorCode::kInternal, "Internal", 500},
+      {AgentErrorCode::kStaleLeaseEpoch, "StaleLeaseEpoch", 409},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.wire);
