@@ -159,6 +159,19 @@ class FakeAgent : public AgentClient {
         vm.cpu_count = spec.cpu.count;
       }
     }
+    // As the agents do: a disk grows, a new one is added, and one the spec made smaller stays
+    // as it is, reported unsupported (shrinking would lose data).
+    for (const auto& disk : spec.disks) {
+      auto held = std::find_if(vm.disks.begin(), vm.disks.end(),
+                               [&](const agent::DiskStatus& d) { return d.name == disk.name; });
+      if (held == vm.disks.end())
+        vm.disks.push_back(
+            {disk.name, "/vms/" + spec.uid + "/" + disk.name + ".vhdx", disk.size_bytes});
+      else if (disk.size_bytes < held->size_bytes)
+        result.unsupported_fields.push_back("disks[" + disk.name + "].sizeBytes");
+      else
+        held->size_bytes = disk.size_bytes;
+    }
     // As the agents do: what waits for the VM to be off stays pending (on every read) and the
     // generation marker does not advance; an ensure of an off VM applies it, then starts it.
     vm.restart_required_fields.clear();

@@ -445,6 +445,40 @@ TEST_F(VmLifecycleTest, GrowthBeyondTheQuotaKeepsTheCurrentSizeUntilRaised) {
   EXPECT_EQ(agent->ensured.size(), 3u);
 }
 
+// Where the API server does not evaluate the CRD's transition rule, a disk made smaller reaches
+// the agent, which leaves it as it is (data would be lost): the operator says so on the field, as
+// admission would have, and the disk keeps its size.
+TEST_F(VmLifecycleTest, ShrunkDiskIsRefusedOnItsFieldAndNeverApplied) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1", [](nlohmann::json& spec) {
+    spec["disks"].push_back({{"name", "data"}, {"source", "blank"}, {"size", "20Gi"}});
+  });
+  settle("web-1");
+  ASSERT_EQ(condition_field(vm("web-1"), "Ready", "status"), "True");
+
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["disks"][1]["size"] = "10Gi"; });
+  reconcile("web-1");
+
+  const auto object = vm("web-1");
+  EXPECT_EQ(condition_field(object, "Ready", "reason"), "InvalidSpec");
+  const std::string message = condition_field(object, "Ready", "message");
+  EXPECT_EQ(message.rfind("spec.disks[data].size: a disk cannot shrink", 0), 0u) << message;
+  EXPECT_NE(message.find("hv-01"), std::string::npos) << message;
+  EXPECT_EQ(events_with_reason("InvalidSpec"), 1);
+  const auto& disks = agent->vms.at(object["metadata"]["uid"].get<std::string>()).disks;
+  ASSERT_EQ(disks.size(), 2u);
+  EXPECT_EQ(disks[1].size_bytes, 20LL << 30);
+
+  // Growing it again (back above what the host holds) is fine.
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["disks"][1]["size"] = "30Gi"; });
+  settle("web-1");
+  EXPECT_EQ(condition_field(vm("web-1"), "Ready", "status"), "True");
+  EXPECT_EQ(agent->vms.at(object["metadata"]["uid"].get<std::string>()).disks[1].size_bytes,
+            30LL << 30);
+}
+
 TEST_F(VmLifecycleTest, ShrunkSpecRecordsTheSmallerReservation) {
   add_host("hv-01");
   add_vm("web-1", [](nlohmann::json& spec) { spec["cpu"]["count"] = 4; });

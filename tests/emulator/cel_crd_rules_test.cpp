@@ -183,6 +183,51 @@ TEST(CrdCelRulesEvaluate, TransitionRuleRunsOnUpdateOnly) {
   EXPECT_EQ(errors[0].message, "Invalid value: \"integer\": spec.generation is immutable");
 }
 
+// The disks' transition rule, as the CRD declares it: disks is a map list keyed by name, so
+// oldSelf is the stored disk of the same name wherever it moved. A smaller size (or none, which
+// would fall back to the image's) is refused on that disk's size; the same size spelled another
+// way, a larger one, a new disk and a reordering pass.
+TEST(CrdCelRulesEvaluate, DiskShrinkIsRefusedOnItsSizeAndEverythingElseOnDisksPasses) {
+  const json stored = vm_with(R"({"disks": [{"name": "os", "source": "image", "size": "20Gi"},
+                                            {"name": "data", "source": "blank", "size": "100Gi"}]})");
+  const auto refused = [&](const json& updated) {
+    return apiserver::cel::validate_rules(vm_schema(), updated, &stored);
+  };
+  json shrunk = stored;
+  shrunk["spec"]["disks"][1]["size"] = "50Gi";
+  auto errors = refused(shrunk);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "spec.disks[1].size");
+  EXPECT_EQ(errors[0].message,
+            "Invalid value: \"object\": a disk cannot shrink (data would be lost); grow it or add "
+            "another disk");
+  json unsized = stored;
+  unsized["spec"]["disks"][0].erase("size");
+  errors = refused(unsized);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "spec.disks[0].size");
+
+  json respelled = stored;
+  respelled["spec"]["disks"][1]["size"] = "102400Mi";
+  EXPECT_TRUE(refused(respelled).empty());
+  json grown = stored;
+  grown["spec"]["disks"][1]["size"] = "200Gi";
+  EXPECT_TRUE(refused(grown).empty());
+  json added = stored;
+  added["spec"]["disks"].push_back({{"name", "logs"}, {"source", "blank"}, {"size", "1Gi"}});
+  EXPECT_TRUE(refused(added).empty());
+  json reordered = stored;
+  std::swap(reordered["spec"]["disks"][0], reordered["spec"]["disks"][1]);
+  EXPECT_TRUE(refused(reordered).empty());
+  // Moved first and shrunk: still found by its name, and reported where it now is.
+  reordered["spec"]["disks"][0]["size"] = "99Gi";
+  errors = refused(reordered);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "spec.disks[0].size");
+  // Created with any size: a transition rule has no old value to compare with.
+  EXPECT_TRUE(apiserver::cel::validate_rules(vm_schema(), shrunk, nullptr).empty());
+}
+
 TEST(CrdCelRulesEvaluate, StoredValuesAreNotRefusedAgain) {
   // Stored before the 32Mi rule existed: a status write (same spec) still passes; a spec
   // change that keeps the bad value does not make the unchanged memory fail either.

@@ -1,5 +1,6 @@
 #include "tests/support/operator_cluster.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -66,6 +67,91 @@ void wait_until(const std::string& what, const std::function<bool()>& ready,
                            tail_of(log()));
 }
 
+// The agent's config with the sim driver (paths relative to the agent's directory).
+std::string sim_config(const SimHostShape& shape, const std::string& dir, uint16_t port,
+                       const OperatorClusterOptions& options) {
+  std::ostringstream config;
+  config << "listen: 127.0.0.1:" << port << "\n"
+         << "tls: {certFile: server.crt, keyFile: server.key, clientCAFile: ca.crt}\n"
+         << "auth: {tokenFile: token}\n"
+         << "driver: sim\n"
+         << "paths: {dataDir: data}\n"
+         << "sim:\n"
+         << "  hostName: " << shape.name << "\n"
+         << "  capacity: {cpu: " << options.host_cpu
+         << ", memoryBytes: " << options.host_memory_bytes << ", storageBytes: " << (4LL << 40)
+         << "}\n"
+         << "  switches: [{name: external, type: External}, {name: internal, type: Internal}]\n"
+         << "  images: [{name: ubuntu-24.04, sizeBytes: " << (3LL << 30)
+         << "}, {name: rocky-9, sizeBytes: " << (2LL << 30) << "}]\n"
+         << "  stateFile: data/sim-state.json\n"
+         << "  latencies: {createMs: " << options.create_ms << ", startMs: " << options.start_ms
+         << ", stopMs: " << options.stop_ms << ", migrateMs: " << options.migrate_ms << "}\n"
+         << "  testEndpoints: true\n";
+  if (options.sim_fabric)
+    config << "  fabricDir: " << dir << "/../fabric\n";
+  return config.str();
+}
+
+// The agent's config with the hyperv driver: pwsh runs the real scripts; VMs and images live in
+// the agent's directory (the model keeps its VHDs as placeholder files at their paths).
+std::string hyperv_config(const std::string& dir, uint16_t port, const HypervModelHosts& model) {
+  std::ostringstream config;
+  config << "listen: 127.0.0.1:" << port << "\n"
+         << "tls: {certFile: server.crt, keyFile: server.key, clientCAFile: ca.crt}\n"
+         << "auth: {tokenFile: token}\n"
+         << "driver: hyperv\n"
+         << "paths: {dataDir: " << dir << "/data, vmDir: " << dir << "/vms, imageDir: " << dir
+         << "/images}\n"
+         << "hyperv: {powershell: " << model.pwsh << ", scriptDir: " << HVO_SOURCE_DIR
+         << "/hostagent/scripts, callTimeoutMs: 120000}\n";
+  return config.str();
+}
+
+// Seeds the host's model state (the sim hosts' switches and images, its capacity) with the
+// model's own helper, and returns the environment that loads the model (its README's contract).
+std::map<std::string, std::string> seed_model(const SimHostShape& shape, const std::string& dir,
+                                              const OperatorClusterOptions& options) {
+  const std::string model = std::string(HVO_SOURCE_DIR) + "/tests/agent/hyperv-model";
+  const char* inherited = std::getenv("PSModulePath");
+  std::map<std::string, std::string> env = {
+      {"PSModulePath", model + "/modules:" + (inherited ? inherited : "")},
+      {"HVMODEL_STATE", dir + "/model/state.json"},
+      {"HVMODEL_CACHE", std::string(HVO_BINARY_DIR) + "/hvmodel-cache"}};
+  std::filesystem::create_directories(dir + "/vms");
+  process::Options seed;
+  seed.argv = {options.hyperv_model->pwsh,
+               "-NoLogo",
+               "-NoProfile",
+               "-NonInteractive",
+               "-Command",
+               "Import-Module (Join-Path $env:HVO_MODEL_DIR 'HvModel.psm1'); "
+               "Initialize-HvModel -StatePath $env:HVMODEL_STATE -Switches @("
+               "@{ name = 'external'; switchType = 'External' }, "
+               "@{ name = 'internal'; switchType = 'Internal' }) -ImageDir $env:HVO_IMAGE_DIR "
+               "-Images @{ 'ubuntu-24.04' = 3GB; 'rocky-9' = 2GB } -HostInfo @{ "
+               "name = $env:HVO_HOST_NAME; logicalProcessorCount = [int]$env:HVO_HOST_CPU; "
+               "memoryCapacityBytes = [int64]$env:HVO_HOST_MEMORY; "
+               "freeMemoryBytes = [int64]$env:HVO_HOST_MEMORY }"};
+  seed.env = env;
+  seed.env["HVO_MODEL_DIR"] = model;
+  seed.env["HVO_IMAGE_DIR"] = dir + "/images";
+  seed.env["HVO_HOST_NAME"] = shape.name;
+  seed.env["HVO_HOST_CPU"] = std::to_string(options.host_cpu);
+  seed.env["HVO_HOST_MEMORY"] = std::to_string(options.host_memory_bytes);
+  seed.std_out = process::Stdio::pipe();
+  seed.std_err = process::Stdio::pipe();
+  auto child = process::Process::spawn(seed);
+  if (!child.ok())
+    throw std::runtime_error("operator cluster: " + child.error().message());
+  auto output = child->read_all(std::chrono::seconds(120));
+  auto status = child->wait(std::chrono::seconds(30));
+  if (!output.ok() || !status.ok() || status->code != 0) {
+    throw std::runtime_error("operator cluster: seeding the Hyper-V model of " + shape.name +
+                             " failed: " + (output.ok() ? output->err : output.error().message()));
+  }
+  return env;
+}
 }  // namespace
 
 std::string agent_binary() {
@@ -136,27 +222,11 @@ SimAgent::SimAgent(SimHostShape shape, const std::string& dir,
   secret_manifest_ = output->out;
   token_ = trimmed(read_text(dir_ + "/token"));
 
-  std::ostringstream config;
-  config << "listen: 127.0.0.1:" << port_ << "\n"
-         << "tls: {certFile: server.crt, keyFile: server.key, clientCAFile: ca.crt}\n"
-         << "auth: {tokenFile: token}\n"
-         << "driver: sim\n"
-         << "paths: {dataDir: data}\n"
-         << "sim:\n"
-         << "  hostName: " << shape_.name << "\n"
-         << "  capacity: {cpu: " << options.host_cpu
-         << ", memoryBytes: " << options.host_memory_bytes << ", storageBytes: " << (4LL << 40)
-         << "}\n"
-         << "  switches: [{name: external, type: External}, {name: internal, type: Internal}]\n"
-         << "  images: [{name: ubuntu-24.04, sizeBytes: " << (3LL << 30)
-         << "}, {name: rocky-9, sizeBytes: " << (2LL << 30) << "}]\n"
-         << "  stateFile: data/sim-state.json\n"
-         << "  latencies: {createMs: " << options.create_ms << ", startMs: " << options.start_ms
-         << ", stopMs: " << options.stop_ms << ", migrateMs: " << options.migrate_ms << "}\n"
-         << "  testEndpoints: true\n";
-  if (options.sim_fabric)
-    config << "  fabricDir: " << dir_ << "/../fabric\n";
-  write_text(dir_ + "/agent.yaml", config.str());
+  write_text(dir_ + "/agent.yaml", options.hyperv_model
+                                       ? hyperv_config(dir_, port_, *options.hyperv_model)
+                                       : sim_config(shape_, dir_, port_, options));
+  if (options.hyperv_model)
+    model_env_ = seed_model(shape_, dir_, options);
 
   net::HttpClientConfig client;
   client.base_url = address();
@@ -200,6 +270,7 @@ void SimAgent::start() {
   process::Options options;
   options.argv = {agent_binary(), "--config", dir_ + "/agent.yaml"};
   options.working_dir = dir_;
+  options.env = model_env_;
   options.std_out = process::Stdio::append_to(dir_ + "/agent.log");
   options.std_err = process::Stdio::append_to(dir_ + "/agent.log");
   options.new_process_group = true;
@@ -378,7 +449,7 @@ void OperatorCluster::start_operator() {
                   "--health-probe-bind-address=127.0.0.1:" + std::to_string(health_port_),
                   "--host-poll-interval=" + go_duration(options_.host_poll_interval),
                   "--host-heartbeat-timeout=" + go_duration(options_.host_heartbeat_timeout),
-                  "--agent-timeout=10s",
+                  "--agent-timeout=" + go_duration(options_.agent_timeout),
                   "--vm-workers=" + std::to_string(options_.vm_workers),
                   "--log-level=debug"};
   options.env["POD_NAMESPACE"] = "hyperv-system";

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -38,12 +39,22 @@ struct SimHostShape {
   std::string storage;  // hyperv.operator.io/storage
 };
 
+// Hosts whose agents run the hyperv driver instead of the sim driver: real pwsh runs the real
+// scripts (hostagent/scripts) against the Hyper-V rules model (tests/agent/hyperv-model), one
+// model state per host, seeded with the sim hosts' switches and images. The sim-only test
+// endpoints (edit_vm, set_faults) are not there: tests change the model instead (model_env()).
+struct HypervModelHosts {
+  std::string pwsh;  // the PowerShell 7 binary
+};
+
 struct OperatorClusterOptions {
   int hosts = 3;
   // Operator flags.
   std::chrono::milliseconds host_poll_interval{std::chrono::seconds(1)};
   std::chrono::milliseconds host_heartbeat_timeout{std::chrono::seconds(60)};
   int vm_workers = 4;
+  // --agent-timeout: one agent call's deadline (pwsh behind the hyperv driver needs more).
+  std::chrono::milliseconds agent_timeout{std::chrono::seconds(10)};
   // Sim host latencies (milliseconds): short, but non-zero so VMs pass through Starting.
   int64_t create_ms = 20;
   int64_t start_ms = 200;
@@ -55,12 +66,15 @@ struct OperatorClusterOptions {
   int host_cpu = 32;
   int64_t host_memory_bytes = 128LL << 30;
   bool start_operator = true;
+  // Set: every host's agent runs the hyperv driver on the Hyper-V rules model.
+  std::optional<HypervModelHosts> hyperv_model;
   // Users besides the admin and the operator, with tokens (plane().token_of), e.g. tenant admins.
   std::vector<TestUser> users;
 };
 
-// One `hyperv-agent` process with the sim driver, its config, certificates and state in a
-// directory of its own. The port and the state survive kill() + start().
+// One `hyperv-agent` process with the sim driver (or the hyperv driver on the model), its config,
+// certificates and state in a directory of its own. The port and the state survive kill() +
+// start().
 class SimAgent {
  public:
   SimAgent(SimHostShape shape, const std::string& dir, const OperatorClusterOptions& options);
@@ -81,6 +95,9 @@ class SimAgent {
   const std::string& secret_manifest() const { return secret_manifest_; }
   // The HyperVHost manifest (YAML) pointing at this agent.
   std::string host_manifest() const;
+  // With the hyperv driver: the model's loading contract (PSModulePath, HVMODEL_STATE, ...) the
+  // agent runs with, for pwsh calls of a test on the same host; empty with the sim driver.
+  const std::map<std::string, std::string>& model_env() const { return model_env_; }
 
   // Starts the process and waits until /healthz answers. Throws on failure.
   void start();
@@ -117,6 +134,7 @@ class SimAgent {
   uint16_t port_ = 0;
   std::string token_;
   std::string secret_manifest_;
+  std::map<std::string, std::string> model_env_;
   std::optional<process::Process> process_;
   std::unique_ptr<net::HttpClient> client_;
 };

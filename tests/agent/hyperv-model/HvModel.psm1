@@ -74,31 +74,59 @@ function Get-HvModelState {
     return (Get-Content -LiteralPath $StatePath -Raw | ConvertFrom-Json -AsHashtable -Depth 64)
 }
 
+# Replaces the state file in one step (a new file moved over it), as the model's cmdlets do.
 function Save-HvModelState {
     param([Parameter(Mandatory)]$State, [string]$StatePath = $env:HVMODEL_STATE)
-    [IO.File]::WriteAllText($StatePath, (ConvertTo-Json -InputObject $State -Depth 64))
+    $temp = $StatePath + '.' + [Guid]::NewGuid().ToString('N') + '.tmp'
+    [IO.File]::WriteAllText($temp, (ConvertTo-Json -InputObject $State -Depth 64))
+    Move-Item -LiteralPath $temp -Destination $StatePath -Force
+}
+
+# Runs $Change on the state under the lock the model's cmdlets take (<state>.lock, exclusive), then
+# saves it: a change made while an agent's worker runs cmdlets is neither lost nor overwritten.
+function Update-HvModelState {
+    param([Parameter(Mandatory)][scriptblock]$Change, [string]$StatePath = $env:HVMODEL_STATE)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ($true) {
+        try {
+            $lock = [IO.File]::Open($StatePath + '.lock', [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+            break
+        } catch [System.IO.IOException] {
+            if ([DateTime]::UtcNow -gt $deadline) { throw ('Hyper-V model: the state lock of ' + $StatePath + ' stayed busy for 60 s') }
+            Start-Sleep -Milliseconds 15
+        }
+    }
+    try {
+        $state = Get-HvModelState -StatePath $StatePath
+        & $Change $state
+        Save-HvModelState -State $state -StatePath $StatePath
+    } finally {
+        $lock.Dispose()
+    }
 }
 
 # Merges $Options into state.options (e.g. @{ shutdownSeconds = 3; warnings = @{ 'Stop-VM' = 'x' } }).
 function Set-HvModelOption {
     param([Parameter(Mandatory)][hashtable]$Options, [string]$StatePath = $env:HVMODEL_STATE)
-    $state = Get-HvModelState -StatePath $StatePath
-    foreach ($key in $Options.Keys) { $state.options[$key] = $Options[$key] }
-    Save-HvModelState -State $state -StatePath $StatePath
+    Update-HvModelState -StatePath $StatePath -Change {
+        param($state)
+        foreach ($key in $Options.Keys) { $state.options[$key] = $Options[$key] }
+    }
 }
 
 # Puts a VM straight into a power state (Running, Off, Saved, Paused) without the cmdlets' rules,
 # to set up a test.
 function Set-HvModelVmState {
     param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$PowerState, [string]$StatePath = $env:HVMODEL_STATE)
-    $state = Get-HvModelState -StatePath $StatePath
-    foreach ($vm in $state.vms) {
-        if ($vm.name -eq $Name) {
-            $vm.state = $PowerState
-            if ($PowerState -eq 'Off') { $vm.startedAt = $null } else { $vm.startedAt = [DateTime]::UtcNow.ToString('o') }
+    Update-HvModelState -StatePath $StatePath -Change {
+        param($state)
+        foreach ($vm in $state.vms) {
+            if ($vm.name -eq $Name) {
+                $vm.state = $PowerState
+                if ($PowerState -eq 'Off') { $vm.startedAt = $null } else { $vm.startedAt = [DateTime]::UtcNow.ToString('o') }
+            }
         }
     }
-    Save-HvModelState -State $state -StatePath $StatePath
 }
 
 # Arranges what Measure-VM reports for a VM whose metering is on (Enable-VMResourceMetering):
@@ -129,9 +157,7 @@ function Get-HvModelCalls {
 
 function Clear-HvModelCalls {
     param([string]$StatePath = $env:HVMODEL_STATE)
-    $state = Get-HvModelState -StatePath $StatePath
-    $state.calls = @()
-    Save-HvModelState -State $state -StatePath $StatePath
+    Update-HvModelState -StatePath $StatePath -Change { param($state) $state.calls = @() }
 }
 
-Export-ModuleMember -Function Get-HvModelEnvironment, Initialize-HvModel, Get-HvModelState, Save-HvModelState, Set-HvModelOption, Set-HvModelVmState, Get-HvModelCalls, Clear-HvModelCalls, Set-HvModelMetering
+Export-ModuleMember -Function Get-HvModelEnvironment, Initialize-HvModel, Get-HvModelState, Save-HvModelState, Update-HvModelState, Set-HvModelOption, Set-HvModelVmState, Get-HvModelCalls, Clear-HvModelCalls, Set-HvModelMetering

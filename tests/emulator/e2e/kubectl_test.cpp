@@ -230,6 +230,43 @@ TEST_P(Kubectl, CelRulesRefuseAVirtualMachineAtApplyTime) {
       << regenerated.err;
 }
 
+// A disk made smaller is refused when it is applied (the disks' transition rule, oldSelf being
+// the stored disk of the same name), naming the disk's size in kube-apiserver's words; the stored
+// object keeps its size, and growing the disk is accepted.
+TEST_P(Kubectl, SmallerDiskIsRefusedAtApplyTime) {
+  const std::string ns = make_namespace();
+  const auto vm = [&](const std::string& data_size) {
+    return "apiVersion: hyperv.operator.io/v1alpha1\nkind: VirtualMachine\n"
+           "metadata:\n  name: vm1\n  namespace: " +
+           ns +
+           "\nspec:\n  cpu:\n    count: 2\n  memory:\n    startup: 4Gi\n"
+           "  image: rocky-9\n  disks:\n  - {name: os, source: image}\n"
+           "  - {name: data, source: blank, size: " +
+           data_size + "}\n";
+  };
+  const std::string path =
+      "/apis/hyperv.operator.io/v1alpha1/namespaces/" + ns + "/virtualmachines/vm1";
+  const auto stored_size = [&] {
+    const auto object = json::parse(send("GET", path).body, nullptr, false);
+    return object.is_discarded() ? json() : object["spec"]["disks"][1].value("size", json());
+  };
+  auto created = kubectl({"apply", "-f", "-"}, vm("20Gi"));
+  ASSERT_TRUE(created.ok()) << created.err;
+
+  auto shrunk = kubectl({"apply", "-f", "-"}, vm("10Gi"));
+  EXPECT_NE(shrunk.exit_code, 0) << shrunk.out;
+  EXPECT_NE(shrunk.err.find("The VirtualMachine \"vm1\" is invalid: spec.disks[1].size: Invalid "
+                            "value: \"object\": a disk cannot shrink (data would be lost); grow "
+                            "it or add another disk"),
+            std::string::npos)
+      << shrunk.err;
+  EXPECT_EQ(stored_size(), "20Gi");
+
+  auto grown = kubectl({"apply", "-f", "-"}, vm("30Gi"));
+  EXPECT_TRUE(grown.ok()) << grown.err;
+  EXPECT_EQ(stored_size(), "30Gi");
+}
+
 // kubectl 1.32+ sends these in protobuf (application/vnd.kubernetes.protobuf), older ones in JSON.
 TEST_P(Kubectl, CreatesBuiltInKinds) {
   const std::string ns = versioned("created");
