@@ -451,17 +451,40 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
     if (!pass.agent)
       return wait_for_host(pass);
     // A delete (or any operation) still running on the agent is waited for (the poller wakes
-    // the VM when it ends); once it ended, DELETE is issued (again): it is idempotent, a missing
+    // the VM when it ends). A delete or release that succeeded is the end of it: asking again
+    // would start another operation on a slow host (a PowerShell run outlasts the agent's wait)
+    // and never end. After anything else DELETE is issued (again): it is idempotent, a missing
     // VM is success.
+    bool done_on_host = false;
     if (const auto operation = operations_.find(vm.metadata.uid)) {
       if (operation->state == AgentOperations::State::kRunning)
         return kube::ReconcileResult::after(options_.operation_running);
       operations_.forget(vm.metadata.uid);
+      done_on_host = operation->state == AgentOperations::State::kFinished &&
+                     operation->kind == agent::OperationKind::kDelete &&
+                     operation->operation.state == agent::OperationState::kSucceeded;
     }
-    auto permit = limiter_.try_acquire(pass.facts.host);
-    if (!permit)
-      return kube::ReconcileResult::after(options_.agent_busy);
-    if (vm.spec.deletion_policy == api::DeletionPolicy::kOrphan) {
+    std::optional<HostCallLimiter::Permit> permit;
+    if (!done_on_host) {
+      permit = limiter_.try_acquire(pass.facts.host);
+      if (!permit)
+        return kube::ReconcileResult::after(options_.agent_busy);
+    }
+    const auto announce_left_host = [&] {
+      if (vm.spec.deletion_policy == api::DeletionPolicy::kOrphan) {
+        spdlog::info("vm_orphaned_on_host vm={} host={}", key, vm.status.host);
+        events_.record(vm.to_json(), "Normal", "Orphaned", "Delete",
+                       "Left the VM and its disks on host " + vm.status.host +
+                           " without the owner marker (deletionPolicy Orphan).");
+      } else {
+        spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
+        events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
+                       "Removed the VM from host " + vm.status.host + ".");
+      }
+    };
+    if (done_on_host) {
+      announce_left_host();
+    } else if (vm.spec.deletion_policy == api::DeletionPolicy::kOrphan) {
       // The VM and its disks stay on the host, unmanaged; the quota is freed with the finalizer.
       auto released = pass.agent->release(vm.metadata.uid);
       if (!released.ok()) {
@@ -475,10 +498,7 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
         track(pass, released.value());
         return kube::ReconcileResult::after(options_.operation_running);
       }
-      spdlog::info("vm_orphaned_on_host vm={} host={}", key, vm.status.host);
-      events_.record(vm.to_json(), "Normal", "Orphaned", "Delete",
-                     "Left the VM and its disks on host " + vm.status.host +
-                         " without the owner marker (deletionPolicy Orphan).");
+      announce_left_host();
     } else {
       // The guest is shut down per spec.shutdown first (graceful, turned off at the timeout), so
       // a delete does not pull the plug on a guest that could have flushed its disks.
@@ -502,9 +522,7 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::finalize(api::VirtualMac
         track(pass, removed.value());
         return kube::ReconcileResult::after(options_.operation_running);
       }
-      spdlog::info("vm_removed_from_host vm={} host={}", key, vm.status.host);
-      events_.record(vm.to_json(), "Normal", "Deleted", "Delete",
-                     "Removed the VM from host " + vm.status.host + ".");
+      announce_left_host();
     }
   }
 

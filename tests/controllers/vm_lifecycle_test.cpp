@@ -314,6 +314,29 @@ TEST_F(VmLifecycleTest, LongDeleteIsWaitedForThenTheFinalizerGoes) {
   EXPECT_TRUE(agent->vms.empty());
 }
 
+// A slow host (a PowerShell run outlasting the agent's wait) answers every DELETE with 202. The
+// delete that succeeded is the end of it: no second DELETE, the finalizer goes.
+TEST_F(VmLifecycleTest, SucceededLongDeleteIsNotIssuedAgainOnASlowHost) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle("web-1");
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1",
+                    [](nlohmann::json& spec) { spec["runStrategy"] = "Halted"; });
+  settle("web-1");
+  agent->defer_operations = true;
+
+  cluster.request_delete(kVirtualMachines, "team-a", "web-1");
+  reconcile("web-1");  // off already: the delete answers 202
+  EXPECT_EQ(agent->removed.size(), 1u);
+  agent->finish_operations();  // it succeeds; the agent stays slow
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
+  reconcile("web-1");
+
+  EXPECT_FALSE(cluster.exists(kVirtualMachines, "team-a", "web-1"));
+  EXPECT_EQ(agent->removed.size(), 1u);
+  EXPECT_TRUE(agent->vms.empty());
+}
+
 TEST_F(VmLifecycleTest, InvalidVmNeverReachesAnyAgentAndRecordsOneEvent) {
   auto agent = add_host("hv-01");
   cluster.edit_spec(kTenants, "", "team-a",
