@@ -150,6 +150,8 @@ def check_rbac(objects, values, check):
         expected[(group, kind)] = {"list", "watch"}
         expected[(group, f"{kind}/status")] = {"update"}
     expected[(group, "virtualmachines")] |= {"patch"}
+    expected[(group, "virtualmachinemigrations")] = {"list", "watch"}
+    expected[(group, "virtualmachinemigrations/status")] = {"update"}
     expected[(group, "tenants/finalizers")] = {"update"}
     expected[("", "namespaces")] = {"get", "list", "watch", "create", "patch"}
     expected[("rbac.authorization.k8s.io", "rolebindings")] = {"get", "list", "watch", "create", "delete"}
