@@ -169,15 +169,19 @@ Result<kube::ReconcileResult> VirtualMachineReconciler::reconcile(const kube::Re
         &VirtualMachineReconciler::reach_host, &VirtualMachineReconciler::checkpoint,
         &VirtualMachineReconciler::converge, &VirtualMachineReconciler::give_back_if_failed}) {
     auto outcome = (this->*step)(pass);
-    if (!outcome.ok())
+    if (!outcome.ok()) {
+      note_drift(key);
       return outcome.error().with_context("virtualmachine " + key);
+    }
     if (*outcome == Step::kDefer)
       return *pass.next;
     if (*outcome == Step::kStop)
       break;
   }
-  if (auto written = write_status(pass); !written.ok())
+  if (auto written = write_status(pass); !written.ok()) {
+    note_drift(key);
     return written.error();
+  }
   return next_visit(pass);
 }
 

@@ -226,7 +226,10 @@ class VirtualMachineReconciler : public kube::Reconciler {
   const kube::Clock& clock_;
 
   std::mutex drift_mu_;
-  std::set<std::string> drifted_;  // by VM key
+  // VM keys whose next pass runs in full although their status reads settled: the host poll saw
+  // them drift, or their last pass failed before its status write (which may have been the one
+  // to record what that pass found, e.g. RestartRequired).
+  std::set<std::string> drifted_;
 
   HostSnapshots snapshots_;  // guarded by ledger_.placement_lock()
   // uids whose drift-correcting ensure the agent answered 202: its DriftCorrected Event is

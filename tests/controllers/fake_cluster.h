@@ -137,6 +137,8 @@ class FakeCluster : public ClusterApi {
   int gets = 0;  // reads that bypass the caches
   int writes = 0;
   int status_writes = 0;
+  // One status write for which this answers true fails with a Conflict instead (then resets).
+  std::function<bool(const k8s::Json&)> fail_status_write_if;
   int patches = 0;
   bool lag_caches = false;  // writes reach the API but not the mirrored caches
 
@@ -156,6 +158,10 @@ class FakeCluster : public ClusterApi {
     ++writes;
     if (status_only)
       ++status_writes;
+    if (status_only && fail_status_write_if && fail_status_write_if(object)) {
+      fail_status_write_if = nullptr;  // once
+      return Error(ErrorCode::kConflict, "the object has been modified (injected)");
+    }
     const auto& metadata = object.at("metadata");
     const std::string ns = metadata.value("namespace", std::string());
     const std::string name = metadata.value("name", std::string());

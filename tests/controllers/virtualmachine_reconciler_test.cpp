@@ -314,6 +314,37 @@ TEST_F(VirtualMachineReconcilerTest, CpuChangeOnARunningVmReportsRestartRequired
   EXPECT_EQ(object["status"]["observedGeneration"], 2);
 }
 
+// The status write that would first record RestartRequired fails (a 409): the VM's status
+// still reads settled, yet the retried pass must find the pending fields and restart it.
+TEST_F(VirtualMachineReconcilerTest, AutomaticRestartSurvivesAFailedWriteOfRestartRequired) {
+  auto agent = add_host("hv-01");
+  add_vm("web-1");
+  settle("web-1");
+  agent->defer_operations = true;
+  cluster.edit_spec(kVirtualMachines, "team-a", "web-1", [](nlohmann::json& spec) {
+    spec["cpu"]["count"] = 4;
+    spec["updateStrategy"] = {{"type", "Automatic"}};
+  });
+  reconcile("web-1");  // the ensure answers 202
+  agent->finish_operations();
+  agent->defer_operations = false;
+  ASSERT_TRUE(wait_for_wake("team-a/web-1"));
+  cluster.fail_status_write_if = [](const nlohmann::json& object) {
+    for (const auto& condition : object["status"].value("conditions", nlohmann::json::array()))
+      if (condition.value("type", "") == "RestartRequired" &&
+          condition.value("status", "") == "True")
+        return true;
+    return false;
+  };
+  EXPECT_FALSE(reconciler.reconcile(kube::Request{"team-a", "web-1"}).ok());
+  for (int pass = 0; pass < 4; ++pass)
+    settle("web-1");
+
+  EXPECT_FALSE(cluster.fail_status_write_if) << "no pass tried to record RestartRequired";
+  EXPECT_FALSE(agent->powered.empty()) << "the VM was never restarted";
+  EXPECT_EQ(agent->vms.at("uid-web-1").cpu_count, 4);
+}
+
 TEST_F(VirtualMachineReconcilerTest, VmDeletedOnTheHostIsRecreated) {
   auto agent = add_host("hv-01");
   add_vm("web-1");
