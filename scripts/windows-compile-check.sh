@@ -38,6 +38,7 @@ agent=(  # hvo_agent + hyperv-agent (hostagent/CMakeLists.txt: NOMINMAX on Windo
   hostagent/hyperv/runner_pool.cpp
   hostagent/hyperv/script_runner.cpp
   hostagent/hyperv/vm_row.cpp
+  hostagent/hyperv/usage_row.cpp
   hostagent/iso/cloud_init_seed.cpp
   hostagent/iso/iso9660_writer.cpp
   hostagent/main.cpp
@@ -46,11 +47,14 @@ agent=(  # hvo_agent + hyperv-agent (hostagent/CMakeLists.txt: NOMINMAX on Windo
   hostagent/server/bearer_token.cpp
   hostagent/server/lease_epoch_store.cpp
   hostagent/server/metered_driver.cpp
+  hostagent/server/vm_usage_metrics.cpp
   hostagent/server/operation_runner.cpp
   hostagent/server/route.cpp
   hostagent/server/seed_store.cpp
   hostagent/server/vm_service.cpp
   hostagent/sim/sim_driver.cpp
+  hostagent/sim/sim_fabric.cpp
+  hostagent/sim/sim_usage.cpp
   hostagent/sim/sim_faults_json.cpp
   hostagent/sim/sim_state_file.cpp
   hostagent/sim/sim_vm.cpp
@@ -63,6 +67,7 @@ protocol=(  # hvo_agent_protocol
   hostagent/protocol/inventory_digest.cpp
   hostagent/protocol/json_fields.cpp
   hostagent/protocol/operation.cpp
+  hostagent/protocol/migrate.cpp
   hostagent/protocol/spec_hash.cpp
   hostagent/protocol/vm_spec.cpp
   hostagent/protocol/vm_spec_validation.cpp

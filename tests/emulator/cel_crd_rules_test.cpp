@@ -33,6 +33,9 @@ void PrintTo(const TwinCase& c, std::ostream* os) {
 }
 
 const TwinCase kTwins[] = {
+    {"ZoneTopologyNeedsAGroup", "antiAffinityTopology Zone needs an antiAffinityGroup",
+     R"({"placement": {"antiAffinityTopology": "Zone"}})", "spec.placement.antiAffinityTopology",
+     "spec.placement.antiAffinityTopology"},
     {"SecureBootNeedsGeneration2", "firmware.secureBoot requires generation 2",
      R"({"generation": 1, "firmware": {"secureBoot": true}})", "spec.firmware.secureBoot",
      "spec.firmware.secureBoot"},
