@@ -214,6 +214,11 @@ std::size_t WorkQueue::delayed() const {
   return delayed_.size();
 }
 
+std::size_t WorkQueue::in_progress() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return processing_.size();
+}
+
 void WorkQueue::promote_ready_locked(SteadyTime now) {
   while (!delay_order_.empty() && delay_order_.begin()->first <= now) {
     const std::string key = delay_order_.begin()->second;

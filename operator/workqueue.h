@@ -58,6 +58,8 @@ class WorkQueue {
   std::size_t len() const;
   // Keys waiting for their add_after() / backoff delay / min_interval to pass.
   std::size_t delayed() const;
+  // Keys a worker holds (taken, not yet done()).
+  std::size_t in_progress() const;
   Duration min_interval() const { return min_interval_; }
 
  private:

@@ -68,6 +68,12 @@ void wait_until_delayed(Controller& controller) {
     std::this_thread::yield();
 }
 
+// The interval runs from done(): the fake clock may only move once the worker got there.
+void wait_until_no_key_is_held(Controller& controller) {
+  while (controller.queue().in_progress() > 0)
+    std::this_thread::yield();
+}
+
 Error failure() {
   return Error(ErrorCode::kUnavailable, "host hv-01 unreachable");
 }
@@ -269,6 +275,7 @@ TEST(Controller, MinIntervalHoldsErrorRetriesAndShortRequeues) {
   clock.advance(milliseconds(995));
   const SteadyTime second = reconciler.wait_for_call(2);
   EXPECT_EQ(second - first, seconds(1));
+  wait_until_no_key_is_held(controller);
   wait_until_delayed(controller);
   clock.advance(milliseconds(100));  // the requeue_after: not yet
   wait_until_delayed(controller);
